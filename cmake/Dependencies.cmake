@@ -1,0 +1,23 @@
+# Every dependency is a Debian package installed by scripts/install-deps.sh.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(absl REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(gflags REQUIRED)
+find_package(glog REQUIRED)
+find_package(pugixml REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(ZLIB REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+# rapidjson is header-only; std::string support everywhere.
+add_library(kaic_rapidjson INTERFACE)
+target_compile_definitions(kaic_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+
+if(KAIC_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(KAIC_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,15 @@
+# kaic_add_gtest(<name> SOURCES ... LIBS ... [LABELS ...])
+# One gtest executable; each TEST/TEST_P case becomes its own ctest test.
+include(GoogleTest)
+function(kaic_add_gtest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
+  kaic_target_warnings(${name})
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    NO_PRETTY_VALUES
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${ARG_LABELS}"
+               ENVIRONMENT "KAIC_SOURCE_DIR=${PROJECT_SOURCE_DIR};KAIC_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()
