@@ -1,6 +1,8 @@
 # Project warning flags, applied per target with kaic_target_warnings().
 set(KAIC_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
-    -Woverloaded-virtual -Wimplicit-fallthrough)
+    -Woverloaded-virtual -Wimplicit-fallthrough
+    # Designated initializers leave fields defaulted on purpose.
+    -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   list(APPEND KAIC_WARNING_FLAGS -Wthread-safety -Wno-shadow-field-in-constructor)
   list(REMOVE_ITEM KAIC_WARNING_FLAGS -Wshadow=local)

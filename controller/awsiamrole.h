@@ -1,0 +1,76 @@
+// The AWSIAMRole custom resource (zalando.org/v1) as the controller reads it:
+// metadata, spec and status parsed out of the object's JSON.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "pkg/util/status.h"
+
+namespace controller {
+
+inline constexpr std::string_view kAwsIamRoleApiVersion = "zalando.org/v1";
+inline constexpr std::string_view kAwsIamRoleKind = "AWSIAMRole";
+inline constexpr int64_t kDefaultSessionDurationSeconds = 3600;
+inline constexpr int64_t kMinSessionDurationSeconds = 900;
+inline constexpr int64_t kMaxSessionDurationSeconds = 43200;
+
+struct Condition {
+  std::string type;
+  std::string status;  // "True", "False", "Unknown"
+  std::string reason;
+  std::string message;
+  std::string last_transition_time;  // RFC 3339
+  std::optional<int64_t> observed_generation;
+
+  friend bool operator==(const Condition&, const Condition&) = default;
+};
+
+struct AwsIamRoleStatus {
+  std::optional<int64_t> observed_generation;
+  std::string role_arn;
+  std::string expiration;  // RFC 3339, as written
+  std::vector<Condition> conditions;
+
+  const Condition* condition(std::string_view type) const;
+  friend bool operator==(const AwsIamRoleStatus&, const AwsIamRoleStatus&) = default;
+};
+
+struct AwsIamRoleSpec {
+  std::string role_reference;
+  int64_t session_duration_seconds = kDefaultSessionDurationSeconds;
+  std::optional<std::string> policy;
+  std::vector<std::string> policy_arns;
+};
+
+struct AwsIamRole {
+  std::string name;
+  std::string namespace_;
+  std::string uid;
+  std::string resource_version;
+  int64_t generation = 0;
+  std::map<std::string, std::string> labels;
+  AwsIamRoleSpec spec;
+  // Not OK when the spec is unusable (missing roleReference, wrong types, out
+  // of range): the controller reports it instead of assuming anything.
+  util::Status spec_error;
+  AwsIamRoleStatus status;
+
+  std::string key() const { return namespace_ + "/" + name; }
+};
+
+// Parses an AWSIAMRole object. Fails (kInvalidArgument) only when the object
+// cannot be identified (no metadata.name/namespace); spec problems are
+// reported through AwsIamRole::spec_error so they can be surfaced on the CR.
+util::StatusOr<AwsIamRole> parse_awsiamrole(const rapidjson::Value& object);
+
+// Writes `status` as the JSON object for .status.
+rapidjson::Value status_to_json(const AwsIamRoleStatus& status,
+                                rapidjson::MemoryPoolAllocator<>& allocator);
+
+}  // namespace controller
