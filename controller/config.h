@@ -1,0 +1,68 @@
+// The controller's configuration: the Go original's flags with the same
+// spellings, defaults and meaning, plus the ones operators need. Parsed and
+// validated once at start-up; an invalid value fails with one clear line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "controller/refresh_policy.h"
+#include "pkg/util/status.h"
+
+namespace controller {
+
+enum class LogFormat { kText, kJson };
+
+struct Config {
+  // The Go original's flags.
+  bool debug = false;
+  absl::Duration interval = absl::Seconds(10);  // resync period (changes arrive by watch)
+  std::string base_role_arn;                    // empty: discover from the instance profile
+  std::string assume_role;                      // name or ARN; empty: none
+  std::string namespace_;                       // empty: all namespaces
+  std::string apiserver;                        // empty: kubeconfig / in-cluster
+  RefreshPolicy refresh;                        // refresh.refresh_limit is --refresh-limit
+
+  // Beyond the original.
+  std::string kubeconfig;
+  int workers = 2;
+  std::string sts_region;
+  std::string sts_endpoint;
+  bool sts_fips = false;
+  double sts_qps = 10;
+  int sts_burst = 20;
+  double kube_qps = 50;
+  int kube_burst = 100;
+  bool leader_elect = true;
+  std::string leader_election_namespace;
+  std::string leader_election_id = "kube-aws-iam-controller";
+  std::string identity;
+  absl::Duration lease_duration = absl::Seconds(15);
+  absl::Duration renew_deadline = absl::Seconds(10);
+  absl::Duration retry_period = absl::Seconds(2);
+  std::string metrics_host = "0.0.0.0";
+  int metrics_port = 8080;  // 0: any free port; -1: disabled
+  LogFormat log_format = LogFormat::kText;
+  std::string credentials_mount_path = "/meta/aws-iam";
+  bool session_tags = false;
+  std::string cluster_name;
+};
+
+// Builds the Config from the command-line flags (gflags, already parsed) and
+// the environment (POD_NAMESPACE, HOSTNAME for defaults). kInvalidArgument
+// with a message naming the flag, e.g.
+//   invalid --interval "abc": time: invalid duration "abc"
+util::StatusOr<Config> config_from_flags();
+
+// "host:port", ":port", "[v6]:port" → host and port (":8080" binds all).
+util::Status parse_listen_address(std::string_view text, std::string& host, int& port);
+
+// Rewrites Go/kingpin-style arguments for gflags: `--refresh-limit=5m` →
+// `--refresh_limit=5m`, `--no-debug` → `--nodebug`. Stops at a bare `--`.
+std::vector<std::string> normalize_flag_syntax(const std::vector<std::string>& args);
+
+// The text printed by --help: every flag of this program with its meaning.
+std::string usage_text(std::string_view program);
+
+}  // namespace controller

@@ -1,0 +1,103 @@
+#include "controller/config.h"
+
+#include <gflags/gflags.h>
+#include <gtest/gtest.h>
+
+DECLARE_string(interval);
+DECLARE_string(refresh_limit);
+DECLARE_string(metrics_address);
+DECLARE_string(log_format);
+DECLARE_string(base_role_arn);
+DECLARE_string(credentials_mount_path);
+DECLARE_string(leader_election_lease_duration);
+DECLARE_int32(workers);
+
+namespace controller {
+namespace {
+
+TEST(ConfigTest, DefaultsMatchTheGoOriginal) {
+  gflags::FlagSaver saver;
+  auto config = config_from_flags();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->interval, absl::Seconds(10));
+  EXPECT_EQ(config->refresh.refresh_limit, absl::Minutes(15));
+  EXPECT_TRUE(config->base_role_arn.empty());
+  EXPECT_TRUE(config->namespace_.empty());
+  EXPECT_EQ(config->metrics_port, 8080);  // the original's liveness probe port
+  EXPECT_EQ(config->credentials_mount_path, "/meta/aws-iam");
+  EXPECT_EQ(config->sts_qps, 10);
+  EXPECT_EQ(config->sts_burst, 20);
+  EXPECT_TRUE(config->leader_elect);
+}
+
+struct BadFlag {
+  const char* name;
+  std::function<void()> set;
+  const char* message;
+};
+
+class ConfigErrorTest : public ::testing::TestWithParam<BadFlag> {};
+
+TEST_P(ConfigErrorTest, FailsWithOneClearLine) {
+  gflags::FlagSaver saver;
+  GetParam().set();
+  auto config = config_from_flags();
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), util::StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.status().message(), GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Flags, ConfigErrorTest,
+    ::testing::Values(
+        BadFlag{"interval", [] { FLAGS_interval = "10"; },
+                "invalid --interval \"10\": time: missing unit in duration \"10\""},
+        BadFlag{"refresh_limit", [] { FLAGS_refresh_limit = "soon"; },
+                "invalid --refresh-limit \"soon\": time: invalid duration \"soon\""},
+        BadFlag{"workers", [] { FLAGS_workers = 0; },
+                "invalid --workers \"0\": must be between 1 and 64"},
+        BadFlag{"metrics", [] { FLAGS_metrics_address = "localhost"; },
+                "invalid --metrics-address \"localhost\": expected host:port or :port"},
+        BadFlag{"log_format", [] { FLAGS_log_format = "xml"; },
+                "invalid --log-format \"xml\": must be text or json"},
+        BadFlag{"base_role", [] { FLAGS_base_role_arn = "my-role"; },
+                "invalid --base-role-arn \"my-role\": expected arn:<partition>:iam::<account>:role/"},
+        BadFlag{"mount_path", [] { FLAGS_credentials_mount_path = "/a b"; },
+                "invalid --credentials-mount-path \"/a b\": must be an absolute path without "
+                "spaces or shell characters"},
+        BadFlag{"lease", [] { FLAGS_leader_election_lease_duration = "5s"; },
+                "invalid leader election timing: need --leader-election-lease-duration > "
+                "--leader-election-renew-deadline > 1.2 x --leader-election-retry-period"}),
+    [](const auto& test_info) { return std::string(test_info.param.name); });
+
+TEST(ConfigTest, ListenAddressForms) {
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(parse_listen_address(":9090", host, port).ok());
+  EXPECT_EQ(host, "0.0.0.0");
+  EXPECT_EQ(port, 9090);
+  ASSERT_TRUE(parse_listen_address("127.0.0.1:0", host, port).ok());
+  EXPECT_EQ(host, "127.0.0.1");
+  ASSERT_TRUE(parse_listen_address("[::1]:8080", host, port).ok());
+  EXPECT_EQ(host, "::1");
+  EXPECT_FALSE(parse_listen_address(":99999", host, port).ok());
+}
+
+TEST(ConfigTest, AcceptsKingpinSyntax) {
+  EXPECT_EQ(normalize_flag_syntax({"prog", "--refresh-limit=5m", "--base-role-arn",
+                                   "arn:aws:iam::1:role/", "--no-debug", "--no-such-flag", "--",
+                                   "--x-y"}),
+            (std::vector<std::string>{"prog", "--refresh_limit=5m", "--base_role_arn",
+                                      "arn:aws:iam::1:role/", "--nodebug", "--no_such_flag", "--",
+                                      "--x-y"}));
+}
+
+TEST(ConfigTest, UsageListsOnlyOurFlagsWithDashes) {
+  const std::string usage = usage_text("kube-aws-iam-controller");
+  EXPECT_NE(usage.find("--refresh-limit (string, default \"15m\")"), std::string::npos);
+  EXPECT_NE(usage.find("--assume-role"), std::string::npos);
+  EXPECT_EQ(usage.find("--gtest"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace controller
