@@ -10,7 +10,7 @@ packages=(
   # libraries (design card + chosen)
   libcurl4-openssl-dev libssl-dev rapidjson-dev libyaml-cpp-dev
   libgflags-dev libgoogle-glog-dev libabsl-dev libpugixml-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients used by the integration tests and the demo
