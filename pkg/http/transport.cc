@@ -6,12 +6,18 @@ namespace http {
 
 std::string_view method_name(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
   }
   return "GET";
 }
@@ -21,7 +27,8 @@ void Headers::add(std::string name, std::string value) {
 }
 
 void Headers::set(std::string_view name, std::string value) {
-  std::erase_if(items_, [&](const auto& item) { return util::equals_ignore_case(item.first, name); });
+  std::erase_if(items_,
+                [&](const auto& item) { return util::equals_ignore_case(item.first, name); });
   items_.emplace_back(std::string(name), std::move(value));
 }
 

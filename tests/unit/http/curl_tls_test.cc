@@ -1,0 +1,183 @@
+// CurlTransport over TLS against a cpp-httplib SSLServer with a CA, server and
+// client certificates made at run time: trust from a file or memory, refusal
+// without the CA, insecure mode, server-name override, client certificates.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "pkg/http/curl_transport.h"
+#include "tests/unit/http/test_pki.h"
+#include "tests/unit/http/test_servers.h"
+
+namespace http {
+namespace {
+
+using test::HttpServer;
+using test::TestPki;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using util::StatusCode;
+
+class CurlTlsTest : public ::testing::Test {
+ protected:
+  // Starts an HTTPS server; with `require_client_cert`, it demands a client
+  // certificate from the test CA.
+  void start(bool require_client_cert = false) {
+    auto ssl = std::make_unique<httplib::SSLServer>(
+        pki_.server_cert_file.c_str(), pki_.server_key_file.c_str(),
+        require_client_cert ? pki_.ca_file.c_str() : nullptr);
+    ASSERT_TRUE(ssl->is_valid());
+    server_ = std::make_unique<HttpServer>(std::move(ssl), /*tls=*/true);
+    server_->server().Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+      util::MutexLock lock(mu_);
+      host_header_ = req.get_header_value("Host");
+      ports_.insert(req.remote_port);
+      res.set_content("secure", "text/plain");
+    });
+    server_->start();
+  }
+
+  util::StatusOr<Response> get(TlsOptions tls) {
+    util::StatusOr<std::unique_ptr<CurlTransport>> transport =
+        CurlTransport::create({.tls = std::move(tls)});
+    if (!transport.ok()) return transport.status();
+    Request request;
+    request.url = server_->url("/");
+    return (*transport)->send(request);
+  }
+
+  std::string host_header() {
+    util::MutexLock lock(mu_);
+    return host_header_;
+  }
+  size_t connections() {
+    util::MutexLock lock(mu_);
+    return ports_.size();
+  }
+
+  TestPki pki_;
+  util::Mutex mu_;
+  std::string host_header_ ABSL_GUARDED_BY(mu_);
+  std::set<int> ports_ ABSL_GUARDED_BY(mu_);  // client ports seen
+  std::unique_ptr<HttpServer> server_;        // last: stopped before what handlers use
+};
+
+void expect_secure(const util::StatusOr<Response>& response) {
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "secure");
+}
+
+TEST_F(CurlTlsTest, VerifiesTheServerWithACaFile) {
+  start();
+  expect_secure(get({.ca_file = pki_.ca_file}));
+}
+
+TEST_F(CurlTlsTest, VerifiesTheServerWithACaInMemory) {
+  start();
+  expect_secure(get({.ca_pem = pki_.ca_pem}));
+}
+
+TEST_F(CurlTlsTest, ReusesTheTlsConnectionAcrossRequests) {
+  start(/*require_client_cert=*/true);
+  util::StatusOr<std::unique_ptr<CurlTransport>> transport =
+      CurlTransport::create({.tls = {.ca_pem = pki_.ca_pem,
+                                     .client_cert_pem = pki_.client_cert_pem,
+                                     .client_key_pem = util::SecretString(pki_.client_key_pem)}});
+  ASSERT_TRUE(transport.ok()) << transport.status();
+  Request request;
+  request.url = server_->url("/");
+  for (int i = 0; i < 3; ++i)
+    expect_secure((*transport)->send(request));
+  EXPECT_EQ(connections(), 1u);
+}
+
+TEST_F(CurlTlsTest, RefusesAServerItCannotVerify) {
+  start();
+  util::StatusOr<Response> response = get({});  // system CAs only
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(response.status().message(),
+              AllOf(HasSubstr("server certificate could not be verified"),
+                    HasSubstr("127.0.0.1:" + std::to_string(server_->port()))));
+}
+
+TEST_F(CurlTlsTest, InsecureSkipVerifyAcceptsAnyServer) {
+  start();
+  expect_secure(get({.insecure_skip_verify = true}));
+}
+
+TEST_F(CurlTlsTest, ServerNameOverrideIsWhatGetsVerified) {
+  start();
+  // The certificate names apiserver.test; the URL says 127.0.0.1.
+  expect_secure(get({.ca_pem = pki_.ca_pem, .server_name = "apiserver.test"}));
+  EXPECT_EQ(host_header(), "127.0.0.1:" + std::to_string(server_->port()));
+
+  util::StatusOr<Response> wrong = get({.ca_pem = pki_.ca_pem, .server_name = "other.test"});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(wrong.status().message(), HasSubstr("certificate"));
+}
+
+TEST_F(CurlTlsTest, ClientCertificateFromFilesIsAccepted) {
+  start(/*require_client_cert=*/true);
+  expect_secure(get({.ca_file = pki_.ca_file,
+                     .client_cert_file = pki_.client_cert_file,
+                     .client_key_file = pki_.client_key_file}));
+}
+
+TEST_F(CurlTlsTest, ClientCertificateFromMemoryIsAccepted) {
+  start(/*require_client_cert=*/true);
+  expect_secure(get({.ca_pem = pki_.ca_pem,
+                     .client_cert_pem = pki_.client_cert_pem,
+                     .client_key_pem = util::SecretString(pki_.client_key_pem)}));
+}
+
+TEST_F(CurlTlsTest, MissingClientCertificateIsRejected) {
+  start(/*require_client_cert=*/true);
+  util::StatusOr<Response> response = get({.ca_pem = pki_.ca_pem});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status();
+}
+
+TEST_F(CurlTlsTest, ClientCertificateFromAnotherCaIsRejected) {
+  start(/*require_client_cert=*/true);
+  util::StatusOr<Response> response =
+      get({.ca_pem = pki_.ca_pem,
+           .client_cert_pem = pki_.rogue_client_cert_pem,
+           .client_key_pem = util::SecretString(pki_.rogue_client_key_pem)});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status();
+}
+
+TEST_F(CurlTlsTest, CreateRejectsInconsistentTlsOptions) {
+  struct Case {
+    const char* name;
+    TlsOptions tls;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"unreadable CA file", {.ca_file = pki_.dir + "/missing.crt"}, "cannot be read"},
+      {"CA that is not PEM", {.ca_pem = "not a certificate"}, "no PEM certificate"},
+      {"CA with insecure", {.ca_pem = pki_.ca_pem, .insecure_skip_verify = true}, "insecure"},
+      {"certificate without key", {.client_cert_pem = pki_.client_cert_pem}, "needs a client key"},
+      {"key without certificate",
+       {.client_key_pem = util::SecretString(pki_.client_key_pem)},
+       "needs a client certificate"},
+      {"key of another certificate",
+       {.client_cert_pem = pki_.client_cert_pem,
+        .client_key_pem = util::SecretString(pki_.rogue_client_key_pem)},
+       "does not match"},
+      {"server name with a port", {.server_name = "apiserver.test:443"}, "not a host name"},
+  };
+  for (const Case& c : cases) {
+    util::Status status = CurlTransport::create({.tls = c.tls}).status();
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << c.name;
+    EXPECT_THAT(status.message(), HasSubstr(c.want)) << c.name;
+    EXPECT_THAT(status.message(), ::testing::Not(HasSubstr("PRIVATE KEY"))) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace http

@@ -1,0 +1,236 @@
+#include "tests/unit/http/test_servers.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <system_error>
+
+#include "pkg/util/strings.h"
+
+namespace http::test {
+namespace {
+
+[[noreturn]] void die(std::string_view what) {
+  std::cerr << "test server: " << what << ": " << std::system_category().message(errno) << "\n";
+  std::abort();
+}
+
+// A TCP socket bound to 127.0.0.1 on a port the OS picks; returns the port.
+int bind_loopback(int fd) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) die("bind");
+  socklen_t length = sizeof(address);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) die("getsockname");
+  return ntohs(address.sin_port);
+}
+
+// httplib's worker pool, created only after the first connection was served
+// inline on the listen thread. Why: libcpp-httplib.so is not instrumented, and
+// the inline fast path of its function-local statics (e.g. the set of methods
+// in parse_request_line) is invisible to ThreadSanitizer, which then reports
+// the first concurrent requests as racing on the static's initialisation.
+// Serving a warm-up request first, then creating the workers (pthread_create
+// is a happens-before edge), makes that initialisation visible.
+class WarmedUpPool final : public httplib::TaskQueue {
+ public:
+  // Called only by the listen thread.
+  void enqueue(std::function<void()> fn) override {
+    if (pool_ == nullptr) {
+      fn();
+      // Enough workers that kept-alive idle connections never starve new ones.
+      pool_ = std::make_unique<httplib::ThreadPool>(32);
+      return;
+    }
+    pool_->enqueue(std::move(fn));
+  }
+  void shutdown() override {
+    if (pool_ != nullptr) pool_->shutdown();
+  }
+
+ private:
+  std::unique_ptr<httplib::ThreadPool> pool_;
+};
+
+// Sends one request that closes its connection and reads the reply to the end
+// (for a TLS server, the handshake simply fails: the connection still closes).
+void warm_up(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) die("socket");
+  timeval timeout{.tv_sec = absl::ToInt64Seconds(kWait), .tv_usec = 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) die("connect");
+  const std::string_view request = "GET /warm-up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  char buffer[1024];
+  while (::recv(fd, buffer, sizeof(buffer), 0) > 0) {
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+// ---- Event ----
+
+void Event::notify() {
+  util::MutexLock lock(mu_);
+  notified_ = true;
+  cv_.notify_all();
+}
+
+bool Event::wait(absl::Duration timeout) const {
+  const util::MonotonicTime deadline = clock_.monotonic_now() + timeout;
+  util::MutexLock lock(mu_);
+  while (!notified_) {
+    if (clock_.wait_until(cv_, mu_, deadline)) return notified_;
+  }
+  return true;
+}
+
+bool Event::notified() const {
+  util::MutexLock lock(mu_);
+  return notified_;
+}
+
+// ---- HttpServer ----
+
+HttpServer::HttpServer(std::unique_ptr<httplib::Server> server, bool tls)
+    : server_(server ? std::move(server) : std::make_unique<httplib::Server>()), tls_(tls) {
+  // httplib takes ownership of the raw pointer.
+  server_->new_task_queue = [] {
+    return new WarmedUpPool();  // NOLINT(cppcoreguidelines-owning-memory)
+  };
+  server_->set_keep_alive_max_count(1000);
+  server_->set_tcp_nodelay(true);  // no 40 ms Nagle/delayed-ACK stalls between requests
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+void HttpServer::start() {
+  port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) die("httplib bind_to_any_port");
+  // The socket already listens: clients may connect before the loop runs.
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  warm_up(port_);
+}
+
+void HttpServer::stop() {
+  if (!thread_.joinable()) return;
+  server_->stop();
+  thread_.join();
+}
+
+std::string HttpServer::url(std::string_view path) const {
+  return util::cat(tls_ ? "https" : "http", "://127.0.0.1:", port_, path);
+}
+
+// ---- RawServer ----
+
+RawServer::RawServer(std::string response) : response_(std::move(response)) {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) die("socket");
+  port_ = bind_loopback(listen_fd_);
+  if (::listen(listen_fd_, 16) != 0) die("listen");
+  thread_ = std::thread([this] { serve(); });
+}
+
+RawServer::~RawServer() {
+  {
+    util::MutexLock lock(mu_);
+    stopping_ = true;
+    if (connection_fd_ >= 0) ::shutdown(connection_fd_, SHUT_RDWR);  // recv() returns
+  }
+  ::shutdown(listen_fd_, SHUT_RDWR);  // accept() returns
+  thread_.join();
+  ::close(listen_fd_);
+}
+
+std::string RawServer::url(std::string_view path) const {
+  return util::cat("http://127.0.0.1:", port_, path);
+}
+
+std::vector<std::string> RawServer::requests() const {
+  util::MutexLock lock(mu_);
+  return requests_;
+}
+
+void RawServer::serve() {
+  while (true) {
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    {
+      util::MutexLock lock(mu_);
+      if (stopping_) {
+        ::close(fd);
+        return;
+      }
+      connection_fd_ = fd;
+    }
+    serve_connection(fd);
+    util::MutexLock lock(mu_);
+    connection_fd_ = -1;  // closed under the lock: the destructor never shuts a reused fd
+    ::close(fd);
+  }
+}
+
+void RawServer::serve_connection(int fd) {
+  std::string buffer;
+  char chunk[4096];
+  while (true) {
+    // Read a header block, then Content-Length bytes of body.
+    size_t end = std::string::npos;
+    while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
+      if (n <= 0) return;
+      buffer.append(chunk, static_cast<size_t>(n));
+    }
+    size_t body_length = 0;
+    for (std::string_view line : util::split(std::string_view(buffer).substr(0, end), '\n')) {
+      line = util::trim(line);
+      const size_t colon = line.find(':');
+      if (colon != std::string_view::npos &&
+          util::equals_ignore_case(line.substr(0, colon), "content-length")) {
+        body_length = std::stoul(std::string(util::trim(line.substr(colon + 1))));
+      }
+    }
+    const size_t total = end + 4 + body_length;
+    while (buffer.size() < total) {
+      const ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
+      if (n <= 0) return;
+      buffer.append(chunk, static_cast<size_t>(n));
+    }
+    {
+      util::MutexLock lock(mu_);
+      requests_.push_back(buffer.substr(0, total));
+    }
+    buffer.erase(0, total);
+    if (::send(fd, response_.data(), response_.size(), MSG_NOSIGNAL) < 0) return;
+  }
+}
+
+// ---- RefusingPort ----
+
+RefusingPort::RefusingPort() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) die("socket");
+  port_ = bind_loopback(fd_);
+}
+
+RefusingPort::~RefusingPort() {
+  ::close(fd_);
+}
+
+}  // namespace http::test

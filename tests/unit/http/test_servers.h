@@ -1,0 +1,100 @@
+// Servers and synchronisation helpers for the CurlTransport tests: a
+// cpp-httplib server on 127.0.0.1 (plain or TLS) run on its own thread, a raw
+// TCP server that records the exact bytes of each request, and Event, a
+// one-shot signal with bounded waits.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "pkg/util/clock.h"
+#include "pkg/util/mutex.h"
+
+namespace http::test {
+
+// How long any test waits for something that should happen at once.
+inline constexpr absl::Duration kWait = absl::Seconds(10);
+
+// A one-shot signal between threads. Thread-safe.
+class Event {
+ public:
+  void notify();
+  // True once notified; false if `timeout` passed first.
+  bool wait(absl::Duration timeout = kWait) const;
+  bool notified() const;
+
+ private:
+  mutable util::Mutex mu_;
+  mutable util::CondVar cv_;
+  mutable util::RealClock clock_;
+  bool notified_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Runs an httplib::Server (or SSLServer) on 127.0.0.1, an OS-chosen port, on
+// its own thread. Register handlers through server() before start(). Declare
+// what the handlers use before the server, so the server stops first.
+class HttpServer {
+ public:
+  explicit HttpServer(std::unique_ptr<httplib::Server> server = nullptr, bool tls = false);
+  ~HttpServer();  // stop()
+
+  httplib::Server& server() { return *server_; }
+  void start();
+  void stop();
+  int port() const { return port_; }
+  // "http://127.0.0.1:<port><path>" (https for TLS).
+  std::string url(std::string_view path) const;
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  const bool tls_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// Answers every request on 127.0.0.1 with `response` and records each request's
+// exact bytes (header block plus Content-Length body). One connection at a
+// time, kept alive.
+class RawServer {
+ public:
+  explicit RawServer(std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  ~RawServer();
+
+  int port() const { return port_; }
+  std::string url(std::string_view path) const;
+  std::vector<std::string> requests() const;
+
+ private:
+  void serve();
+  void serve_connection(int fd);
+
+  const std::string response_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  mutable util::Mutex mu_;
+  int connection_fd_ ABSL_GUARDED_BY(mu_) = -1;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+// A port on 127.0.0.1 that refuses connections: bound, never listening, held
+// until destroyed so no one else can take it.
+class RefusingPort {
+ public:
+  RefusingPort();
+  ~RefusingPort();
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace http::test
