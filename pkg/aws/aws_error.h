@@ -1,0 +1,48 @@
+// AWS service errors (ErrorResponse/Error/{Type,Code,Message} + RequestId) as
+// util::Status values whose message starts with the AWS error code and reads
+// well in a Kubernetes Event:
+//   "AccessDenied: User: arn:... is not authorized to perform: sts:AssumeRole
+//    on resource: arn:... (request id 1234)"
+// and the mapping of AWS codes to util::StatusCode (hence to retry decisions).
+//
+// Thread-safe: pure functions. The message is AWS's own text, which never
+// holds a secret; callers must not add secrets to it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "pkg/util/status.h"
+
+namespace aws {
+
+struct AwsError {
+  std::string type;  // "Sender" / "Receiver"
+  std::string code;  // "AccessDenied"
+  std::string message;
+  std::string request_id;
+};
+
+// AccessDenied → kPermissionDenied; ValidationError, MalformedPolicyDocument,
+// PackedPolicyTooLarge, InvalidParameter* → kInvalidArgument; ExpiredToken,
+// InvalidClientTokenId, SignatureDoesNotMatch, InvalidIdentityToken, ... →
+// kUnauthenticated; RegionDisabledException → kFailedPrecondition;
+// Throttling, ThrottlingException, RequestLimitExceeded,
+// IDPCommunicationError, InternalFailure, ServiceUnavailable, any 5xx →
+// kUnavailable. Other codes by HTTP status: 400 kInvalidArgument,
+// 401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound, 429
+// kUnavailable, else kUnknown.
+util::StatusCode status_code_for_aws_error(std::string_view code, int http_status);
+
+// "<Code>: <Message> (request id <RequestId>)" with the mapped status code.
+util::Status aws_error_status(const AwsError& error, int http_status);
+
+// The AWS error code a Status from aws_error_status() starts with ("" when the
+// message does not start with "<Code>: ", e.g. a transport failure).
+std::string aws_error_code(const util::Status& status);
+
+// Appends context to the end, keeping the code-first message:
+// "Throttling: Rate exceeded (request id 1); gave up after 3 attempts".
+util::Status append_context(const util::Status& status, std::string_view context);
+
+}  // namespace aws

@@ -1,0 +1,33 @@
+// The SDKs' default credential chain, for the controller's base identity:
+// environment, shared files (static keys or credential_process), web identity
+// (IRSA), container endpoint (ECS / EKS Pod Identity), IMDSv2 — the first
+// configured source wins — behind one CachingProvider (refreshing 5 min early,
+// single flight). Sources without an expiration (static keys) are read once.
+//
+// Thread-safe. Borrows transport, clock and STS client (for web identity),
+// which must outlive the result. All configuration comes from `env`.
+#pragma once
+
+#include "pkg/aws/credentials_provider.h"
+#include "pkg/aws/providers/caching_provider.h"
+#include "pkg/aws/sts_client.h"
+#include "pkg/http/transport.h"
+#include "pkg/util/clock.h"
+
+namespace aws {
+
+struct DefaultChainOptions {
+  EnvLookup env;
+  CachingOptions caching;
+  absl::Duration process_timeout = absl::Minutes(1);  // credential_process
+  // Between retries of the container endpoint and IMDS (waited on `clock`).
+  absl::Duration metadata_retry_delay = absl::Milliseconds(200);
+};
+
+// Errors in IMDS options from the environment (a malformed
+// AWS_EC2_METADATA_SERVICE_ENDPOINT) are kInvalidArgument.
+util::StatusOr<CredentialsProviderPtr> default_chain(http::Transport& transport, util::Clock& clock,
+                                                     StsClient& sts,
+                                                     const DefaultChainOptions& options);
+
+}  // namespace aws

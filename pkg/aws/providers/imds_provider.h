@@ -1,0 +1,32 @@
+// The EC2 instance role's credentials from IMDSv2 (role name, then its
+// credentials), unless AWS_EC2_METADATA_DISABLED=true. Wrap in CachingProvider.
+//
+// Thread-safe. Owns its ImdsClient. Errors: kNotFound when disabled or when no
+// role is attached; else the ImdsClient's errors ("GET <path>: ...").
+#pragma once
+
+#include <memory>
+
+#include "pkg/aws/credentials_provider.h"
+#include "pkg/aws/providers/imds_client.h"
+
+namespace aws {
+
+class ImdsProvider final : public CredentialsProvider {
+ public:
+  // `disabled`: AWS_EC2_METADATA_DISABLED was "true" (see imds_disabled()).
+  ImdsProvider(std::unique_ptr<ImdsClient> client, bool disabled)
+      : client_(std::move(client)), disabled_(disabled) {}
+
+  util::StatusOr<Credentials> credentials() override;
+  std::string_view name() const override { return "imds"; }
+
+ private:
+  const std::unique_ptr<ImdsClient> client_;
+  const bool disabled_;
+};
+
+// AWS_EC2_METADATA_DISABLED is "true" (any case).
+bool imds_disabled(const EnvLookup& env);
+
+}  // namespace aws

@@ -1,0 +1,505 @@
+#include "pkg/aws/sigv4.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "absl/time/civil_time.h"
+#include "pkg/util/strings.h"
+
+namespace aws::sigv4 {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+constexpr std::string_view kTerminator = "aws4_request";
+
+std::string to_hex(const unsigned char* data, size_t size) {
+  std::string out(size * 2, '\0');
+  for (size_t i = 0; i < size; ++i) {
+    out[2 * i] = kHex[data[i] >> 4];
+    out[2 * i + 1] = kHex[data[i] & 0xf];
+  }
+  return out;
+}
+
+using Digest = std::array<unsigned char, 32>;
+
+Digest hmac(const unsigned char* key, size_t key_size, std::string_view data) {
+  Digest out{};
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key, static_cast<int>(key_size),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
+  return out;
+}
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+// Headers never signed: hop-by-hop or rewritten by proxies (aws-c-auth and botocore skip these).
+bool never_signed(std::string_view lower_name) {
+  static constexpr std::string_view kSkipped[] = {
+      "authorization",       "connection",       "expect",     "keep-alive",
+      "proxy-authorization", "proxy-connection", "te",         "trailer",
+      "transfer-encoding",   "upgrade",          "user-agent", "x-amzn-trace-id"};
+  return std::find(std::begin(kSkipped), std::end(kSkipped), lower_name) != std::end(kSkipped);
+}
+
+bool is_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string hex_sha256(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return to_hex(digest, sizeof(digest));
+}
+
+std::string uri_encode(std::string_view text, bool encode_slash) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_unreserved(c) || (c == '/' && !encode_slash)) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHexUpper[c >> 4]);
+      out.push_back(kHexUpper[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string uri_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      const int hi = hex_value(text[i + 1]);
+      const int lo = hex_value(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::string normalize_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  for (std::string_view segment : util::split(path, '/')) {
+    if (segment.empty() || segment == ".") continue;
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+      continue;
+    }
+    segments.push_back(segment);
+  }
+  std::string out = "/";
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (i > 0) out.push_back('/');
+    out.append(segments[i]);
+  }
+  if (!segments.empty() && !path.empty() && path.back() == '/') out.push_back('/');
+  return out;
+}
+
+std::string canonical_uri(std::string_view path, const CanonicalOptions& options) {
+  std::string p = options.normalize_path ? normalize_path(path) : std::string(path);
+  if (p.empty()) p = "/";
+  return options.encode_path ? uri_encode(p, /*encode_slash=*/false) : p;
+}
+
+std::string canonical_query(std::string_view raw_query) {
+  if (raw_query.empty()) return "";
+  std::vector<std::pair<std::string, std::string>> params;
+  for (std::string_view param : util::split(raw_query, '&')) {
+    if (param.empty()) continue;
+    const size_t eq = param.find('=');
+    const std::string_view name = param.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? "" : param.substr(eq + 1);
+    params.emplace_back(uri_encode(uri_decode(name), true), uri_encode(uri_decode(value), true));
+  }
+  std::sort(params.begin(), params.end());
+  std::string out;
+  for (const auto& [name, value] : params) {
+    if (!out.empty()) out.push_back('&');
+    out.append(name);
+    out.push_back('=');
+    out.append(value);
+  }
+  return out;
+}
+
+std::string canonical_header_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  bool pending_space = false;
+  for (char c : value) {
+    if (is_space(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> default_signed_header_names(const HeaderList& headers) {
+  std::vector<std::string> names;
+  names.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    std::string lower = util::to_lower(name);
+    if (!never_signed(lower)) names.push_back(std::move(lower));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+util::StatusOr<CanonicalHeaders> canonical_headers(const HeaderList& headers,
+                                                   const std::vector<std::string>& signed_names) {
+  std::vector<std::string> names;
+  names.reserve(signed_names.size());
+  for (const std::string& name : signed_names)
+    names.push_back(util::to_lower(name));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+
+  CanonicalHeaders out;
+  for (const std::string& name : names) {
+    bool found = false;
+    out.block.append(name);
+    out.block.push_back(':');
+    for (const auto& [header_name, value] : headers) {
+      if (!util::equals_ignore_case(header_name, name)) continue;
+      if (found) out.block.push_back(',');
+      out.block.append(canonical_header_value(value));
+      found = true;
+    }
+    if (!found) {
+      return util::invalid_argument_error(
+          util::cat("signed header '", name, "' is not present in the request"));
+    }
+    out.block.push_back('\n');
+    if (!out.signed_headers.empty()) out.signed_headers.push_back(';');
+    out.signed_headers.append(name);
+  }
+  return out;
+}
+
+util::StatusOr<std::string> canonical_request(const SignableRequest& request,
+                                              const std::vector<std::string>& signed_names,
+                                              const CanonicalOptions& options) {
+  ASSIGN_OR_RETURN(CanonicalHeaders headers, canonical_headers(request.headers, signed_names));
+  return util::cat(request.method, "\n", canonical_uri(request.path, options), "\n",
+                   canonical_query(request.query), "\n", headers.block, "\n",
+                   headers.signed_headers, "\n", request.payload_hash);
+}
+
+std::string format_amz_date(absl::Time time) {
+  return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
+}
+
+std::string format_date_stamp(absl::Time time) {
+  return absl::FormatTime("%Y%m%d", time, absl::UTCTimeZone());
+}
+
+util::StatusOr<absl::Time> parse_amz_date(std::string_view text) {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z' || !is_digits(text.substr(0, 8)) ||
+      !is_digits(text.substr(9, 6))) {
+    return util::invalid_argument_error(
+        util::cat("malformed X-Amz-Date '", text, "': want YYYYMMDDTHHMMSSZ"));
+  }
+  auto num = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i)
+      v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  const int year = num(0, 4), month = num(4, 2), day = num(6, 2);
+  const int hour = num(9, 2), minute = num(11, 2), second = num(13, 2);
+  const absl::CivilSecond civil(year, month, day, hour, minute, second);
+  if (civil.year() != year || civil.month() != month || civil.day() != day ||
+      civil.hour() != hour || civil.minute() != minute || civil.second() != second) {
+    return util::invalid_argument_error(util::cat("invalid X-Amz-Date '", text, "'"));
+  }
+  return absl::FromCivil(civil, absl::UTCTimeZone());
+}
+
+std::string credential_scope(std::string_view date_stamp, std::string_view region,
+                             std::string_view service) {
+  return util::cat(date_stamp, "/", region, "/", service, "/", kTerminator);
+}
+
+std::string string_to_sign(std::string_view amz_date, std::string_view scope,
+                           std::string_view canonical_request) {
+  return util::cat(kAlgorithm, "\n", amz_date, "\n", scope, "\n", hex_sha256(canonical_request));
+}
+
+SigningKey::~SigningKey() {
+  OPENSSL_cleanse(bytes_.data(), bytes_.size());
+}
+
+std::string SigningKey::hex() const {
+  return to_hex(bytes_.data(), bytes_.size());
+}
+
+SigningKey derive_signing_key(const util::SecretString& secret_access_key,
+                              std::string_view date_stamp, std::string_view region,
+                              std::string_view service) {
+  std::string seed = "AWS4";
+  seed.append(secret_access_key.reveal());
+  Digest k = hmac(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), date_stamp);
+  OPENSSL_cleanse(seed.data(), seed.size());
+  k = hmac(k.data(), k.size(), region);
+  k = hmac(k.data(), k.size(), service);
+  k = hmac(k.data(), k.size(), kTerminator);
+  SigningKey key(k);
+  OPENSSL_cleanse(k.data(), k.size());
+  return key;
+}
+
+std::string signature(const SigningKey& key, std::string_view string_to_sign) {
+  const Digest mac = hmac(key.bytes().data(), key.bytes().size(), string_to_sign);
+  return to_hex(mac.data(), mac.size());
+}
+
+util::StatusOr<SigningResult> sign(const SignableRequest& request, const Credentials& credentials,
+                                   absl::Time now, const SigningOptions& options) {
+  if (!credentials.complete()) {
+    return util::invalid_argument_error(util::cat(
+        "cannot sign: credentials from ", credentials.source.empty() ? "?" : credentials.source,
+        " lack an access key id or secret key"));
+  }
+  if (options.region.empty() || options.service.empty()) {
+    return util::invalid_argument_error("cannot sign: signing region and service must be set");
+  }
+  const std::string amz_date = format_amz_date(now);
+  const bool has_token = !credentials.session_token.empty();
+
+  // The request as it will be sent: our headers replace same-named ones.
+  SignableRequest signed_request;
+  signed_request.method = request.method;
+  signed_request.path = request.path;
+  signed_request.query = request.query;
+  signed_request.payload_hash = request.payload_hash;
+  signed_request.headers.reserve(request.headers.size() + 3);
+  for (const auto& header : request.headers) {
+    const std::string& n = header.first;
+    if (util::equals_ignore_case(n, "authorization") || util::equals_ignore_case(n, "x-amz-date") ||
+        util::equals_ignore_case(n, "x-amz-security-token") ||
+        (options.add_content_sha256_header &&
+         util::equals_ignore_case(n, "x-amz-content-sha256"))) {
+      continue;
+    }
+    signed_request.headers.push_back(header);
+  }
+  SigningResult result;
+  result.headers.emplace_back("X-Amz-Date", amz_date);
+  if (has_token) {
+    result.headers.emplace_back("X-Amz-Security-Token",
+                                std::string(credentials.session_token.reveal()));
+  }
+  if (options.add_content_sha256_header) {
+    result.headers.emplace_back("X-Amz-Content-Sha256", request.payload_hash);
+  }
+  for (const auto& header : result.headers) {
+    if (options.omit_session_token && header.first == "X-Amz-Security-Token") continue;
+    signed_request.headers.push_back(header);
+  }
+
+  const std::vector<std::string> names = default_signed_header_names(signed_request.headers);
+  ASSIGN_OR_RETURN(result.canonical_request,
+                   canonical_request(signed_request, names, options.canonical));
+  const std::string date_stamp = format_date_stamp(now);
+  const std::string scope = credential_scope(date_stamp, options.region, options.service);
+  result.string_to_sign = string_to_sign(amz_date, scope, result.canonical_request);
+  const SigningKey key = derive_signing_key(credentials.secret_access_key, date_stamp,
+                                            options.region, options.service);
+  result.signature = signature(key, result.string_to_sign);
+  for (const std::string& name : names) {
+    if (!result.signed_headers.empty()) result.signed_headers.push_back(';');
+    result.signed_headers.append(name);
+  }
+  result.headers.emplace_back(
+      "Authorization",
+      util::cat(kAlgorithm, " Credential=", credentials.access_key_id, "/", scope,
+                ", SignedHeaders=", result.signed_headers, ", Signature=", result.signature));
+  return result;
+}
+
+util::StatusOr<SignableRequest> signable_request(const http::Request& request) {
+  const std::string_view url = request.url;
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return util::invalid_argument_error(util::cat("cannot sign: URL '", url, "' is not absolute"));
+  }
+  const std::string scheme = util::to_lower(url.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") {
+    return util::invalid_argument_error(
+        util::cat("cannot sign: unsupported scheme in '", url, "'"));
+  }
+  std::string_view rest = url.substr(scheme_end + 3);
+  const size_t authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  rest = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  if (authority.empty()) {
+    return util::invalid_argument_error(util::cat("cannot sign: URL '", url, "' has no host"));
+  }
+  // Drop the port when it is the scheme's default, as curl does in its Host header.
+  std::string host(authority);
+  const size_t colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    const std::string_view port = authority.substr(colon + 1);
+    if (port.empty() || (scheme == "http" && port == "80") ||
+        (scheme == "https" && port == "443")) {
+      host = std::string(authority.substr(0, colon));
+    }
+  }
+  if (const size_t hash = rest.find('#'); hash != std::string_view::npos)
+    rest = rest.substr(0, hash);
+  const size_t q = rest.find('?');
+  SignableRequest out;
+  out.method = std::string(http::method_name(request.method));
+  out.path = std::string(rest.substr(0, q));
+  if (out.path.empty()) out.path = "/";
+  if (q != std::string_view::npos) out.query = std::string(rest.substr(q + 1));
+  out.headers = request.headers.items();
+  if (!request.headers.get("host").has_value()) out.headers.emplace_back("Host", host);
+  out.payload_hash = hex_sha256(request.body);
+  return out;
+}
+
+util::Status sign_request(http::Request& request, const Credentials& credentials, absl::Time now,
+                          const SigningOptions& options) {
+  ASSIGN_OR_RETURN(const SignableRequest signable, signable_request(request));
+  ASSIGN_OR_RETURN(SigningResult result, sign(signable, credentials, now, options));
+  for (auto& [name, value] : result.headers)
+    request.headers.set(name, std::move(value));
+  return util::ok_status();
+}
+
+std::string Authorization::scope() const {
+  return credential_scope(date_stamp, region, service);
+}
+
+util::StatusOr<Authorization> parse_authorization(std::string_view header_value) {
+  std::string_view text = util::trim(header_value);
+  if (text.substr(0, kAlgorithm.size()) != kAlgorithm || text.size() == kAlgorithm.size() ||
+      !is_space(text[kAlgorithm.size()])) {
+    return util::invalid_argument_error(
+        util::cat("Authorization header does not use ", kAlgorithm));
+  }
+  text.remove_prefix(kAlgorithm.size());
+  Authorization out;
+  bool have_credential = false, have_signed = false, have_signature = false;
+  for (std::string_view part : util::split(text, ',')) {
+    part = util::trim(part);
+    const size_t eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      return util::invalid_argument_error(
+          util::cat("Authorization header: component '", part, "' is not key=value"));
+    }
+    const std::string_view key = part.substr(0, eq);
+    const std::string_view value = part.substr(eq + 1);
+    if (key == "Credential") {
+      const std::vector<std::string_view> pieces = util::split(value, '/');
+      if (pieces.size() != 5 || pieces[0].empty() || pieces[2].empty() || pieces[3].empty()) {
+        return util::invalid_argument_error(
+            "Authorization header: Credential must be <key id>/<date>/<region>/<service>/"
+            "aws4_request");
+      }
+      if (pieces[4] != kTerminator) {
+        return util::invalid_argument_error(
+            util::cat("Authorization header: credential scope must end in aws4_request, not '",
+                      pieces[4], "'"));
+      }
+      if (pieces[1].size() != 8 || !is_digits(pieces[1])) {
+        return util::invalid_argument_error(
+            util::cat("Authorization header: credential date '", pieces[1], "' is not YYYYMMDD"));
+      }
+      out.access_key_id = std::string(pieces[0]);
+      out.date_stamp = std::string(pieces[1]);
+      out.region = std::string(pieces[2]);
+      out.service = std::string(pieces[3]);
+      have_credential = true;
+    } else if (key == "SignedHeaders") {
+      for (std::string_view name : util::split(value, ';')) {
+        if (name.empty() || util::to_lower(name) != name) {
+          return util::invalid_argument_error(util::cat("Authorization header: SignedHeaders '",
+                                                        value, "' must be lowercase names"));
+        }
+        if (!out.signed_headers.empty() && !(out.signed_headers.back() < name)) {
+          return util::invalid_argument_error(util::cat("Authorization header: SignedHeaders '",
+                                                        value, "' must be sorted and unique"));
+        }
+        out.signed_headers.emplace_back(name);
+      }
+      have_signed = true;
+    } else if (key == "Signature") {
+      if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+          })) {
+        return util::invalid_argument_error(
+            "Authorization header: Signature must be 64 lowercase hex digits");
+      }
+      out.signature = std::string(value);
+      have_signature = true;
+    } else {
+      return util::invalid_argument_error(
+          util::cat("Authorization header: unknown component '", key, "'"));
+    }
+  }
+  if (!have_credential) return util::invalid_argument_error("Authorization header: no Credential");
+  if (!have_signed) return util::invalid_argument_error("Authorization header: no SignedHeaders");
+  if (!have_signature) return util::invalid_argument_error("Authorization header: no Signature");
+  return out;
+}
+
+util::StatusOr<Recomputed> recompute_signature(const SignableRequest& request,
+                                               const Authorization& auth, std::string_view amz_date,
+                                               const util::SecretString& secret_access_key,
+                                               const CanonicalOptions& options) {
+  Recomputed out;
+  ASSIGN_OR_RETURN(out.canonical_request, canonical_request(request, auth.signed_headers, options));
+  out.string_to_sign = string_to_sign(amz_date, auth.scope(), out.canonical_request);
+  const SigningKey key =
+      derive_signing_key(secret_access_key, auth.date_stamp, auth.region, auth.service);
+  out.signature = signature(key, out.string_to_sign);
+  return out;
+}
+
+bool signatures_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace aws::sigv4

@@ -1,0 +1,212 @@
+// AWS Signature Version 4 (header signing), as a pure function of the request,
+// the credentials and a time passed in: the signer reads no clock and returns
+// the headers to add rather than mutating the request (as aws-c-auth). Every
+// stage is exposed so tests check it against AWS's published vectors and so a
+// server (the STS simulator) can recompute a client's signature.
+//
+// Thread-safe: free functions over values. Errors: kInvalidArgument for
+// unusable input (incomplete credentials, empty region/service, a signed
+// header that the request lacks, a malformed Authorization header). Secrets
+// never appear in results other than the X-Amz-Security-Token header value.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "pkg/aws/credentials.h"
+#include "pkg/http/transport.h"
+#include "pkg/util/status.h"
+
+namespace aws::sigv4 {
+
+inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
+// Hex SHA-256 of the empty string.
+inline constexpr std::string_view kEmptyPayloadHash =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+// Header name/value pairs in request order; duplicates allowed; names compare
+// case-insensitively.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// What the signer reads from a request.
+struct SignableRequest {
+  std::string method = "GET";
+  // The path as sent on the wire (already percent-encoded by the sender),
+  // "/" when the URL has none.
+  std::string path = "/";
+  std::string query;   // the raw query string, without '?'
+  HeaderList headers;  // as sent; must include Host for it to be signed
+  std::string payload_hash = std::string(kEmptyPayloadHash);  // lowercase hex SHA-256 of the body
+};
+
+// From an absolute http::Request: method, path and query of the URL, its
+// headers plus "Host" derived from the URL when absent (host[:port], the port
+// only when not the scheme's default, as curl sends it), SHA-256 of the body.
+// kInvalidArgument for a URL that is not absolute http(s).
+util::StatusOr<SignableRequest> signable_request(const http::Request& request);
+
+// --- Stage 1: canonical request --------------------------------------------
+
+struct CanonicalOptions {
+  // Remove "." and ".." segments and collapse repeated '/' (every service but
+  // S3; the test suite's context.json "normalize").
+  bool normalize_path = true;
+  // URI-encode the (already encoded) path once more (every service but S3).
+  bool encode_path = true;
+};
+
+// Lowercase hex SHA-256.
+std::string hex_sha256(std::string_view data);
+// RFC 3986 percent-encoding of everything but A-Z a-z 0-9 - . _ ~ (and '/'
+// when !encode_slash), with uppercase hex.
+std::string uri_encode(std::string_view text, bool encode_slash);
+// Percent-decodes %XX sequences (a malformed one is kept literally; '+' stays '+').
+std::string uri_decode(std::string_view text);
+// "/a//b/./c/../d/" -> "/a/b/d/"; always starts with '/'.
+std::string normalize_path(std::string_view path);
+// The CanonicalURI line.
+std::string canonical_uri(std::string_view path, const CanonicalOptions& options);
+// The CanonicalQueryString line: parameters decoded then re-encoded, sorted by
+// encoded name then value; "a" becomes "a=".
+std::string canonical_query(std::string_view raw_query);
+// Trims a header value and collapses runs of whitespace (incl. folded line
+// breaks) into one space.
+std::string canonical_header_value(std::string_view value);
+
+// Lowercased, sorted, unique names of the headers SigV4 signs by default: all
+// but hop-by-hop and proxy-modified ones (authorization, connection, expect,
+// user-agent, x-amzn-trace-id, ...).
+std::vector<std::string> default_signed_header_names(const HeaderList& headers);
+
+struct CanonicalHeaders {
+  std::string block;           // "name:value\n" per signed header, sorted by name
+  std::string signed_headers;  // "host;x-amz-date"
+};
+// Canonical headers for exactly `signed_names` (any case, any order); values of
+// repeated headers are joined with ',' in request order. kInvalidArgument if
+// the request lacks one of them.
+util::StatusOr<CanonicalHeaders> canonical_headers(const HeaderList& headers,
+                                                   const std::vector<std::string>& signed_names);
+
+// METHOD\nCanonicalURI\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nPayloadHash
+util::StatusOr<std::string> canonical_request(const SignableRequest& request,
+                                              const std::vector<std::string>& signed_names,
+                                              const CanonicalOptions& options);
+
+// --- Stage 2: string to sign ---------------------------------------------------
+
+// "20150830T123600Z" / "20150830", UTC.
+std::string format_amz_date(absl::Time time);
+std::string format_date_stamp(absl::Time time);
+// Parses "20150830T123600Z". kInvalidArgument otherwise.
+util::StatusOr<absl::Time> parse_amz_date(std::string_view text);
+
+// "20150830/us-east-1/service/aws4_request"
+std::string credential_scope(std::string_view date_stamp, std::string_view region,
+                             std::string_view service);
+
+// AWS4-HMAC-SHA256\n<amz date>\n<scope>\n<hex sha256 of canonical request>
+std::string string_to_sign(std::string_view amz_date, std::string_view scope,
+                           std::string_view canonical_request);
+
+// --- Stage 3: signing key and signature ----------------------------------------
+
+// HMAC chain "AWS4"+secret -> date -> region -> service -> "aws4_request".
+// Zeroed when destroyed.
+class SigningKey {
+ public:
+  explicit SigningKey(const std::array<unsigned char, 32>& bytes) : bytes_(bytes) {}
+  SigningKey(const SigningKey&) = default;
+  SigningKey& operator=(const SigningKey&) = default;
+  ~SigningKey();
+  const std::array<unsigned char, 32>& bytes() const { return bytes_; }
+  std::string hex() const;  // for tests against published examples
+
+ private:
+  std::array<unsigned char, 32> bytes_;
+};
+
+SigningKey derive_signing_key(const util::SecretString& secret_access_key,
+                              std::string_view date_stamp, std::string_view region,
+                              std::string_view service);
+
+// Lowercase hex HMAC-SHA256(key, string_to_sign).
+std::string signature(const SigningKey& key, std::string_view string_to_sign);
+
+// --- All together ----------------------------------------------------------------
+
+struct SigningOptions {
+  std::string region;   // e.g. "us-east-1"; the scope's region
+  std::string service;  // e.g. "sts"
+  CanonicalOptions canonical;
+  // Add and sign X-Amz-Content-Sha256 (S3; the test suite's "sign_body").
+  bool add_content_sha256_header = false;
+  // Add X-Amz-Security-Token after signing, unsigned (the test suite's
+  // "omit_session_token"; some IoT endpoints). Off: the token is signed.
+  bool omit_session_token = false;
+};
+
+struct SigningResult {
+  // To set on the request, each replacing any same-named header:
+  // X-Amz-Date, [X-Amz-Security-Token], [X-Amz-Content-Sha256], Authorization.
+  HeaderList headers;
+  // The stages, for tests and debugging (they hold no secret).
+  std::string canonical_request;
+  std::string string_to_sign;
+  std::string signed_headers;
+  std::string signature;
+};
+
+// Signs the request's default_signed_header_names() plus the headers it adds.
+// An Authorization, X-Amz-Date or X-Amz-Security-Token already on the request
+// is ignored (it would be replaced).
+util::StatusOr<SigningResult> sign(const SignableRequest& request, const Credentials& credentials,
+                                   absl::Time now, const SigningOptions& options);
+
+// Convenience: signable_request() + sign() + set the headers on `request`.
+util::Status sign_request(http::Request& request, const Credentials& credentials, absl::Time now,
+                          const SigningOptions& options);
+
+// --- Verifying (servers) --------------------------------------------------------
+
+// The parts of "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sts/aws4_request,
+// SignedHeaders=host;x-amz-date, Signature=<64 hex>".
+struct Authorization {
+  std::string access_key_id;
+  std::string date_stamp;  // "20150830"
+  std::string region;
+  std::string service;
+  std::vector<std::string> signed_headers;  // lowercase, as listed
+  std::string signature;                    // lowercase hex
+  std::string scope() const;                // "20150830/us-east-1/sts/aws4_request"
+};
+
+// kInvalidArgument naming what is wrong (algorithm, missing component, scope
+// terminator not aws4_request, signed headers not lowercase/sorted, signature
+// not 64 hex digits).
+util::StatusOr<Authorization> parse_authorization(std::string_view header_value);
+
+struct Recomputed {
+  std::string canonical_request;
+  std::string string_to_sign;
+  std::string signature;
+};
+
+// Recomputes what a client holding `secret_access_key` would have signed for
+// `request` as received (all its headers, incl. X-Amz-Date / X-Amz-Security-Token),
+// using the signed headers and scope of its Authorization header. Compare the
+// result's signature with auth.signature (constant time: signatures_equal()).
+util::StatusOr<Recomputed> recompute_signature(const SignableRequest& request,
+                                               const Authorization& auth, std::string_view amz_date,
+                                               const util::SecretString& secret_access_key,
+                                               const CanonicalOptions& options = {});
+
+// Constant-time comparison of two hex signatures.
+bool signatures_equal(std::string_view a, std::string_view b);
+
+}  // namespace aws::sigv4

@@ -1,0 +1,247 @@
+// The SigV4 stages one by one, the request adapter, and the server side
+// (Authorization parsing and signature recomputation).
+#include "pkg/aws/sigv4.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "pkg/util/rfc3339.h"
+
+namespace aws::sigv4 {
+namespace {
+
+using ::testing::HasSubstr;
+using util::StatusCode;
+
+Credentials example_credentials(std::string token = "") {
+  Credentials c;
+  c.access_key_id = "AKIDEXAMPLE";
+  c.secret_access_key = util::SecretString("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+  c.session_token = util::SecretString(std::move(token));
+  c.source = "test";
+  return c;
+}
+
+constexpr absl::Time kTime = absl::FromUnixSeconds(1440938160);  // 2015-08-30T12:36:00Z
+
+TEST(SigV4Test, SigningKeyOfThePublishedExample) {
+  // docs.aws.amazon.com "Examples of how to derive a signing key for Signature Version 4".
+  const SigningKey key =
+      derive_signing_key(util::SecretString("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "20120215",
+                         "us-east-1", "iam");
+  EXPECT_EQ(key.hex(), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+}
+
+TEST(SigV4Test, DatesAndScope) {
+  EXPECT_EQ(format_amz_date(kTime), "20150830T123600Z");
+  EXPECT_EQ(format_date_stamp(kTime), "20150830");
+  EXPECT_EQ(parse_amz_date("20150830T123600Z").value_or(absl::InfinitePast()), kTime);
+  EXPECT_FALSE(parse_amz_date("2015-08-30T12:36:00Z").ok());
+  EXPECT_FALSE(parse_amz_date("20151330T123600Z").ok());
+  EXPECT_EQ(credential_scope("20150830", "us-east-1", "sts"),
+            "20150830/us-east-1/sts/aws4_request");
+}
+
+TEST(SigV4Test, UriEncodingAndPaths) {
+  EXPECT_EQ(uri_encode("a b/c~d+e=", true), "a%20b%2Fc~d%2Be%3D");
+  EXPECT_EQ(uri_encode("a b/c", false), "a%20b/c");
+  EXPECT_EQ(uri_encode("\xe1\x88\xb4", true), "%E1%88%B4");
+  EXPECT_EQ(uri_decode("%E1%88%B4%2f+%zz%4"), "\xe1\x88\xb4/+%zz%4");
+  EXPECT_EQ(normalize_path(""), "/");
+  EXPECT_EQ(normalize_path("/a/b/../../.."), "/");
+  EXPECT_EQ(normalize_path("/a/./b//c/"), "/a/b/c/");
+  EXPECT_EQ(normalize_path("/a/b/.."), "/a");
+  // Non-S3 services encode the already-encoded path once more.
+  EXPECT_EQ(canonical_uri("/a%20b", {}), "/a%2520b");
+  EXPECT_EQ(canonical_uri("/a%20b//", {.normalize_path = false, .encode_path = false}), "/a%20b//");
+}
+
+TEST(SigV4Test, CanonicalQuery) {
+  EXPECT_EQ(canonical_query(""), "");
+  EXPECT_EQ(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
+  EXPECT_EQ(canonical_query("k=a%20b&k2=a+b&&"), "k=a%20b&k2=a%2Bb");
+  EXPECT_EQ(canonical_query("X-Amz-Credential=AKID%2F2015"), "X-Amz-Credential=AKID%2F2015");
+}
+
+TEST(SigV4Test, CanonicalHeaders) {
+  const HeaderList headers = {{"Host", "h"}, {"My-Header", "  a   b  "}, {"my-header", "c"}};
+  const util::StatusOr<CanonicalHeaders> c = canonical_headers(headers, {"my-header", "HOST"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->block, "host:h\nmy-header:a b,c\n");
+  EXPECT_EQ(c->signed_headers, "host;my-header");
+  EXPECT_THAT(canonical_headers(headers, {"x-amz-date"}).status().message(),
+              HasSubstr("signed header 'x-amz-date' is not present"));
+  EXPECT_EQ(default_signed_header_names({{"User-Agent", "x"},
+                                         {"Host", "h"},
+                                         {"Expect", "100"},
+                                         {"X-Amzn-Trace-Id", "t"},
+                                         {"Content-Type", "c"}}),
+            (std::vector<std::string>{"content-type", "host"}));
+}
+
+TEST(SigV4Test, SignableRequestFromUrl) {
+  struct Row {
+    std::string url;
+    std::string host, path, query;
+  };
+  const Row rows[] = {
+      {"https://sts.amazonaws.com", "sts.amazonaws.com", "/", ""},
+      {"https://sts.amazonaws.com:443/", "sts.amazonaws.com", "/", ""},
+      {"http://127.0.0.1:8080/a/b?x=1&y", "127.0.0.1:8080", "/a/b", "x=1&y"},
+      {"http://h:80?q", "h", "/", "q"},
+      {"http://[::1]:9000/p#frag", "[::1]:9000", "/p", ""},
+      {"https://user@h/p", "h", "/p", ""},
+  };
+  for (const Row& row : rows) {
+    http::Request r;
+    r.url = row.url;
+    const util::StatusOr<SignableRequest> s = signable_request(r);
+    ASSERT_TRUE(s.ok()) << row.url << ": " << s.status();
+    ASSERT_EQ(s->headers.size(), 1u);
+    EXPECT_EQ(s->headers[0].second, row.host) << row.url;
+    EXPECT_EQ(s->path, row.path) << row.url;
+    EXPECT_EQ(s->query, row.query) << row.url;
+    EXPECT_EQ(s->payload_hash, kEmptyPayloadHash);
+  }
+  http::Request relative;
+  relative.url = "/path";
+  EXPECT_EQ(signable_request(relative).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(SigV4Test, SignReplacesStaleHeadersAndSignsTheToken) {
+  SignableRequest request;
+  request.method = "POST";
+  request.headers = {{"Host", "sts.amazonaws.com"},
+                     {"X-Amz-Date", "19990101T000000Z"},
+                     {"Authorization", "stale"},
+                     {"User-Agent", "not signed"}};
+  const util::StatusOr<SigningResult> r =
+      sign(request, example_credentials("tok"), kTime, {.region = "us-east-1", .service = "sts"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->signed_headers, "host;x-amz-date;x-amz-security-token");
+  ASSERT_EQ(r->headers.size(), 3u);
+  EXPECT_EQ(r->headers[0], (std::pair<std::string, std::string>{"X-Amz-Date", "20150830T123600Z"}));
+  EXPECT_EQ(r->headers[1], (std::pair<std::string, std::string>{"X-Amz-Security-Token", "tok"}));
+  EXPECT_EQ(r->headers[2].first, "Authorization");
+  EXPECT_THAT(r->canonical_request, HasSubstr("x-amz-date:20150830T123600Z\n"));
+  EXPECT_THAT(r->canonical_request, ::testing::Not(HasSubstr("19990101")));
+}
+
+TEST(SigV4Test, SignErrors) {
+  SignableRequest request;
+  request.headers = {{"Host", "h"}};
+  Credentials no_secret = example_credentials();
+  no_secret.secret_access_key = util::SecretString();
+  EXPECT_EQ(sign(request, no_secret, kTime, {.region = "r", .service = "s"}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(sign(request, example_credentials(), kTime, {.service = "s"}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(SigV4Test, SignRequestSetsHeadersOnTheHttpRequest) {
+  http::Request r;
+  r.method = http::Method::kPost;
+  r.url = "https://sts.us-west-2.amazonaws.com/";
+  r.body = "Action=GetCallerIdentity&Version=2011-06-15";
+  r.headers.add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  ASSERT_TRUE(
+      sign_request(r, example_credentials(), kTime, {.region = "us-west-2", .service = "sts"})
+          .ok());
+  EXPECT_EQ(r.headers.get("X-Amz-Date"), "20150830T123600Z");
+  EXPECT_FALSE(r.headers.get("Host").has_value());  // curl sends the same Host itself
+  EXPECT_THAT(
+      std::string(*r.headers.get("Authorization")),
+      HasSubstr(
+          "/20150830/us-west-2/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, "));
+}
+
+TEST(SigV4Test, ParseAuthorization) {
+  const util::StatusOr<Authorization> a = parse_authorization(
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, "
+      "SignedHeaders=content-type;host;x-amz-date, "
+      "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->access_key_id, "AKIDEXAMPLE");
+  EXPECT_EQ(a->date_stamp, "20150830");
+  EXPECT_EQ(a->region, "us-east-1");
+  EXPECT_EQ(a->service, "sts");
+  EXPECT_EQ(a->signed_headers, (std::vector<std::string>{"content-type", "host", "x-amz-date"}));
+  EXPECT_EQ(a->scope(), "20150830/us-east-1/sts/aws4_request");
+
+  const std::string sig = "Signature=" + std::string(64, 'a');
+  struct Row {
+    std::string header;
+    std::string want;
+  };
+  const Row rows[] = {
+      {"AWS4-HMAC-SHA1 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, " + sig,
+       "does not use AWS4-HMAC-SHA256"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s, SignedHeaders=host, " + sig,
+       "Credential must be"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws5_request, SignedHeaders=host, " + sig,
+       "must end in aws4_request"},
+      {"AWS4-HMAC-SHA256 Credential=A/2015-08-30/r/s/aws4_request, SignedHeaders=host, " + sig,
+       "is not YYYYMMDD"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=Host, " + sig,
+       "must be lowercase"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=x;host, " + sig,
+       "must be sorted"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, Signature=abc",
+       "64 lowercase hex"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, " + sig, "no SignedHeaders"},
+      {"AWS4-HMAC-SHA256 SignedHeaders=host, " + sig, "no Credential"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host",
+       "no Signature"},
+      {"AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, SignedHeaders=host, " + sig +
+           ", Extra=1",
+       "unknown component 'Extra'"},
+  };
+  for (const Row& row : rows) {
+    const util::Status status = parse_authorization(row.header).status();
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << row.header;
+    EXPECT_THAT(status.message(), HasSubstr(row.want)) << row.header;
+  }
+}
+
+TEST(SigV4Test, ServerRecomputesAndDetectsTampering) {
+  http::Request r;
+  r.method = http::Method::kPost;
+  r.url = "http://127.0.0.1:4566/";
+  r.body = "Action=AssumeRole&Version=2011-06-15&RoleArn=x";
+  r.headers.add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  const Credentials creds = example_credentials("session");
+  ASSERT_TRUE(sign_request(r, creds, kTime, {.region = "us-east-1", .service = "sts"}).ok());
+
+  // What the server sees: the headers as sent plus the Host curl adds.
+  auto received = [](const http::Request& req) { return *signable_request(req); };
+  const Authorization auth = *parse_authorization(*r.headers.get("Authorization"));
+  const std::string amz_date(*r.headers.get("X-Amz-Date"));
+  const util::StatusOr<Recomputed> same =
+      recompute_signature(received(r), auth, amz_date, creds.secret_access_key);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_TRUE(signatures_equal(same->signature, auth.signature));
+
+  http::Request body_changed = r;
+  body_changed.body += "&DurationSeconds=43200";
+  EXPECT_FALSE(signatures_equal(
+      recompute_signature(received(body_changed), auth, amz_date, creds.secret_access_key)
+          ->signature,
+      auth.signature));
+  http::Request token_changed = r;
+  token_changed.headers.set("X-Amz-Security-Token", "other");
+  EXPECT_FALSE(signatures_equal(
+      recompute_signature(received(token_changed), auth, amz_date, creds.secret_access_key)
+          ->signature,
+      auth.signature));
+  EXPECT_FALSE(signatures_equal(
+      recompute_signature(received(r), auth, amz_date, util::SecretString("wrong"))->signature,
+      auth.signature));
+  SignableRequest header_dropped = received(r);
+  std::erase_if(header_dropped.headers, [](const auto& h) { return h.first == "Content-Type"; });
+  EXPECT_EQ(
+      recompute_signature(header_dropped, auth, amz_date, creds.secret_access_key).status().code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_FALSE(signatures_equal("abc", "abcd"));
+}
+
+}  // namespace
+}  // namespace aws::sigv4
