@@ -1,0 +1,147 @@
+#include "pkg/kube/api_error.h"
+
+#include <charconv>
+
+#include "pkg/util/strings.h"
+
+namespace kube {
+namespace {
+
+constexpr std::string_view kRetryAfterPrefix = " (retry after ";
+
+util::StatusCode code_for(int http_code, std::string_view reason) {
+  using util::StatusCode;
+  if (reason == "NotFound") return StatusCode::kNotFound;
+  if (reason == "AlreadyExists") return StatusCode::kAlreadyExists;
+  if (reason == "Conflict") return StatusCode::kAborted;
+  if (reason == "Gone" || reason == "Expired") return StatusCode::kOutOfRange;
+  if (reason == "Forbidden") return StatusCode::kPermissionDenied;
+  if (reason == "Unauthorized") return StatusCode::kUnauthenticated;
+  if (reason == "Invalid" || reason == "BadRequest") return StatusCode::kInvalidArgument;
+  if (reason == "TooManyRequests" || reason == "ServiceUnavailable")
+    return StatusCode::kUnavailable;
+  if (reason == "Timeout" || reason == "ServerTimeout") return StatusCode::kDeadlineExceeded;
+  switch (http_code) {
+    case 400:
+    case 405:
+    case 406:
+    case 413:
+    case 415:
+    case 422:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kAborted;
+    case 410:
+      return StatusCode::kOutOfRange;
+    case 429:
+      return StatusCode::kUnavailable;
+    case 504:
+      return StatusCode::kDeadlineExceeded;
+    default:
+      break;
+  }
+  if (http_code >= 500) return StatusCode::kUnavailable;
+  return StatusCode::kUnknown;
+}
+
+// kubectl's wording when the server sent no Status body.
+std::string fallback_message(int http_code, std::string_view verb, std::string_view resource,
+                             std::string_view name) {
+  std::string what = util::cat(verb, " ", resource);
+  if (!name.empty()) what += util::cat(" ", name);
+  switch (http_code) {
+    case 401:
+      return util::cat("Unauthorized (", what, ")");
+    case 403:
+      return util::cat("forbidden (", what, ")");
+    case 404:
+      return util::cat("the server could not find the requested resource (", what, ")");
+    case 409:
+      return util::cat("the server reported a conflict (", what, ")");
+    case 410:
+      return util::cat("the resource version is too old (", what, ")");
+    case 429:
+      return util::cat("the server has received too many requests (", what, ")");
+    default:
+      return util::cat("the server responded with the status code ", http_code,
+                       " but did not return more information (", what, ")");
+  }
+}
+
+// Appends details.causes that the message does not already spell out.
+std::string with_causes(std::string message, const JsonValue& status) {
+  const JsonValue* causes = json::find_path(status, {"details", "causes"});
+  if (causes == nullptr || !causes->IsArray()) return message;
+  for (const auto& cause : causes->GetArray()) {
+    const std::string_view field = json::get_string(cause, "field");
+    const std::string_view text = json::get_string(cause, "message");
+    if (text.empty() || message.find(text) != std::string::npos) continue;
+    message += field.empty() ? util::cat("; ", text) : util::cat("; ", field, ": ", text);
+  }
+  return message;
+}
+
+}  // namespace
+
+util::Status status_from_status_object(const JsonValue& status) {
+  const int http_code = static_cast<int>(json::get_int(status, "code").value_or(0));
+  const std::string_view reason = json::get_string(status, "reason");
+  std::string message(json::get_string(status, "message"));
+  if (message.empty())
+    message = util::cat(reason.empty() ? "unknown error" : reason, " (", http_code, ")");
+  return {code_for(http_code, reason), with_causes(std::move(message), status)};
+}
+
+util::Status status_from_response(const http::Response& response, std::string_view verb,
+                                  std::string_view resource, std::string_view name) {
+  util::Status status;
+  auto body = json::parse(response.body);
+  if (body.ok() && json::get_string(*body, "kind") == "Status" &&
+      !json::get_string(*body, "message").empty()) {
+    util::Status parsed = status_from_status_object(*body);
+    // The HTTP code decides when the body's reason is missing.
+    if (json::get_string(*body, "reason").empty()) {
+      parsed = {code_for(response.status, ""), parsed.message()};
+    }
+    status = std::move(parsed);
+  } else {
+    status = {code_for(response.status, ""),
+              fallback_message(response.status, verb, resource, name)};
+  }
+  if (status.code() == util::StatusCode::kUnavailable) {
+    if (auto header = response.headers.get("Retry-After")) {
+      if (auto after = parse_retry_after(*header)) {
+        status = {status.code(), util::cat(status.message(), kRetryAfterPrefix,
+                                           absl::ToInt64Seconds(*after), "s)")};
+      }
+    }
+  }
+  return status;
+}
+
+std::optional<absl::Duration> parse_retry_after(std::string_view header) {
+  header = util::trim(header);
+  int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
+  if (ec != std::errc() || end != header.data() + header.size() || seconds < 0) return std::nullopt;
+  return absl::Seconds(seconds);
+}
+
+std::optional<absl::Duration> retry_after(const util::Status& status) {
+  const std::string& m = status.message();
+  if (!m.ends_with("s)")) return std::nullopt;
+  const size_t start = m.rfind(kRetryAfterPrefix);
+  if (start == std::string::npos) return std::nullopt;
+  std::string_view digits(m);
+  digits = digits.substr(start + kRetryAfterPrefix.size());
+  digits.remove_suffix(2);  // "s)"
+  return parse_retry_after(digits);
+}
+
+}  // namespace kube

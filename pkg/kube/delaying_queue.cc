@@ -1,0 +1,72 @@
+#include "pkg/kube/delaying_queue.h"
+
+namespace kube {
+namespace {
+// How long the loop sleeps when nothing waits; any add_after wakes it sooner.
+constexpr absl::Duration kIdleWait = absl::Hours(1);
+}  // namespace
+
+DelayingQueue::DelayingQueue(util::Clock& clock)
+    : clock_(clock), loop_([this](std::stop_token stop) { waiting_loop(std::move(stop)); }) {}
+
+DelayingQueue::~DelayingQueue() {
+  shut_down();
+}
+
+void DelayingQueue::add_after(std::string_view key, absl::Duration d) {
+  if (queue_.shutting_down()) return;
+  if (d <= absl::ZeroDuration()) {
+    queue_.add(key);
+    return;
+  }
+  const util::MonotonicTime at = clock_.monotonic_now() + d;
+  util::MutexLock lock(mu_);
+  auto it = ready_at_.find(key);
+  if (it != ready_at_.end()) {
+    if (it->second <= at) return;  // the earlier one wins
+    by_time_.erase({it->second, it->first});
+    it->second = at;
+  } else {
+    it = ready_at_.emplace(std::string(key), at).first;
+  }
+  by_time_.emplace(at, it->first);
+  cv_.notify_all();
+}
+
+size_t DelayingQueue::waiting() const {
+  util::MutexLock lock(mu_);
+  return ready_at_.size();
+}
+
+void DelayingQueue::shut_down() {
+  queue_.shut_down();
+  loop_.request_stop();
+  if (loop_.joinable() && loop_.get_id() != std::this_thread::get_id()) loop_.join();
+}
+
+void DelayingQueue::shut_down_with_drain() {
+  loop_.request_stop();
+  if (loop_.joinable()) loop_.join();
+  queue_.shut_down_with_drain();
+}
+
+void DelayingQueue::waiting_loop(std::stop_token stop) {
+  std::stop_callback on_stop(stop, [this] {
+    util::MutexLock lock(mu_);
+    cv_.notify_all();
+  });
+  util::MutexLock lock(mu_);
+  while (!stop.stop_requested()) {
+    const util::MonotonicTime now = clock_.monotonic_now();
+    while (!by_time_.empty() && by_time_.begin()->first <= now) {
+      const std::string& key = by_time_.begin()->second;
+      queue_.add(key);
+      ready_at_.erase(key);
+      by_time_.erase(by_time_.begin());
+    }
+    const util::MonotonicTime next = by_time_.empty() ? now + kIdleWait : by_time_.begin()->first;
+    clock_.wait_until(cv_, mu_, next);
+  }
+}
+
+}  // namespace kube

@@ -1,0 +1,59 @@
+// A WorkQueue that can also add a key later (client-go's DelayingInterface):
+// add_after(key, d) makes `key` ready after `d` on the injected clock. The
+// controller schedules each credential refresh this way. While a key waits,
+// an earlier add_after for it wins (a later one is ignored); a plain add()
+// makes it ready now (a pending delayed add still fires later, harmlessly:
+// the work queue deduplicates).
+//
+// Thread-safety: thread-safe. Ownership: owns a background thread that moves
+// due keys into the queue; the destructor shuts down and joins it. Time
+// source: the Clock's monotonic reading (FakeClock::step drives it in tests).
+// Shutdown: as WorkQueue; keys still waiting are dropped.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "pkg/kube/work_queue.h"
+#include "pkg/util/clock.h"
+#include "pkg/util/mutex.h"
+
+namespace kube {
+
+class DelayingQueue {
+ public:
+  explicit DelayingQueue(util::Clock& clock);
+  ~DelayingQueue();
+  DelayingQueue(const DelayingQueue&) = delete;
+  DelayingQueue& operator=(const DelayingQueue&) = delete;
+
+  void add(std::string_view key) { queue_.add(key); }
+  // d <= 0 adds now.
+  void add_after(std::string_view key, absl::Duration d);
+  std::optional<std::string> get() { return queue_.get(); }
+  void done(std::string_view key) { queue_.done(key); }
+  size_t len() const { return queue_.len(); }
+  // Keys waiting for their time.
+  size_t waiting() const;
+  void shut_down();
+  void shut_down_with_drain();
+  bool shutting_down() const { return queue_.shutting_down(); }
+
+ private:
+  void waiting_loop(std::stop_token stop);
+
+  util::Clock& clock_;
+  WorkQueue queue_;
+  mutable util::Mutex mu_;
+  util::CondVar cv_;
+  std::map<std::string, util::MonotonicTime, std::less<>> ready_at_ ABSL_GUARDED_BY(mu_);
+  std::set<std::pair<util::MonotonicTime, std::string>> by_time_ ABSL_GUARDED_BY(mu_);
+  std::jthread loop_;  // last: starts after the members it uses
+};
+
+}  // namespace kube

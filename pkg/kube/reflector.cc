@@ -1,0 +1,133 @@
+#include "pkg/kube/reflector.h"
+
+#include <utility>
+
+#include "absl/random/distributions.h"
+#include "pkg/kube/api_error.h"
+#include "pkg/util/strings.h"
+
+namespace kube {
+
+Reflector::Reflector(RestClient& client, Resource resource, ReflectorSink& sink, util::Clock& clock,
+                     ReflectorOptions options)
+    : client_(client),
+      resource_(std::move(resource)),
+      sink_(sink),
+      clock_(clock),
+      options_(std::move(options)),
+      backoff_(options_.backoff) {}
+
+std::string Reflector::last_resource_version() const {
+  util::MutexLock lock(mu_);
+  return resource_version_;
+}
+
+int Reflector::list_count() const {
+  util::MutexLock lock(mu_);
+  return list_count_;
+}
+
+void Reflector::set_resource_version(std::string rv) {
+  util::MutexLock lock(mu_);
+  resource_version_ = std::move(rv);
+}
+
+ObjectPtr Reflector::prepare(Object&& object) const {
+  if (options_.transform) options_.transform(object);
+  return share(std::move(object));
+}
+
+bool Reflector::back_off(std::stop_token stop) {
+  return util::sleep_for(clock_, backoff_.next(rng_), std::move(stop));
+}
+
+util::Status Reflector::list_into_sink(std::stop_token stop) {
+  std::vector<ObjectPtr> objects;
+  ListOptions options;
+  options.label_selector = options_.label_selector;
+  options.field_selector = options_.field_selector;
+  options.limit = options_.page_size;
+  options.stop = stop;
+  std::string resource_version;
+  bool restarted = false;
+  while (true) {
+    // resourceVersion "" is a consistent read (from etcd), which pagination needs.
+    auto page = client_.list(resource_, options_.namespace_name, options);
+    if (!page.ok()) {
+      if (is_gone(page.status()) && !options.continue_token.empty() && !restarted) {
+        // The continue token expired mid-way: start the list over (once; a
+        // second expiry goes through the backoff).
+        restarted = true;
+        objects.clear();
+        options.continue_token.clear();
+        continue;
+      }
+      return page.status();
+    }
+    for (Object& item : page->items)
+      objects.push_back(prepare(std::move(item)));
+    resource_version = page->resource_version;
+    if (page->continue_token.empty()) break;
+    options.continue_token = page->continue_token;
+  }
+  sink_.replace(std::move(objects));
+  util::MutexLock lock(mu_);
+  resource_version_ = std::move(resource_version);
+  ++list_count_;
+  return util::ok_status();
+}
+
+Reflector::WatchEnd Reflector::watch_once(std::stop_token stop) {
+  WatchOptions options;
+  options.label_selector = options_.label_selector;
+  options.field_selector = options_.field_selector;
+  options.resource_version = last_resource_version();
+  options.allow_watch_bookmarks = true;
+  const double seconds = absl::ToDoubleSeconds(options_.min_watch_timeout);
+  options.timeout_seconds = static_cast<int64_t>(absl::Uniform(rng_, seconds, 2 * seconds));
+  if (options.timeout_seconds < 1) options.timeout_seconds = 1;
+
+  int events = 0;
+  const util::MonotonicTime started = clock_.monotonic_now();
+  const util::Status status = client_.watch(
+      resource_, options_.namespace_name, options,
+      [&](WatchEvent&& event) {
+        ++events;
+        std::string rv(event.object.resource_version());
+        if (event.type != WatchEventType::kBookmark)
+          sink_.apply(event.type, prepare(std::move(event.object)));
+        if (!rv.empty()) set_resource_version(std::move(rv));
+        return true;
+      },
+      stop);
+  if (stop.stop_requested()) return WatchEnd::kStopped;
+  if (events > 0) backoff_.reset();
+  if (status.ok()) {
+    // The server's timeout: resume at once. A watch that ends at once with
+    // nothing in it means something is wrong: do not spin.
+    const bool very_short = events == 0 && clock_.monotonic_now() - started < absl::Seconds(1);
+    if (!very_short) return WatchEnd::kRewatch;
+    return back_off(stop) ? WatchEnd::kRewatch : WatchEnd::kStopped;
+  }
+  if (is_gone(status)) return WatchEnd::kRelist;
+  // Dropped, refused, throttled, ...: wait, then resume from the last version.
+  return back_off(stop) ? WatchEnd::kRewatch : WatchEnd::kStopped;
+}
+
+void Reflector::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    const util::Status listed = list_into_sink(stop);
+    if (!listed.ok()) {
+      if (!back_off(stop)) return;
+      continue;
+    }
+    backoff_.reset();
+    while (true) {
+      const WatchEnd end = watch_once(stop);
+      if (end == WatchEnd::kStopped) return;
+      if (end == WatchEnd::kRelist) break;
+    }
+  }
+}
+
+}  // namespace kube

@@ -1,0 +1,90 @@
+// Keeps a sink in step with the apiserver for one resource (client-go's
+// Reflector): list (paginated with limit/continue), hand the full list to the
+// sink, then watch from the list's resourceVersion with bookmarks and a
+// jittered server timeout. A closed or dropped watch resumes from the last
+// resourceVersion seen (BOOKMARKs advance it); 410 Gone/Expired, as an HTTP
+// status or an in-stream ERROR event, triggers a relist; errors back off with
+// jitter.
+//
+// Thread-safety: run() is called once, on its own thread; the sink is called
+// only from that thread, in order. last_resource_version() may be read from
+// any thread. Ownership: borrows the RestClient, sink and Clock. Time source:
+// the Clock (backoff sleeps), so tests drive it with FakeClock. run() returns
+// when `stop` is requested: promptly, as the transport ends streams on stop.
+#pragma once
+
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "pkg/kube/object.h"
+#include "pkg/kube/resource.h"
+#include "pkg/kube/rest_client.h"
+#include "pkg/util/backoff.h"
+#include "pkg/util/clock.h"
+#include "pkg/util/mutex.h"
+
+namespace kube {
+
+// Receives what the reflector learns.
+class ReflectorSink {
+ public:
+  virtual ~ReflectorSink() = default;
+  // The complete current state after a (re)list.
+  virtual void replace(std::vector<ObjectPtr> objects) = 0;
+  // One watch event: kAdded, kModified or kDeleted (never kBookmark).
+  virtual void apply(WatchEventType type, ObjectPtr object) = 0;
+};
+
+struct ReflectorOptions {
+  std::string namespace_name;  // "" = all namespaces
+  std::string label_selector;
+  std::string field_selector;
+  int64_t page_size = 500;  // list limit; 0 lists in one response
+  // Watches ask the server to end them after a random time in [min, 2 × min]
+  // (client-go), spreading reconnects.
+  absl::Duration min_watch_timeout = absl::Minutes(5);
+  // Between failed attempts (client-go: 800 ms growing to 30 s).
+  util::BackoffPolicy backoff{absl::Milliseconds(800), absl::Seconds(30), 2.0, 0.2};
+  // Applied to every object before it reaches the sink. Default: drop
+  // metadata.managedFields (memory). Set to nullptr to keep objects whole.
+  std::function<void(Object&)> transform = [](Object& o) { o.strip_managed_fields(); };
+};
+
+class Reflector {
+ public:
+  Reflector(RestClient& client, Resource resource, ReflectorSink& sink, util::Clock& clock,
+            ReflectorOptions options = {});
+
+  void run(std::stop_token stop);
+
+  // The resourceVersion the next watch would resume from ("" before the first list).
+  std::string last_resource_version() const;
+  // How many times the reflector listed (1 after the initial sync).
+  int list_count() const;
+  const Resource& resource() const { return resource_; }
+
+ private:
+  enum class WatchEnd { kRelist, kRewatch, kStopped };
+  util::Status list_into_sink(std::stop_token stop);
+  WatchEnd watch_once(std::stop_token stop);
+  ObjectPtr prepare(Object&& object) const;
+  void set_resource_version(std::string rv);
+  bool back_off(std::stop_token stop);
+
+  RestClient& client_;
+  const Resource resource_;
+  ReflectorSink& sink_;
+  util::Clock& clock_;
+  const ReflectorOptions options_;
+  util::Backoff backoff_;  // run thread only
+  absl::BitGen rng_;       // run thread only
+
+  mutable util::Mutex mu_;
+  std::string resource_version_ ABSL_GUARDED_BY(mu_);
+  int list_count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace kube
