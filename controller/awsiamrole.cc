@@ -5,29 +5,30 @@
 namespace controller {
 namespace {
 
-std::string string_member(const rapidjson::Value& object, const char* name) {
+std::string string_member(const kube::JsonValue& object, const char* name) {
   if (!object.IsObject()) return "";
   auto it = object.FindMember(name);
   return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
 }
 
-std::optional<int64_t> int_member(const rapidjson::Value& object, const char* name) {
+std::optional<int64_t> int_member(const kube::JsonValue& object, const char* name) {
   if (!object.IsObject()) return std::nullopt;
   auto it = object.FindMember(name);
   if (it == object.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
   return it->value.GetInt64();
 }
 
-const rapidjson::Value* object_member(const rapidjson::Value& object, const char* name) {
+const kube::JsonValue* object_member(const kube::JsonValue& object, const char* name) {
   if (!object.IsObject()) return nullptr;
   auto it = object.FindMember(name);
   return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
 }
 
-util::Status parse_spec(const rapidjson::Value* spec, AwsIamRoleSpec& out) {
+util::Status parse_spec(const kube::JsonValue* spec, AwsIamRoleSpec& out) {
   if (spec == nullptr) return util::invalid_argument_error("spec is missing");
   auto ref = spec->FindMember("roleReference");
-  if (ref == spec->MemberEnd()) return util::invalid_argument_error("spec.roleReference is missing");
+  if (ref == spec->MemberEnd())
+    return util::invalid_argument_error("spec.roleReference is missing");
   if (!ref->value.IsString()) {
     return util::invalid_argument_error("spec.roleReference must be a string");
   }
@@ -67,7 +68,7 @@ util::Status parse_spec(const rapidjson::Value* spec, AwsIamRoleSpec& out) {
   return util::ok_status();
 }
 
-AwsIamRoleStatus parse_status(const rapidjson::Value* status) {
+AwsIamRoleStatus parse_status(const kube::JsonValue* status) {
   AwsIamRoleStatus out;
   if (status == nullptr) return out;
   out.observed_generation = int_member(*status, "observedGeneration");
@@ -95,8 +96,8 @@ const Condition* AwsIamRoleStatus::condition(std::string_view type) const {
   return nullptr;
 }
 
-util::StatusOr<AwsIamRole> parse_awsiamrole(const rapidjson::Value& object) {
-  const rapidjson::Value* metadata = object_member(object, "metadata");
+util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object) {
+  const kube::JsonValue* metadata = object_member(object, "metadata");
   if (metadata == nullptr) return util::invalid_argument_error("AWSIAMRole has no metadata");
   AwsIamRole role;
   role.name = string_member(*metadata, "name");
@@ -107,7 +108,7 @@ util::StatusOr<AwsIamRole> parse_awsiamrole(const rapidjson::Value& object) {
   role.uid = string_member(*metadata, "uid");
   role.resource_version = string_member(*metadata, "resourceVersion");
   role.generation = int_member(*metadata, "generation").value_or(0);
-  if (const rapidjson::Value* labels = object_member(*metadata, "labels")) {
+  if (const kube::JsonValue* labels = object_member(*metadata, "labels")) {
     for (const auto& label : labels->GetObject()) {
       if (label.value.IsString()) role.labels[label.name.GetString()] = label.value.GetString();
     }
@@ -117,30 +118,30 @@ util::StatusOr<AwsIamRole> parse_awsiamrole(const rapidjson::Value& object) {
   return role;
 }
 
-rapidjson::Value status_to_json(const AwsIamRoleStatus& status,
-                                rapidjson::MemoryPoolAllocator<>& allocator) {
-  rapidjson::Value out(rapidjson::kObjectType);
+kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocator& allocator) {
+  kube::JsonValue out(rapidjson::kObjectType);
   if (status.observed_generation) {
     out.AddMember("observedGeneration", *status.observed_generation, allocator);
   }
   if (!status.role_arn.empty()) {
-    out.AddMember("roleARN", rapidjson::Value(status.role_arn, allocator), allocator);
+    out.AddMember("roleARN", kube::JsonValue(status.role_arn, allocator), allocator);
   }
   if (!status.expiration.empty()) {
-    out.AddMember("expiration", rapidjson::Value(status.expiration, allocator), allocator);
+    out.AddMember("expiration", kube::JsonValue(status.expiration, allocator), allocator);
   }
   if (!status.conditions.empty()) {
-    rapidjson::Value conditions(rapidjson::kArrayType);
+    kube::JsonValue conditions(rapidjson::kArrayType);
     for (const auto& c : status.conditions) {
-      rapidjson::Value item(rapidjson::kObjectType);
-      item.AddMember("type", rapidjson::Value(c.type, allocator), allocator);
-      item.AddMember("status", rapidjson::Value(c.status, allocator), allocator);
-      if (!c.reason.empty()) item.AddMember("reason", rapidjson::Value(c.reason, allocator), allocator);
+      kube::JsonValue item(rapidjson::kObjectType);
+      item.AddMember("type", kube::JsonValue(c.type, allocator), allocator);
+      item.AddMember("status", kube::JsonValue(c.status, allocator), allocator);
+      if (!c.reason.empty())
+        item.AddMember("reason", kube::JsonValue(c.reason, allocator), allocator);
       if (!c.message.empty()) {
-        item.AddMember("message", rapidjson::Value(c.message, allocator), allocator);
+        item.AddMember("message", kube::JsonValue(c.message, allocator), allocator);
       }
       if (!c.last_transition_time.empty()) {
-        item.AddMember("lastTransitionTime", rapidjson::Value(c.last_transition_time, allocator),
+        item.AddMember("lastTransitionTime", kube::JsonValue(c.last_transition_time, allocator),
                        allocator);
       }
       if (c.observed_generation) {

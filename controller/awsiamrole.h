@@ -8,8 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <rapidjson/document.h>
-
+#include "pkg/kube/json.h"
 #include "pkg/util/status.h"
 
 namespace controller {
@@ -67,10 +66,9 @@ struct AwsIamRole {
 // Parses an AWSIAMRole object. Fails (kInvalidArgument) only when the object
 // cannot be identified (no metadata.name/namespace); spec problems are
 // reported through AwsIamRole::spec_error so they can be surfaced on the CR.
-util::StatusOr<AwsIamRole> parse_awsiamrole(const rapidjson::Value& object);
+util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object);
 
 // Writes `status` as the JSON object for .status.
-rapidjson::Value status_to_json(const AwsIamRoleStatus& status,
-                                rapidjson::MemoryPoolAllocator<>& allocator);
+kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocator& allocator);
 
 }  // namespace controller

@@ -20,7 +20,8 @@ DEFINE_string(refresh_limit, "15m",
               "--min-validity (see docs/operations.md).");
 DEFINE_string(base_role_arn, "",
               "Base role ARN (arn:<partition>:iam::<account>:role/) that role names are appended "
-              "to. Discovered from the EC2 instance profile when empty.");
+              "to. When empty: discovered from the EC2 instance profile (IMDSv2), else from the "
+              "account of the controller's own credentials (sts:GetCallerIdentity).");
 DEFINE_string(assume_role, "",
               "Role (name or ARN) assumed first with the base credentials; every AWSIAMRole is "
               "then assumed by it.");
@@ -49,7 +50,9 @@ DEFINE_string(leader_election_lease_duration, "15s",
 DEFINE_string(leader_election_renew_deadline, "10s",
               "How long the leader keeps trying to renew before giving up leadership.");
 DEFINE_string(leader_election_retry_period, "2s", "How often candidates try to acquire or renew.");
-DEFINE_string(identity, "", "This replica's identity in the Lease (default: $HOSTNAME).");
+DEFINE_string(identity, "",
+              "This replica's identity in the Lease (default: $HOSTNAME plus a random "
+              "suffix, unique per process).");
 DEFINE_string(metrics_address, ":8080",
               "Address of the /healthz, /readyz and /metrics endpoint (empty: disabled).");
 DEFINE_string(log_format, "text", "Log format: text or json.");
@@ -116,9 +119,9 @@ util::StatusOr<Config> config_from_flags() {
                    duration_flag("refresh-limit", FLAGS_refresh_limit, absl::ZeroDuration()));
   ASSIGN_OR_RETURN(c.refresh.min_validity,
                    duration_flag("min-validity", FLAGS_min_validity, absl::ZeroDuration()));
-  ASSIGN_OR_RETURN(c.refresh.propagation, duration_flag("secret-propagation",
-                                                        FLAGS_secret_propagation,
-                                                        absl::ZeroDuration()));
+  ASSIGN_OR_RETURN(
+      c.refresh.propagation,
+      duration_flag("secret-propagation", FLAGS_secret_propagation, absl::ZeroDuration()));
   c.base_role_arn = FLAGS_base_role_arn;
   if (!c.base_role_arn.empty() && !c.base_role_arn.starts_with("arn:")) {
     return invalid("base-role-arn", c.base_role_arn,
@@ -158,33 +161,33 @@ util::StatusOr<Config> config_from_flags() {
   if (c.sts_burst < 1) return invalid("sts-burst", util::cat(c.sts_burst), "must be >= 1");
   if (c.kube_burst < 1) return invalid("kube-burst", util::cat(c.kube_burst), "must be >= 1");
   c.leader_elect = FLAGS_leader_elect;
-  c.leader_election_namespace =
-      FLAGS_leader_election_namespace.empty() ? env_or("POD_NAMESPACE", "kube-system")
-                                              : FLAGS_leader_election_namespace;
+  c.leader_election_namespace = FLAGS_leader_election_namespace.empty()
+                                    ? env_or("POD_NAMESPACE", "kube-system")
+                                    : FLAGS_leader_election_namespace;
   c.leader_election_id = FLAGS_leader_election_id;
   if (c.leader_election_id.empty()) {
     return invalid("leader-election-id", "", "must name the Lease");
   }
-  ASSIGN_OR_RETURN(c.lease_duration, duration_flag("leader-election-lease-duration",
-                                                   FLAGS_leader_election_lease_duration,
-                                                   absl::Seconds(1)));
-  ASSIGN_OR_RETURN(c.renew_deadline, duration_flag("leader-election-renew-deadline",
-                                                   FLAGS_leader_election_renew_deadline,
-                                                   absl::Seconds(1)));
-  ASSIGN_OR_RETURN(c.retry_period, duration_flag("leader-election-retry-period",
-                                                 FLAGS_leader_election_retry_period,
-                                                 absl::Milliseconds(100)));
+  ASSIGN_OR_RETURN(c.lease_duration,
+                   duration_flag("leader-election-lease-duration",
+                                 FLAGS_leader_election_lease_duration, absl::Seconds(1)));
+  ASSIGN_OR_RETURN(c.renew_deadline,
+                   duration_flag("leader-election-renew-deadline",
+                                 FLAGS_leader_election_renew_deadline, absl::Seconds(1)));
+  ASSIGN_OR_RETURN(c.retry_period,
+                   duration_flag("leader-election-retry-period", FLAGS_leader_election_retry_period,
+                                 absl::Milliseconds(100)));
   if (!(c.lease_duration > c.renew_deadline && c.renew_deadline > c.retry_period * 1.2)) {
     return util::invalid_argument_error(
         "invalid leader election timing: need --leader-election-lease-duration > "
         "--leader-election-renew-deadline > 1.2 x --leader-election-retry-period");
   }
-  c.identity = FLAGS_identity.empty() ? env_or("HOSTNAME", "kube-aws-iam-controller")
-                                      : FLAGS_identity;
+  c.identity =
+      FLAGS_identity.empty() ? env_or("HOSTNAME", "kube-aws-iam-controller") : FLAGS_identity;
   if (FLAGS_metrics_address.empty()) {
     c.metrics_port = -1;
-  } else if (util::Status s = parse_listen_address(FLAGS_metrics_address, c.metrics_host,
-                                                   c.metrics_port);
+  } else if (util::Status s =
+                 parse_listen_address(FLAGS_metrics_address, c.metrics_host, c.metrics_port);
              !s.ok()) {
     return invalid("metrics-address", FLAGS_metrics_address, s.message());
   }
@@ -225,7 +228,8 @@ std::vector<std::string> normalize_flag_syntax(const std::vector<std::string>& a
     }
     const size_t dashes = arg.starts_with("--") ? 2 : 1;
     const size_t eq = arg.find('=');
-    std::string name = arg.substr(dashes, eq == std::string::npos ? std::string::npos : eq - dashes);
+    std::string name =
+        arg.substr(dashes, eq == std::string::npos ? std::string::npos : eq - dashes);
     for (char& ch : name) {
       if (ch == '-') ch = '_';
     }
@@ -242,11 +246,11 @@ std::vector<std::string> normalize_flag_syntax(const std::vector<std::string>& a
 }
 
 std::string usage_text(std::string_view program) {
-  std::string out = util::cat(
-      "Usage: ", program, " [flags]\n\n",
-      "Writes AWS IAM role credentials into Secrets for every AWSIAMRole resource.\n",
-      "Flags take --flag=value or --flag value; booleans also --flag / --noflag.\n",
-      "Durations use Go syntax: 90s, 15m, 1h30m.\n\nFlags:\n");
+  std::string out =
+      util::cat("Usage: ", program, " [flags]\n\n",
+                "Writes AWS IAM role credentials into Secrets for every AWSIAMRole resource.\n",
+                "Flags take --flag=value or --flag value; booleans also --flag / --noflag.\n",
+                "Durations use Go syntax: 90s, 15m, 1h30m.\n\nFlags:\n");
   std::vector<gflags::CommandLineFlagInfo> flags;
   gflags::GetAllFlags(&flags);
   for (const auto& flag : flags) {
@@ -255,8 +259,8 @@ std::string usage_text(std::string_view program) {
     for (char& ch : name) {
       if (ch == '_') ch = '-';
     }
-    out += util::cat("  --", name, " (", flag.type, ", default \"", flag.default_value, "\")\n      ",
-                     flag.description, "\n");
+    out += util::cat("  --", name, " (", flag.type, ", default \"", flag.default_value,
+                     "\")\n      ", flag.description, "\n");
   }
   return out;
 }

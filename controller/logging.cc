@@ -16,11 +16,21 @@ std::string json_escape(std::string_view s) {
   out.reserve(s.size() + 2);
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -37,10 +47,14 @@ std::string json_escape(std::string_view s) {
 
 std::string_view level_name(google::LogSeverity severity) {
   switch (severity) {
-    case google::GLOG_INFO: return "info";
-    case google::GLOG_WARNING: return "warning";
-    case google::GLOG_ERROR: return "error";
-    default: return "fatal";
+    case google::GLOG_INFO:
+      return "info";
+    case google::GLOG_WARNING:
+      return "warning";
+    case google::GLOG_ERROR:
+      return "error";
+    default:
+      return "fatal";
   }
 }
 
@@ -51,9 +65,8 @@ class JsonSink final : public google::LogSink {
             int line, const google::LogMessageTime& time, const char* message,
             size_t message_len) override {
     char stamp[96];
-    std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                  time.year() + 1900, time.month() + 1, time.day(), time.hour(), time.min(),
-                  time.sec(), time.usec());
+    std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", time.year() + 1900,
+                  time.month() + 1, time.day(), time.hour(), time.min(), time.sec(), time.usec());
     std::string out = json_log_line(level_name(severity), stamp, base_filename, line,
                                     std::string_view(message, message_len));
     out += '\n';

@@ -46,8 +46,7 @@ std::string label_set(const std::vector<std::string>& names, const Labels& value
   return out;
 }
 
-void header(std::string& out, std::string_view name, std::string_view help,
-            std::string_view type) {
+void header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
   out += util::cat("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
 }
 
@@ -131,17 +130,31 @@ void Histogram::render(std::string& out) const {
     uint64_t cumulative = 0;
     for (size_t i = 0; i < bounds_.size(); ++i) {
       cumulative += s.buckets[i];
-      out += util::cat(name_, "_bucket",
-                       label_set(label_names_, labels,
-                                 util::cat("le=\"", format_value(bounds_[i]), "\"")),
-                       " ", cumulative, "\n");
+      out += util::cat(
+          name_, "_bucket",
+          label_set(label_names_, labels, util::cat("le=\"", format_value(bounds_[i]), "\"")), " ",
+          cumulative, "\n");
     }
-    out += util::cat(name_, "_bucket", label_set(label_names_, labels, "le=\"+Inf\""), " ",
-                     s.count, "\n");
-    out += util::cat(name_, "_sum", label_set(label_names_, labels), " ", format_value(s.sum),
+    out += util::cat(name_, "_bucket", label_set(label_names_, labels, "le=\"+Inf\""), " ", s.count,
                      "\n");
+    out +=
+        util::cat(name_, "_sum", label_set(label_names_, labels), " ", format_value(s.sum), "\n");
     out += util::cat(name_, "_count", label_set(label_names_, labels), " ", s.count, "\n");
   }
+}
+
+CallbackGaugeVec::CallbackGaugeVec(std::string name, std::string help,
+                                   std::vector<std::string> label_names, Read read)
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      label_names_(std::move(label_names)),
+      read_(std::move(read)) {}
+
+void CallbackGaugeVec::render(std::string& out) const {
+  ScalarSeries series(name_, help_, "gauge", label_names_);
+  for (const auto& [labels, value] : read_())
+    series.set(labels, value);
+  series.render(out);
 }
 
 template <typename T>
@@ -165,6 +178,13 @@ void Registry::callback_gauge(std::string name, std::string help, std::function<
   add(std::make_unique<CallbackGauge>(std::move(name), std::move(help), std::move(read)));
 }
 
+void Registry::callback_gauge_vec(std::string name, std::string help,
+                                  std::vector<std::string> label_names,
+                                  CallbackGaugeVec::Read read) {
+  add(std::make_unique<CallbackGaugeVec>(std::move(name), std::move(help), std::move(label_names),
+                                         std::move(read)));
+}
+
 Histogram& Registry::histogram(std::string name, std::string help,
                                std::vector<std::string> label_names, std::vector<double> bounds) {
   return add(std::make_unique<Histogram>(std::move(name), std::move(help), std::move(label_names),
@@ -174,7 +194,8 @@ Histogram& Registry::histogram(std::string name, std::string help,
 std::string Registry::render() const {
   std::string out;
   util::MutexLock lock(mu_);
-  for (const auto& family : families_) family->render(out);
+  for (const auto& family : families_)
+    family->render(out);
   return out;
 }
 

@@ -76,6 +76,20 @@ class CallbackGauge final : public Family {
   const std::function<double()> read_;
 };
 
+// A labelled gauge whose series are computed when scraped (per-role validity).
+class CallbackGaugeVec final : public Family {
+ public:
+  using Read = std::function<std::vector<std::pair<Labels, double>>()>;
+  CallbackGaugeVec(std::string name, std::string help, std::vector<std::string> label_names,
+                   Read read);
+  void render(std::string& out) const override;
+
+ private:
+  const std::string name_, help_;
+  const std::vector<std::string> label_names_;
+  const Read read_;
+};
+
 class Histogram final : public Family {
  public:
   // `bounds` are the upper bounds in seconds (or the metric's unit), ascending.
@@ -104,6 +118,8 @@ class Registry {
   Counter& counter(std::string name, std::string help, std::vector<std::string> label_names = {});
   Gauge& gauge(std::string name, std::string help, std::vector<std::string> label_names = {});
   void callback_gauge(std::string name, std::string help, std::function<double()> read);
+  void callback_gauge_vec(std::string name, std::string help, std::vector<std::string> label_names,
+                          CallbackGaugeVec::Read read);
   Histogram& histogram(std::string name, std::string help, std::vector<std::string> label_names,
                        std::vector<double> bounds);
 

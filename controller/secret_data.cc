@@ -14,11 +14,21 @@ std::string json_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -41,21 +51,21 @@ SecretData render_secret_data(const RoleCredentials& credentials, int64_t genera
   const std::string expire = util::format_rfc3339(credentials.expiration);
   SecretData data;
   data.emplace(kCredentialsKey,
-               util::SecretString(util::cat(
-                   "[default]\naws_access_key_id = ", credentials.access_key_id,
-                   "\naws_secret_access_key = ", credentials.secret_access_key.reveal(),
-                   "\naws_session_token = ", credentials.session_token.reveal(),
-                   "\naws_expiration = ", expire, "\n")));
+               util::SecretString(
+                   util::cat("[default]\naws_access_key_id = ", credentials.access_key_id,
+                             "\naws_secret_access_key = ", credentials.secret_access_key.reveal(),
+                             "\naws_session_token = ", credentials.session_token.reveal(),
+                             "\naws_expiration = ", expire, "\n")));
   data.emplace(kCredentialsProcessKey,
                util::SecretString(util::cat("[default]\ncredential_process = cat ", mount_path,
                                             "/credentials.json\n")));
-  data.emplace(kCredentialsJsonKey,
-               util::SecretString(util::cat(
-                   "{\"Version\":1,\"AccessKeyId\":", json_string(credentials.access_key_id),
-                   ",\"SecretAccessKey\":", json_string(credentials.secret_access_key.reveal()),
-                   ",\"SessionToken\":", json_string(credentials.session_token.reveal()),
-                   ",\"Expiration\":", json_string(util::format_rfc3339_nano(credentials.expiration)),
-                   "}")));
+  data.emplace(
+      kCredentialsJsonKey,
+      util::SecretString(util::cat(
+          "{\"Version\":1,\"AccessKeyId\":", json_string(credentials.access_key_id),
+          ",\"SecretAccessKey\":", json_string(credentials.secret_access_key.reveal()),
+          ",\"SessionToken\":", json_string(credentials.session_token.reveal()), ",\"Expiration\":",
+          json_string(util::format_rfc3339_nano(credentials.expiration)), "}")));
   data.emplace(kRoleArnKey, util::SecretString(credentials.role_arn));
   data.emplace(kExpireKey, util::SecretString(expire));
   data.emplace(kGenerationKey, util::SecretString(util::cat(generation)));

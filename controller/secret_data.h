@@ -42,9 +42,9 @@ SecretData render_secret_data(const RoleCredentials& credentials, int64_t genera
 
 // What an existing Secret's data says, for the refresh decision.
 struct SecretDataState {
-  std::optional<absl::Time> expire;          // from `expire`
-  std::optional<std::string> role_arn;       // from `role-arn`
-  std::optional<int64_t> generation;         // from `awsiamrole-generation`
+  std::optional<absl::Time> expire;     // from `expire`
+  std::optional<std::string> role_arn;  // from `role-arn`
+  std::optional<int64_t> generation;    // from `awsiamrole-generation`
   // Keys that are missing or unparsable; empty when the Secret is complete.
   std::vector<std::string> problems;
 };

@@ -70,6 +70,14 @@ std::string aws_error_code(const util::Status& status) {
   return std::string(code);
 }
 
+std::string without_request_id(std::string_view message) {
+  const size_t start = message.find(" (request id ");
+  if (start == std::string_view::npos) return std::string(message);
+  const size_t end = message.find(')', start);
+  if (end == std::string_view::npos) return std::string(message);
+  return util::cat(message.substr(0, start), message.substr(end + 1));
+}
+
 util::Status append_context(const util::Status& status, std::string_view context) {
   if (status.ok()) return status;
   return util::Status(status.code(), util::cat(status.message(), "; ", context));

@@ -41,6 +41,10 @@ util::Status aws_error_status(const AwsError& error, int http_status);
 // message does not start with "<Code>: ", e.g. a transport failure).
 std::string aws_error_code(const util::Status& status);
 
+// The message of an AWS error status without its " (request id ...)": text
+// that stays equal across repeats of one failure (Events aggregate on it).
+std::string without_request_id(std::string_view message);
+
 // Appends context to the end, keeping the code-first message:
 // "Throttling: Rate exceeded (request id 1); gave up after 3 attempts".
 util::Status append_context(const util::Status& status, std::string_view context);

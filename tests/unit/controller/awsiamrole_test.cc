@@ -5,11 +5,10 @@
 namespace controller {
 namespace {
 
-rapidjson::Document parse(const char* json) {
-  rapidjson::Document doc;
-  doc.Parse(json);
-  EXPECT_FALSE(doc.HasParseError());
-  return doc;
+kube::JsonValue parse(const char* json) {
+  auto doc = kube::json::parse(json);
+  EXPECT_TRUE(doc.ok()) << doc.status();
+  return doc.ok() ? std::move(*doc) : kube::JsonValue();
 }
 
 TEST(AwsIamRoleTest, ParsesTheGoOriginalsObject) {
@@ -93,12 +92,13 @@ TEST(AwsIamRoleTest, StatusRoundTripsThroughJson) {
                                           .reason = "CredentialsIssued", .message = "ok",
                                           .last_transition_time = "2026-01-02T02:04:05Z",
                                           .observed_generation = 4}}};
-  rapidjson::Document doc(rapidjson::kObjectType);
-  rapidjson::Value metadata(rapidjson::kObjectType);
-  metadata.AddMember("name", "r", doc.GetAllocator());
-  metadata.AddMember("namespace", "n", doc.GetAllocator());
-  doc.AddMember("metadata", metadata, doc.GetAllocator());
-  doc.AddMember("status", status_to_json(status, doc.GetAllocator()), doc.GetAllocator());
+  kube::JsonAllocator allocator;
+  kube::JsonValue doc(rapidjson::kObjectType);
+  kube::JsonValue metadata(rapidjson::kObjectType);
+  metadata.AddMember("name", "r", allocator);
+  metadata.AddMember("namespace", "n", allocator);
+  doc.AddMember("metadata", metadata, allocator);
+  doc.AddMember("status", status_to_json(status, allocator), allocator);
   auto role = parse_awsiamrole(doc);
   ASSERT_TRUE(role.ok());
   EXPECT_EQ(role->status, status);

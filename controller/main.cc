@@ -1,0 +1,305 @@
+// kube-aws-iam-controller: gives pods AWS IAM role credentials through
+// Secrets. Wires the flags to the Kubernetes and AWS clients, the controller
+// loop, leader election and the health/metrics endpoint; exits 0 on SIGTERM
+// after finishing in-flight work and releasing the Lease.
+#include <absl/random/random.h>
+#include <gflags/gflags.h>
+#include <glog/logging.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "controller/config.h"
+#include "controller/controller.h"
+#include "controller/controller_metrics.h"
+#include "controller/credential_source.h"
+#include "controller/health_server.h"
+#include "controller/logging.h"
+#include "pkg/aws/partition.h"
+#include "pkg/aws/providers/assume_role_provider.h"
+#include "pkg/aws/providers/caching_provider.h"
+#include "pkg/aws/providers/default_chain.h"
+#include "pkg/aws/providers/imds_client.h"
+#include "pkg/http/curl_transport.h"
+#include "pkg/kube/api_error.h"
+#include "pkg/kube/config.h"
+#include "pkg/kube/event_recorder.h"
+#include "pkg/kube/leader_elector.h"
+#include "pkg/util/strings.h"
+
+namespace controller {
+namespace {
+
+[[noreturn]] void fail(std::string_view what, const util::Status& status) {
+  LOG(ERROR) << what << ": " << status.message();
+  std::cerr << "kube-aws-iam-controller: " << what << ": " << status.message() << "\n";
+  std::exit(1);
+}
+
+template <typename T>
+T must(util::StatusOr<T> value, std::string_view what) {
+  if (!value.ok()) fail(what, value.status());
+  return std::move(*value);
+}
+
+std::string random_suffix() {
+  absl::BitGen random;
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "_%08x", absl::Uniform<uint32_t>(random));
+  return hex;
+}
+
+// The prefix for role names: --base-role-arn, else the EC2 instance profile
+// (IMDSv2), else the account of the controller's own credentials. Returns
+// nullopt with the reasons when none is found: then only full ARNs work.
+std::optional<aws::BaseRoleArn> discover_base_role_arn(const Config& config,
+                                                       http::Transport& transport,
+                                                       util::Clock& clock, aws::StsClient& sts,
+                                                       aws::CredentialsProvider& base,
+                                                       std::string& reason) {
+  if (!config.base_role_arn.empty()) {
+    return must(aws::BaseRoleArn::parse(config.base_role_arn), "invalid --base-role-arn");
+  }
+  auto imds = must(
+      aws::ImdsClient::create(transport, clock, aws::imds_options_from_env(aws::process_env())),
+      "IMDS client");
+  auto profile = imds->instance_profile_arn();
+  if (profile.ok()) {
+    auto base_arn = aws::base_role_arn_from_instance_profile(*profile);
+    if (base_arn.ok()) {
+      LOG(INFO) << "base role ARN " << base_arn->str() << " (from the instance profile)";
+      return *base_arn;
+    }
+    reason = util::cat("instance profile: ", base_arn.status().message());
+  } else {
+    reason = util::cat("no instance profile: ", profile.status().message());
+  }
+  auto credentials = base.credentials();
+  if (credentials.ok()) {
+    auto identity = sts.get_caller_identity(*credentials);
+    if (identity.ok()) {
+      auto arn = aws::Arn::parse(identity->arn);
+      if (arn.ok()) {
+        auto base_arn = aws::BaseRoleArn::parse(util::cat(
+            "arn:", aws::partition_name(arn->partition()), ":iam::", arn->account_id(), ":role/"));
+        if (base_arn.ok()) {
+          LOG(INFO) << "base role ARN " << base_arn->str()
+                    << " (the account of the controller's credentials, " << identity->arn << ")";
+          return *base_arn;
+        }
+      }
+    } else {
+      reason = util::cat(reason, "; GetCallerIdentity: ", identity.status().message());
+    }
+  }
+  reason = util::cat("no --base-role-arn and none discovered (", reason, ")");
+  LOG(WARNING) << reason << ": only full role ARNs can be used";
+  return std::nullopt;
+}
+
+// Blocks SIGTERM/SIGINT in every thread (call before starting any) and
+// returns a thread that turns the first one into a stop request.
+std::jthread stop_on_signal(std::stop_source& stop) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return std::jthread([signals, stop]() mutable {
+    int received = 0;
+    sigwait(&signals, &received);
+    LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ": finishing in-flight work and shutting down";
+    stop.request_stop();
+  });
+}
+
+int run(const Config& config) {
+  // On the heap: g++ 12 misreports an inline std::stop_source as uninitialized.
+  auto stop_owner = std::make_unique<std::stop_source>();
+  std::stop_source& stop = *stop_owner;
+  std::jthread signal_thread = stop_on_signal(stop);
+  util::RealClock clock;
+  metrics::Registry registry;
+  ControllerMetrics controller_metrics(registry);
+  register_process_metrics(registry);
+
+  // Kubernetes.
+  kube::ConfigSources sources = kube::ConfigSources::from_environment();
+  sources.apiserver_url = config.apiserver;
+  sources.kubeconfig_flag = config.kubeconfig;
+  const kube::Config kube_config =
+      must(kube::load_config(sources, clock), "cannot configure the Kubernetes client");
+  LOG(INFO) << "Kubernetes API " << kube_config.server << " (" << kube_config.source << ")";
+  auto kube_transport =
+      must(http::CurlTransport::create({.tls = kube_config.tls}), "Kubernetes HTTP client");
+  kube::RestClient kube(kube_config, *kube_transport, clock,
+                        {.qps = config.kube_qps,
+                         .burst = config.kube_burst,
+                         .observer = [&](const kube::RequestInfo& request) {
+                           controller_metrics.kube_request(request);
+                         }});
+
+  // AWS.
+  auto aws_transport = must(http::CurlTransport::create({}), "AWS HTTP client");
+  auto sts = must(aws::StsClient::create(*aws_transport, clock,
+                                         {.endpoint = {.region = config.sts_region,
+                                                       .use_fips = config.sts_fips,
+                                                       .endpoint_override = config.sts_endpoint},
+                                          .qps = config.sts_qps,
+                                          .burst = config.sts_burst,
+                                          .observer =
+                                              [&](const aws::StsAttempt& attempt) {
+                                                controller_metrics.sts_attempt(attempt);
+                                              }}),
+                  "STS client");
+  LOG(INFO) << "STS endpoint " << sts->endpoint().url;
+  aws::CredentialsProviderPtr base =
+      must(aws::default_chain(*aws_transport, clock, *sts, {.env = aws::process_env()}),
+           "AWS credentials");
+  std::string no_base_reason;
+  const std::optional<aws::BaseRoleArn> base_role_arn =
+      discover_base_role_arn(config, *aws_transport, clock, *sts, *base, no_base_reason);
+  aws::CredentialsProviderPtr intermediate;
+  if (!config.assume_role.empty()) {
+    const aws::RoleArn role = must(
+        aws::resolve_role_reference(config.assume_role, base_role_arn ? &*base_role_arn : nullptr),
+        "invalid --assume-role");
+    intermediate = std::make_unique<aws::CachingProvider>(
+        std::make_unique<aws::AssumeRoleProvider>(*base, *sts,
+                                                  aws::AssumeRoleOptions{.role = role}),
+        clock);
+    LOG(INFO) << "roles are assumed through the intermediate role " << role.str();
+  }
+  StsCredentialSource credentials(*sts, intermediate ? *intermediate : *base);
+
+  kube::ApiEventRecorder events(
+      kube, clock,
+      {.host = std::getenv("NODE_NAME") != nullptr ? std::getenv("NODE_NAME") : "",
+       .reporting_instance = config.identity});
+  Controller controller(
+      kube, credentials, events, clock,
+      {.plan = {.refresh = config.refresh,
+                .base_role_arn = base_role_arn,
+                .no_base_role_arn_reason = no_base_reason},
+       .mount_path = config.credentials_mount_path,
+       .session_tags = config.session_tags,
+       .cluster_name = config.cluster_name},
+      {.namespace_ = config.namespace_, .workers = config.workers, .resync = config.interval},
+      &controller_metrics);
+  controller.register_metrics(registry);
+
+  std::atomic<bool> leading{false};
+  std::unique_ptr<HealthServer> health;
+  if (config.metrics_port >= 0) {
+    health = must(HealthServer::start(config.metrics_host, config.metrics_port, registry,
+                                      [&]() -> std::string {
+                                        if (!controller.synced()) return "caches not synced";
+                                        if (leading && !controller.first_pass_done()) {
+                                          return "first pass over all roles not done";
+                                        }
+                                        return "";
+                                      }),
+                  "cannot serve /healthz, /readyz and /metrics");
+    LOG(INFO) << "serving /healthz, /readyz, /metrics on " << config.metrics_host << ":"
+              << health->port();
+  }
+
+  std::jthread informers([&](std::stop_token) { controller.run_informers(stop.get_token()); });
+  auto lead = [&](std::stop_token lead_stop) {
+    leading = true;
+    controller_metrics.leader.set(1);
+    controller.run_workers(lead_stop);
+    controller_metrics.leader.set(0);
+  };
+
+  bool elect = config.leader_elect;
+  if (elect) {
+    const util::Status lease_access =
+        kube.get(kube::Resource::leases(), config.leader_election_namespace,
+                 config.leader_election_id)
+            .status();
+    if (lease_access.code() == util::StatusCode::kPermissionDenied) {
+      LOG(ERROR) << "LEADER ELECTION DISABLED: no access to Leases in namespace "
+                 << config.leader_election_namespace << " (" << lease_access.message()
+                 << "). Running unelected: do not run more than one replica. Grant "
+                    "get/create/update on leases (docs/deployment.yaml) to enable it.";
+      elect = false;
+    }
+  }
+  int exit_code = 0;
+  if (elect) {
+    auto elector = must(
+        kube::LeaderElector::create(
+            {.lease_namespace = config.leader_election_namespace,
+             .lease_name = config.leader_election_id,
+             .identity = config.identity,
+             .lease_duration = config.lease_duration,
+             .renew_deadline = config.renew_deadline,
+             .retry_period = config.retry_period,
+             .callbacks = {.on_started_leading = lead,
+                           .on_new_leader =
+                               [&](const std::string& leader) {
+                                 LOG(INFO) << "leader is now " << leader
+                                           << (leader == config.identity ? " (this replica)" : "");
+                               }}},
+            kube, clock),
+        "leader election");
+    LOG(INFO) << "campaigning for Lease " << config.leader_election_namespace << "/"
+              << config.leader_election_id << " as " << config.identity;
+    elector->run(stop.get_token());
+    if (!stop.stop_requested()) {
+      LOG(ERROR) << "lost leadership; exiting so that the restart rejoins as a follower";
+      exit_code = 1;
+    }
+  } else {
+    lead(stop.get_token());
+  }
+  stop.request_stop();
+  informers.join();
+  events.flush();
+  events.shut_down();
+  if (health) health->stop();
+  LOG(INFO) << "stopped";
+  // The signal thread still waits in sigwait(); nothing else needs it.
+  signal_thread.detach();
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace controller
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h" || arg == "-help") {
+      std::cout << controller::usage_text("kube-aws-iam-controller");
+      return 0;
+    }
+  }
+  std::vector<std::string> normalized = controller::normalize_flag_syntax(args);
+  std::vector<char*> gflags_argv{argv[0]};
+  for (std::string& arg : normalized)
+    gflags_argv.push_back(arg.data());
+  int gflags_argc = static_cast<int>(gflags_argv.size());
+  char** gflags_args = gflags_argv.data();
+  gflags::SetUsageMessage("gives pods AWS IAM role credentials through Secrets");
+  gflags::ParseCommandLineNonHelpFlags(&gflags_argc, &gflags_args, /*remove_flags=*/true);
+  if (gflags_argc > 1) {
+    std::cerr << "kube-aws-iam-controller: unexpected argument '" << gflags_args[1]
+              << "' (see --help)\n";
+    return 2;
+  }
+  auto config = controller::config_from_flags();
+  if (!config.ok()) {
+    std::cerr << "kube-aws-iam-controller: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (gflags::GetCommandLineFlagInfoOrDie("identity").is_default) {
+    config->identity += controller::random_suffix();
+  }
+  controller::init_logging(argv[0], config->log_format, config->debug);
+  return controller::run(*config);
+}

@@ -1,0 +1,78 @@
+// The reconciler's decision for one key: from what the caches hold (the
+// AWSIAMRole, its Secret), the time and the configuration, what to do next.
+// A pure function — no I/O, no clock reads — so every rule is a table test.
+#pragma once
+
+#include <absl/time/time.h>
+
+#include <optional>
+#include <string>
+
+#include "controller/awsiamrole.h"
+#include "controller/refresh_policy.h"
+#include "pkg/aws/arn.h"
+#include "pkg/kube/object.h"
+
+namespace controller {
+
+inline constexpr std::string_view kHeritageLabel = "heritage";
+inline constexpr std::string_view kHeritageValue = "kube-aws-iam-controller";
+inline constexpr std::string_view kTypeLabel = "type";
+inline constexpr std::string_view kTypeValue = "awsiamrole";
+
+// Ready condition reasons (status.conditions[type=Ready].reason).
+inline constexpr std::string_view kReasonCredentialsIssued = "CredentialsIssued";
+inline constexpr std::string_view kReasonInvalidSpec = "InvalidSpec";
+inline constexpr std::string_view kReasonGetCredentialsFailed = "GetCredentialsFailed";
+inline constexpr std::string_view kReasonSecretWriteFailed = "SecretWriteFailed";
+
+struct PlanConfig {
+  RefreshPolicy refresh;
+  // Prefix for role names and paths; none when neither --base-role-arn nor
+  // discovery gave one (then only full ARNs work).
+  std::optional<aws::BaseRoleArn> base_role_arn;
+  std::string no_base_role_arn_reason;  // why there is none, for the user
+};
+
+enum class Action {
+  kNone,            // nothing to do now (maybe a status fix); look again at refresh_at
+  kIssue,           // assume the role and write the Secret
+  kRepairMetadata,  // rewrite the Secret's labels / ownerReference, keep its data
+  kReportInvalid,   // the spec is unusable: say so, retry only when it changes
+  kDeleteOrphan,    // a Secret of ours whose AWSIAMRole is gone
+};
+std::string_view action_name(Action action);
+
+struct Plan {
+  Action action = Action::kNone;
+  std::string why;                       // for logs, events and conditions
+  std::optional<aws::RoleArn> role_arn;  // resolved, when the spec allows
+  std::optional<absl::Time> refresh_at;  // when the Secret's credentials need renewing
+  // The status to write, when it differs from the AWSIAMRole's current one.
+  // (After kIssue the status depends on the outcome; see issued_status.)
+  std::optional<AwsIamRoleStatus> status;
+};
+
+// Decides for one key. `role`: the AWSIAMRole (null when it does not exist).
+// `secret`: the Secret of the same name (null when it does not exist).
+Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
+          const PlanConfig& config);
+
+// The labels the Secret of `role` carries: the role's, plus ours (ours win).
+kube::StringMap secret_labels(const AwsIamRole& role);
+// The ownerReference that makes the Secret go with its AWSIAMRole.
+kube::OwnerReference owner_reference(const AwsIamRole& role);
+// Whether an existing Secret may be taken over: it is ours already, or it
+// holds credential keys (a seed Secret, a Secret of the Go original).
+bool adoptable(const kube::Object& secret);
+
+// Status after credentials expiring at `expiration` were written for `role`.
+AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
+                               absl::Time expiration, absl::Time now, const RefreshPolicy& refresh,
+                               std::string_view note = {});
+// Status after a failure: Ready=False with `reason`/`message`; what the Secret
+// still serves (roleARN, expiration) stays as it was.
+AwsIamRoleStatus failed_status(const AwsIamRole& role, std::string_view reason,
+                               std::string_view message, absl::Time now);
+
+}  // namespace controller

@@ -1,0 +1,490 @@
+// The controller end to end, in process: the Kubernetes API simulator (over
+// loopback HTTP, CRD applied with the real kubectl), the STS/IMDS simulator,
+// the real clients (libcurl transport, REST client, STS client, IMDS
+// credentials) and the controller's informers, queue and workers. Time is a
+// FakeClock shared by the controller and the STS simulator, so refreshes an
+// hour away happen when the test steps the clock.
+#include <absl/time/clock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "controller/controller.h"
+#include "controller/secret_data.h"
+#include "pkg/aws/providers/assume_role_provider.h"
+#include "pkg/aws/providers/caching_provider.h"
+#include "pkg/aws/providers/default_chain.h"
+#include "pkg/http/curl_transport.h"
+#include "pkg/kube/api_error.h"
+#include "pkg/kube/config.h"
+#include "pkg/kube/event.h"
+#include "pkg/kube/event_recorder.h"
+#include "pkg/kube/secret.h"
+#include "pkg/util/rfc3339.h"
+#include "pkg/util/testing/fake_clock.h"
+#include "tests/sim/aws/aws_simulator.h"
+#include "tests/sim/aws/config_loader.h"
+#include "tests/sim/kube/server.h"
+
+namespace controller {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kNamespace = "demo";
+constexpr const char* kMyRoleArn = "arn:aws:iam::123456789012:role/team/app/my-role";
+
+fs::path source_dir() {
+  const char* env = std::getenv("KAIC_SOURCE_DIR");  // NOLINT(concurrency-mt-unsafe)
+  return (env != nullptr && *env != '\0') ? fs::path(env) : fs::path(KAIC_SOURCE_DIR_FALLBACK);
+}
+
+// Polls `condition` until it holds or `timeout` of real time passed. The
+// controller runs on its own threads; this waits for what it does, not for time.
+template <typename F>
+bool eventually(F condition, absl::Duration timeout = absl::Seconds(15)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return condition();
+}
+
+std::string data(const kube::Object& secret, std::string_view key) {
+  auto value = kube::SecretView(secret).data(key);
+  return value.ok() ? std::string(value->reveal()) : "";
+}
+
+class ControllerE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto kube_sim = sim::kube::Server::create({});
+    ASSERT_TRUE(kube_sim.ok()) << kube_sim.status();
+    kube_sim_ = std::move(*kube_sim);
+    ASSERT_TRUE(kube_sim_->start().ok());
+    kubeconfig_ =
+        fs::path(::testing::TempDir()) / ("kubeconfig-" + std::to_string(kube_sim_->port()));
+    ASSERT_TRUE(kube_sim_->write_kubeconfig(kubeconfig_.string(), util::SecretString("")).ok());
+    const std::string apply = "kubectl --kubeconfig " + kubeconfig_.string() + " apply -f " +
+                              (source_dir() / "crd/awsiamrole-crd.yaml").string() + " >/dev/null";
+    ASSERT_EQ(std::system(apply.c_str()), 0) << apply;  // NOLINT(concurrency-mt-unsafe)
+
+    auto iam =
+        sim::aws::load_iam_config((source_dir() / "tests/sim/aws/sandbox-config.yaml").string());
+    ASSERT_TRUE(iam.ok()) << iam.status();
+    auto aws_sim = sim::aws::AwsSimulator::create({.config = *iam}, clock_);
+    ASSERT_TRUE(aws_sim.ok()) << aws_sim.status();
+    aws_sim_ = std::move(*aws_sim);
+    ASSERT_TRUE(aws_sim_->start().ok());
+
+    transport_ = *http::CurlTransport::create({});
+    auto kube_config = kube::config_from_url(kube_sim_->url());
+    ASSERT_TRUE(kube_config.ok());
+    kube_ = std::make_unique<kube::RestClient>(*kube_config, *transport_, clock_,
+                                               kube::RestClientOptions{.qps = 0});
+    sts_ = *aws::StsClient::create(
+        *transport_, clock_,
+        {.endpoint = {.endpoint_override = aws_sim_->sts_endpoint()}, .qps = 1000, .burst = 1000});
+    base_ = *aws::default_chain(
+        *transport_, clock_, *sts_,
+        {.env =
+             aws::fixed_env({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", aws_sim_->imds_endpoint()}})});
+    source_ = std::make_unique<StsCredentialSource>(*sts_, *base_);
+    recorder_ = std::make_unique<kube::ApiEventRecorder>(*kube_, clock_);
+
+    kube::Object ns;
+    ns.set_api_version("v1");
+    ns.set_kind("Namespace");
+    ns.set_name(kNamespace);
+    ASSERT_TRUE(kube_->create(kube::Resource::namespaces(), ns).ok());
+  }
+
+  void TearDown() override {
+    stop_controller();
+    recorder_->shut_down();
+    // Close our connections first: the simulators' stop() waits for idle ones.
+    recorder_.reset();
+    source_.reset();
+    base_.reset();
+    sts_.reset();
+    kube_.reset();
+    transport_.reset();
+    aws_sim_->stop();
+    kube_sim_->stop();
+  }
+
+  void start_controller(CredentialSource* source = nullptr) {
+    controller_ = std::make_unique<Controller>(
+        *kube_, source != nullptr ? *source : *source_, *recorder_, clock_,
+        ReconcilerOptions{
+            .plan = {.base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")}},
+        ControllerOptions{.workers = 2, .resync = absl::ZeroDuration()});
+    stop_ = std::make_unique<std::stop_source>();
+    informers_ = std::jthread([this] { controller_->run_informers(stop_->get_token()); });
+    workers_ = std::jthread([this] { controller_->run_workers(stop_->get_token()); });
+  }
+
+  void stop_controller() {
+    if (!controller_) return;
+    stop_->request_stop();
+    workers_.join();
+    informers_.join();
+    controller_.reset();
+  }
+
+  kube::Object create_role(const std::string& name, const std::string& spec_json) {
+    auto object =
+        kube::Object::parse(R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole",)"
+                            R"("metadata":{"name":")" +
+                            name + R"(","namespace":")" + kNamespace + R"(","labels":{"app":")" +
+                            name + R"("}},"spec":)" + spec_json + "}");
+    EXPECT_TRUE(object.ok()) << object.status();
+    auto created = kube_->create(awsiamroles_resource(), *object);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? *created : kube::Object();
+  }
+
+  void patch_spec(const std::string& name, const std::string& spec_json) {
+    auto patched = kube_->patch(awsiamroles_resource(), kNamespace, name, kube::PatchType::kMerge,
+                                R"({"spec":)" + spec_json + "}");
+    ASSERT_TRUE(patched.ok()) << patched.status();
+  }
+
+  std::optional<kube::Object> get(const kube::Resource& resource, const std::string& name) {
+    auto object = kube_->get(resource, kNamespace, name);
+    if (!object.ok()) return std::nullopt;
+    return *object;
+  }
+  std::optional<kube::Object> secret(const std::string& name) {
+    return get(kube::Resource::secrets(), name);
+  }
+
+  // The Secret once it satisfies `condition`.
+  kube::Object await_secret(
+      const std::string& name, const std::function<bool(const kube::Object&)>& condition =
+                                   [](const kube::Object&) { return true; }) {
+    std::optional<kube::Object> found;
+    EXPECT_TRUE(eventually([&] {
+      found = secret(name);
+      return found && condition(*found);
+    })) << "Secret "
+        << name << (found ? " never reached the expected state" : " never appeared");
+    return found.value_or(kube::Object());
+  }
+
+  AwsIamRoleStatus status(const std::string& name) {
+    auto object = get(awsiamroles_resource(), name);
+    if (!object) return {};
+    auto role = parse_awsiamrole(object->json());
+    return role.ok() ? role->status : AwsIamRoleStatus{};
+  }
+
+  bool ready_is(const std::string& name, std::string_view value, std::string_view reason) {
+    const AwsIamRoleStatus s = status(name);
+    const Condition* ready = s.condition("Ready");
+    return ready != nullptr && ready->status == value && ready->reason == reason;
+  }
+
+  // Events on the AWSIAMRole `name` with `reason`.
+  std::vector<kube::Event> events(const std::string& name, std::string_view reason) {
+    std::vector<kube::Event> out;
+    auto list = kube_->list(kube::Resource::events(), kNamespace);
+    if (!list.ok()) return out;
+    for (const kube::Object& object : list->items) {
+      auto event = kube::event_from_object(object);
+      if (event.ok() && event->involved.name == name && event->reason == reason) {
+        out.push_back(*event);
+      }
+    }
+    return out;
+  }
+  bool has_event(const std::string& name, std::string_view reason) {
+    return eventually([&] { return !events(name, reason).empty(); });
+  }
+
+  int64_t assume_role_calls(std::string_view role_arn) {
+    int64_t n = 0;
+    for (const auto& call : aws_sim_->calls().calls_of("AssumeRole")) {
+      if (call.role_arn == role_arn) ++n;
+    }
+    return n;
+  }
+
+  util::testing::FakeClock clock_;
+  std::unique_ptr<sim::kube::Server> kube_sim_;
+  std::unique_ptr<sim::aws::AwsSimulator> aws_sim_;
+  fs::path kubeconfig_;
+  std::unique_ptr<http::CurlTransport> transport_;
+  std::unique_ptr<kube::RestClient> kube_;
+  std::unique_ptr<aws::StsClient> sts_;
+  aws::CredentialsProviderPtr base_;
+  std::unique_ptr<StsCredentialSource> source_;
+  std::unique_ptr<kube::ApiEventRecorder> recorder_;
+  std::unique_ptr<Controller> controller_;
+  std::unique_ptr<std::stop_source> stop_;
+  std::jthread informers_;
+  std::jthread workers_;
+};
+
+TEST_F(ControllerE2ETest, WritesWorkingCredentialsStatusAndEvent) {
+  start_controller();
+  const kube::Object role = create_role("app", R"({"roleReference":"team/app/my-role"})");
+  const kube::Object secret = await_secret("app");
+
+  for (std::string_view key : {kCredentialsKey, kCredentialsProcessKey, kCredentialsJsonKey,
+                               kRoleArnKey, kExpireKey, kGenerationKey}) {
+    EXPECT_FALSE(data(secret, key).empty()) << key;
+  }
+  EXPECT_EQ(data(secret, kRoleArnKey), kMyRoleArn);
+  EXPECT_EQ(data(secret, kGenerationKey), "1");
+  EXPECT_EQ(data(secret, kCredentialsProcessKey),
+            "[default]\ncredential_process = cat /meta/aws-iam/credentials.json\n");
+  EXPECT_EQ(secret.labels(),
+            (kube::StringMap{
+                {"app", "app"}, {"heritage", "kube-aws-iam-controller"}, {"type", "awsiamrole"}}));
+  ASSERT_EQ(secret.owner_references().size(), 1U);
+  EXPECT_EQ(secret.owner_references()[0], (kube::OwnerReference{.api_version = "zalando.org/v1",
+                                                                .kind = "AWSIAMRole",
+                                                                .name = "app",
+                                                                .uid = std::string(role.uid()),
+                                                                .controller = true,
+                                                                .block_owner_deletion = true}));
+
+  // The credentials are real: STS accepts them as the assumed role.
+  const std::string json = data(secret, kCredentialsJsonKey);
+  const std::regex key_re(
+      R"re("AccessKeyId":"([^"]+)","SecretAccessKey":"([^"]+)","SessionToken":"([^"]+)")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(json, m, key_re));
+  auto identity = sts_->get_caller_identity({.access_key_id = m[1].str(),
+                                             .secret_access_key = util::SecretString(m[2].str()),
+                                             .session_token = util::SecretString(m[3].str())});
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->arn,
+            "arn:aws:sts::123456789012:assumed-role/my-role/123456789012.team.app.my-role");
+
+  ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+  const AwsIamRoleStatus s = status("app");
+  EXPECT_EQ(s.role_arn, kMyRoleArn);
+  EXPECT_EQ(s.observed_generation, 1);
+  EXPECT_EQ(s.expiration, data(secret, kExpireKey));
+
+  ASSERT_TRUE(has_event("app", "CreateCredentials"));
+  const kube::Event event = events("app", "CreateCredentials")[0];
+  EXPECT_EQ(event.type, kube::EventType::kNormal);
+  EXPECT_EQ(event.message,
+            "Created credentials for role '" + std::string(kMyRoleArn) +
+                "', expiry time: " + util::format_go_time(*util::parse_rfc3339(s.expiration)));
+  EXPECT_EQ(assume_role_calls(kMyRoleArn), 1);
+}
+
+TEST_F(ControllerE2ETest, ReissuesWhenTheSpecOrTheRoleChanges) {
+  start_controller();
+  create_role("app", R"({"roleReference":"team/app/my-role"})");
+  const std::string first_key = data(await_secret("app"), kCredentialsJsonKey);
+
+  patch_spec("app", R"({"roleSessionDuration":7200})");
+  const kube::Object second =
+      await_secret("app", [](const kube::Object& s) { return data(s, kGenerationKey) == "2"; });
+  EXPECT_NE(data(second, kCredentialsJsonKey), first_key);
+  // Instance-profile credentials are a role session, so AWS treats this as
+  // role chaining and caps it at one hour; the controller says so.
+  EXPECT_EQ(*util::parse_rfc3339(data(second, kExpireKey)), clock_.system_now() + absl::Hours(1));
+  EXPECT_TRUE(has_event("app", "SessionDurationClamped"));
+  EXPECT_TRUE(has_event("app", "UpdateCredentials"));
+
+  patch_spec("app", R"({"roleReference":"other-role"})");
+  const kube::Object third = await_secret("app", [](const kube::Object& s) {
+    return data(s, kRoleArnKey) == "arn:aws:iam::123456789012:role/other-role";
+  });
+  EXPECT_EQ(data(third, kGenerationKey), "3");
+  EXPECT_TRUE(eventually([&] {
+    return status("app").role_arn == "arn:aws:iam::123456789012:role/other-role" &&
+           status("app").observed_generation == 3;
+  }));
+}
+
+TEST_F(ControllerE2ETest, PathArnsGetValidSessionNamesOfAtMost64Characters) {
+  start_controller();
+  const std::string arn =
+      "arn:aws:iam::123456789012:role/platform/team-with-a-long-name/service/"
+      "a-role-name-that-is-long-enough-to-overflow-the-limit";
+  create_role("long", R"({"roleReference":")" + arn + R"("})");
+  EXPECT_EQ(data(await_secret("long"), kRoleArnKey), arn);
+  const auto calls = aws_sim_->calls().calls_of("AssumeRole");
+  const auto call =
+      std::find_if(calls.begin(), calls.end(), [&](const auto& c) { return c.role_arn == arn; });
+  ASSERT_NE(call, calls.end());
+  EXPECT_EQ(call->result, "Success");
+  EXPECT_LE(call->session_name.size(), 64U);
+  EXPECT_TRUE(std::regex_match(call->session_name, std::regex(R"([\w+=,.@-]+)")))
+      << call->session_name;
+  EXPECT_TRUE(call->session_name.starts_with("123456789012.p.t.s.")) << call->session_name;
+}
+
+TEST_F(ControllerE2ETest, RefreshesBeforeExpiryOnlyWhenDue) {
+  start_controller();
+  create_role("app", R"({"roleReference":"team/app/my-role"})");
+  const kube::Object first = await_secret("app");
+  const absl::Time expire = *util::parse_rfc3339(data(first, kExpireKey));
+  ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+  EXPECT_EQ(assume_role_calls(kMyRoleArn), 1);
+
+  // Refresh is due 22 minutes before expiry (pods must read >= 20 min).
+  clock_.step(expire - absl::Minutes(22) - clock_.system_now() + absl::Seconds(1));
+  const kube::Object second = await_secret(
+      "app", [&](const kube::Object& s) { return data(s, kExpireKey) != data(first, kExpireKey); });
+  EXPECT_EQ(*util::parse_rfc3339(data(second, kExpireKey)), clock_.system_now() + absl::Hours(1));
+  EXPECT_NE(data(second, kCredentialsJsonKey), data(first, kCredentialsJsonKey));
+  EXPECT_EQ(assume_role_calls(kMyRoleArn), 2);
+  EXPECT_TRUE(has_event("app", "UpdateCredentials"));
+  EXPECT_TRUE(eventually([&] { return status("app").expiration == data(second, kExpireKey); }));
+}
+
+TEST_F(ControllerE2ETest, StsFailureKeepsTheOldCredentialsAndWarns) {
+  start_controller();
+  create_role("app", R"({"roleReference":"team/app/my-role"})");
+  const kube::Object first = await_secret("app");
+  const absl::Time expire = *util::parse_rfc3339(data(first, kExpireKey));
+  ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+
+  aws_sim_->faults().set_role_error(kMyRoleArn, "AccessDenied");
+  clock_.step(expire - absl::Minutes(22) - clock_.system_now() + absl::Seconds(1));
+  ASSERT_TRUE(has_event("app", "GetCredentialsFailed"));
+  const kube::Event warning = events("app", "GetCredentialsFailed")[0];
+  EXPECT_EQ(warning.type, kube::EventType::kWarning);
+  EXPECT_TRUE(warning.message.starts_with("Failed to get credentials for role '" +
+                                          std::string(kMyRoleArn) + "': AccessDenied"))
+      << warning.message;
+  EXPECT_EQ(warning.message.find("request id"), std::string::npos) << "repeats must aggregate";
+  ASSERT_TRUE(eventually([&] { return ready_is("app", "False", kReasonGetCredentialsFailed); }));
+  // Still valid for 22 minutes: the Secret keeps serving them, untouched.
+  EXPECT_EQ(data(*secret("app"), kCredentialsJsonKey), data(first, kCredentialsJsonKey));
+  EXPECT_EQ(status("app").expiration, data(first, kExpireKey));
+
+  // Per-key backoff: the next attempt waits for the clock; then it recovers.
+  aws_sim_->faults().set_role_error(kMyRoleArn, "");
+  clock_.step(absl::Seconds(5));
+  const kube::Object recovered = await_secret("app", [&](const kube::Object& s) {
+    return data(s, kCredentialsJsonKey) != data(first, kCredentialsJsonKey);
+  });
+  EXPECT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+}
+
+TEST_F(ControllerE2ETest, RestartWithValidSecretsMakesNoCallsAndNoWrites) {
+  start_controller();
+  for (const char* name : {"a", "b", "c"})
+    create_role(name, R"({"roleReference":"team/app/my-role"})");
+  for (const char* name : {"a", "b", "c"}) {
+    await_secret(name);
+    ASSERT_TRUE(eventually([&] { return ready_is(name, "True", kReasonCredentialsIssued); }));
+  }
+  stop_controller();
+  const int64_t sts_calls = aws_sim_->calls().count("AssumeRole", "Success");
+  const int64_t secret_writes = kube_sim_->counters().writes("secrets");
+  const int64_t role_writes = kube_sim_->counters().writes("awsiamroles");
+
+  clock_.step(absl::Minutes(10));  // later, but before any refresh is due
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return controller_->first_pass_done(); }));
+  EXPECT_EQ(aws_sim_->calls().count("AssumeRole", "Success"), sts_calls);
+  EXPECT_EQ(kube_sim_->counters().writes("secrets"), secret_writes);
+  EXPECT_EQ(kube_sim_->counters().writes("awsiamroles"), role_writes);
+}
+
+TEST_F(ControllerE2ETest, DeletesSecretsWhoseRoleIsGone) {
+  kube_sim_->set_garbage_collection(false);  // prove the controller does it
+  start_controller();
+  create_role("app", R"({"roleReference":"team/app/my-role"})");
+  await_secret("app");
+  ASSERT_TRUE(kube_->remove(awsiamroles_resource(), kNamespace, "app").ok());
+  EXPECT_TRUE(eventually([&] { return !secret("app"); }));
+
+  // A labelled Secret that never had a role, e.g. left over while the
+  // controller was down.
+  kube::Object ghost = kube::SecretBuilder(kNamespace, "ghost")
+                           .label("heritage", "kube-aws-iam-controller")
+                           .label("type", "awsiamrole")
+                           .build();
+  ASSERT_TRUE(kube_->create(kube::Resource::secrets(), ghost).ok());
+  EXPECT_TRUE(eventually([&] { return !secret("ghost"); }));
+}
+
+TEST_F(ControllerE2ETest, ReportsAnInvalidRoleWithoutCallingSts) {
+  start_controller();
+  create_role("bad", R"({"roleReference":"arn:aws:iam::12345:role/x"})");
+  ASSERT_TRUE(eventually([&] { return ready_is("bad", "False", kReasonInvalidSpec); }));
+  ASSERT_TRUE(has_event("bad", "GetCredentialsFailed"));
+  EXPECT_EQ(events("bad", "GetCredentialsFailed")[0].type, kube::EventType::kWarning);
+  EXPECT_FALSE(secret("bad"));
+  EXPECT_EQ(aws_sim_->calls().calls_of("AssumeRole").size(), 0U);
+}
+
+TEST_F(ControllerE2ETest, AdoptsASeedSecretButNeverSomebodyElses) {
+  kube::Object seed = kube::SecretBuilder(kNamespace, "seed")
+                          .data(kCredentialsJsonKey, util::SecretString(R"({"Version":1})"))
+                          .data(kCredentialsProcessKey, util::SecretString("[default]\n"))
+                          .build();
+  ASSERT_TRUE(kube_->create(kube::Resource::secrets(), seed).ok());
+  kube::Object foreign = kube::SecretBuilder(kNamespace, "foreign")
+                             .data("password", util::SecretString("hunter2"))
+                             .build();
+  ASSERT_TRUE(kube_->create(kube::Resource::secrets(), foreign).ok());
+  start_controller();
+  create_role("seed", R"({"roleReference":"team/app/my-role"})");
+  create_role("foreign", R"({"roleReference":"team/app/my-role"})");
+
+  const kube::Object adopted =
+      await_secret("seed", [](const kube::Object& s) { return data(s, kGenerationKey) == "1"; });
+  EXPECT_EQ(adopted.label("heritage"), "kube-aws-iam-controller");
+  EXPECT_EQ(data(adopted, kRoleArnKey), kMyRoleArn);
+  EXPECT_TRUE(has_event("seed", "UpdateCredentials"));
+
+  ASSERT_TRUE(has_event("foreign", "CreateSecretFailed"));
+  EXPECT_NE(events("foreign", "CreateSecretFailed")[0].message.find("not overwriting it"),
+            std::string::npos);
+  EXPECT_TRUE(eventually([&] { return ready_is("foreign", "False", kReasonSecretWriteFailed); }));
+  const kube::Object untouched = *secret("foreign");
+  EXPECT_EQ(kube::SecretView(untouched).data_keys(), std::vector<std::string>{"password"});
+}
+
+TEST_F(ControllerE2ETest, AssumesThroughTheIntermediateRoleAndClampsChainedSessions) {
+  auto intermediate = std::make_unique<aws::CachingProvider>(
+      std::make_unique<aws::AssumeRoleProvider>(
+          *base_, *sts_,
+          aws::AssumeRoleOptions{
+              .role = *aws::RoleArn::parse("arn:aws:iam::123456789012:role/kaic-intermediate")}),
+      clock_);
+  StsCredentialSource chained(*sts_, *intermediate);
+  start_controller(&chained);
+  create_role("app", R"({"roleReference":"team/app/my-role","roleSessionDuration":7200})");
+  const kube::Object secret = await_secret("app");
+
+  // AWS caps role-chained sessions at one hour: the controller asks again
+  // for 3600 s and says so.
+  EXPECT_EQ(*util::parse_rfc3339(data(secret, kExpireKey)), clock_.system_now() + absl::Hours(1));
+  EXPECT_TRUE(has_event("app", "SessionDurationClamped"));
+  ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+  EXPECT_NE(status("app").condition("Ready")->message.find("role chaining"), std::string::npos);
+
+  // Who assumed what, as STS saw it.
+  const auto calls = aws_sim_->calls().calls_of("AssumeRole");
+  ASSERT_GE(calls.size(), 2U);
+  EXPECT_EQ(calls[0].role_arn, "arn:aws:iam::123456789012:role/kaic-intermediate");
+  EXPECT_NE(calls[0].caller_arn.find("assumed-role/kube-aws-iam-controller/"), std::string::npos)
+      << calls[0].caller_arn;
+  const auto success = std::find_if(calls.begin(), calls.end(), [](const auto& c) {
+    return c.role_arn == kMyRoleArn && c.result == "Success";
+  });
+  ASSERT_NE(success, calls.end());
+  EXPECT_NE(success->caller_arn.find("assumed-role/kaic-intermediate/"), std::string::npos)
+      << success->caller_arn;
+  EXPECT_EQ(success->duration_seconds, 3600);
+}
+
+}  // namespace
+}  // namespace controller
