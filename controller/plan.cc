@@ -103,6 +103,13 @@ bool adoptable(const kube::Object& secret) {
          view.has_data(kCredentialsProcessKey);
 }
 
+absl::Duration refresh_lead(const AwsIamRole& role, const RefreshPolicy& refresh,
+                            std::optional<absl::Time> issued_at, absl::Time expiration) {
+  absl::Duration session = absl::Seconds(role.spec.session_duration_seconds);
+  if (issued_at && expiration > *issued_at) session = std::min(session, expiration - *issued_at);
+  return refresh.lead_time(session);
+}
+
 AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
                                absl::Time expiration, absl::Time now, const RefreshPolicy& refresh,
                                std::string_view note) {
@@ -112,7 +119,8 @@ AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
   std::string message = "credentials are in the Secret";
   const auto short_note =
       refresh.short_session_note(absl::Seconds(role.spec.session_duration_seconds));
-  for (const std::string_view extra : {note, std::string_view(short_note.value_or(""))}) {
+  const std::string short_text = short_note.value_or("");
+  for (const std::string_view extra : {note, std::string_view(short_text)}) {
     if (!extra.empty()) message = util::cat(message, "; ", extra);
   }
   return with_ready(role.status, std::move(wanted),
@@ -179,8 +187,11 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
   if (*state.role_arn != arn->str()) {
     return issue(*arn, util::cat("the role changed (the Secret holds ", *state.role_arn, ")"));
   }
-  const absl::Duration lead =
-      config.refresh.lead_time(absl::Seconds(role->spec.session_duration_seconds));
+  std::optional<absl::Time> issued_at;
+  if (auto annotation = secret->annotation(kIssuedAtAnnotation)) {
+    if (auto t = util::parse_rfc3339(*annotation); t.ok()) issued_at = *t;
+  }
+  const absl::Duration lead = refresh_lead(*role, config.refresh, issued_at, *state.expire);
   const absl::Time refresh_at = *state.expire - lead;
   if (now >= refresh_at) {
     return issue(*arn, util::cat("the credentials expire at ", util::format_rfc3339(*state.expire),

@@ -19,6 +19,9 @@ inline constexpr std::string_view kHeritageLabel = "heritage";
 inline constexpr std::string_view kHeritageValue = "kube-aws-iam-controller";
 inline constexpr std::string_view kTypeLabel = "type";
 inline constexpr std::string_view kTypeValue = "awsiamrole";
+// On the Secret: when its credentials were issued (RFC 3339), so the refresh
+// lead follows their real lifetime even when STS issued less than asked.
+inline constexpr std::string_view kIssuedAtAnnotation = "kube-aws-iam-controller/issued-at";
 
 // Ready condition reasons (status.conditions[type=Ready].reason).
 inline constexpr std::string_view kReasonCredentialsIssued = "CredentialsIssued";
@@ -65,6 +68,12 @@ kube::OwnerReference owner_reference(const AwsIamRole& role);
 // Whether an existing Secret may be taken over: it is ours already, or it
 // holds credential keys (a seed Secret, a Secret of the Go original).
 bool adoptable(const kube::Object& secret);
+
+// How long before expiry to refresh credentials of `role` issued at
+// `issued_at` (when known) and expiring at `expiration`: the policy's lead for
+// the shorter of the requested session and the credentials' real lifetime.
+absl::Duration refresh_lead(const AwsIamRole& role, const RefreshPolicy& refresh,
+                            std::optional<absl::Time> issued_at, absl::Time expiration);
 
 // Status after credentials expiring at `expiration` were written for `role`.
 AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,

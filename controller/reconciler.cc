@@ -200,8 +200,10 @@ Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_objec
     builder.data(key, value);
   }
   builder.labels(secret_labels(role)).owner_references(owner_references_for(secret, role));
+  kube::Object desired = std::move(builder).build();
+  desired.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(now));
   SecretWrite write;
-  auto written = write_secret(role, secret, std::move(builder).build(), write);
+  auto written = write_secret(role, secret, std::move(desired), write);
   const bool created = write.created;
   if (!written.ok()) {
     if (!kube::is_conflict(written.status())) {  // a conflict is retried at once, not news
@@ -225,7 +227,7 @@ Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_objec
   write_status(role, issued_status(role, arn, credentials.expiration, now, options_.plan.refresh,
                                    issued->note));
   const absl::Duration lead =
-      options_.plan.refresh.lead_time(absl::Seconds(role.spec.session_duration_seconds));
+      refresh_lead(role, options_.plan.refresh, now, credentials.expiration);
   return {.result = Result::kIssued, .refresh_at = credentials.expiration - lead};
 }
 

@@ -18,6 +18,9 @@
 # Optional:
 #   STS_ENDPOINT_URL  STS endpoint for `aws --endpoint-url` (tests, VPC endpoints)
 #   KUBECTL, AWS      commands to use (default: kubectl, aws)
+#   CREDENTIALS_MOUNT_PATH  where the controller mounts this Secret, written into
+#               credentials.process (default /meta/aws-iam; match the
+#               controller's --credentials-mount-path)
 # Needs: aws (AWS CLI), kubectl, base64. No jq.
 set -o errexit -o nounset -o pipefail
 
@@ -25,6 +28,7 @@ set -o errexit -o nounset -o pipefail
 : "${ROLE_NAME:=kube-aws-iam-controller-iam-role}"
 : "${KUBECTL:=kubectl}"
 : "${AWS:=aws}"
+: "${CREDENTIALS_MOUNT_PATH:=/meta/aws-iam}"
 
 if [[ $# != 1 ]]; then
   echo "usage: $0 <kube-aws-iam-controller-role-arn>" 1>&2
@@ -73,7 +77,7 @@ fi
 
 credentials_json="$(printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","SessionToken":"%s","Expiration":"%s"}' \
   "$access_key_id" "$secret_access_key" "$session_token" "$expiration" | base64 -w0)"
-credentials_process="$(printf '[default]\ncredential_process = cat /meta/aws-iam/credentials.json\n' | base64 -w0)"
+credentials_process="$(printf '[default]\ncredential_process = cat %s/credentials.json\n' "${CREDENTIALS_MOUNT_PATH%/}" | base64 -w0)"
 
 "$KUBECTL" apply -f - <<EOF_SECRET
 apiVersion: v1

@@ -217,6 +217,20 @@ TEST(PlanTest, ShortSessionsRefreshAtHalfLifeAndSaySo) {
       << p.status->condition("Ready")->message;
 }
 
+TEST(PlanTest, CredentialsShorterThanAskedForRefreshAtHalfTheirRealLifetime) {
+  // STS may issue less than the session asked for (a simulator cap, a
+  // clamp); the lead must follow the real lifetime or every write is due.
+  const AwsIamRole role = make_role();
+  const absl::Time expire = kNow + absl::Seconds(90);
+  kube::Object secret = make_secret(role, expire);
+  secret.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(kNow));
+  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  EXPECT_EQ(p.action, Action::kNone);
+  EXPECT_EQ(p.refresh_at, expire - absl::Seconds(45));
+  EXPECT_EQ(plan(&role, &secret, kNow + absl::Seconds(45), config_with_base()).action,
+            Action::kIssue);
+}
+
 TEST(PlanTest, RepairsDriftedLabels) {
   const AwsIamRole role = make_role();
   const kube::Object secret =

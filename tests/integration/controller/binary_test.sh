@@ -1,0 +1,680 @@
+#!/usr/bin/env bash
+# End-to-end test of the kube-aws-iam-controller BINARY, run as a user runs it:
+# against the kube-sim and aws-sim binaries, checked with the real kubectl,
+# AWS CLI and boto3. Sections (each prints PASS or FAIL; any FAIL fails the run):
+#   a  the AWS CLI (credentials.process) and boto3 (static credentials) use the
+#      Secret's files, written to disk as kubelet would; STS accepts them
+#   b  seed bootstrap: scripts/set_secret.sh, the controller runs on the seed
+#      Secret only, adopts it, serves a second role, and keeps going after the
+#      seed's own credentials expired (its Secret re-materialised as kubelet would)
+#   c  --assume-role=kaic-intermediate chaining, as STS saw it (/_sim/calls)
+#   d  leader election: two replicas, one Lease, one writer; SIGTERM -> exit 0,
+#      Lease released, the other replica takes over
+#   e  --help and an invalid flag value
+#   f  docs/deployment.yaml and docs/example-app.yaml pass server-side (strict)
+#      validation against kube-sim
+#
+# Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
+#   tests/integration/controller/binary_test.sh \
+#     --controller=build/controller/kube-aws-iam-controller \
+#     --kube-sim=build/tests/sim/kube/kube-sim --aws-sim=build/tests/sim/aws/aws-sim \
+#     [--sections=abcdef] [--keep-tmp]
+# Env: KUBECTL (default kubectl), AWS (default /usr/bin/aws, else aws on PATH),
+#      PYTHON (default /usr/bin/python3, with boto3).
+# Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client is missing.
+#
+# Everything listens on 127.0.0.1 with OS-chosen ports. Every process started
+# here is stopped by PID (TERM, then KILL after 5 s) and the temporary directory
+# removed, on success, failure or interrupt. Waits poll a condition every 0.1 s
+# up to a deadline; there are no fixed sleeps.
+
+# Sections run in subshells on purpose (own errexit, cleanup and variables).
+# shellcheck disable=SC2030,SC2031
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SOURCE_DIR=$(cd "$HERE/../../.." && pwd)
+CONTROLLER=""
+KUBE_SIM=""
+AWS_SIM=""
+SECTIONS="abcdef"
+KEEP_TMP=false
+
+usage() {
+  sed -n '/^# Usage/,/^# Exit/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+for arg in "$@"; do
+  case "$arg" in
+    --controller=*) CONTROLLER=${arg#*=} ;;
+    --kube-sim=*) KUBE_SIM=${arg#*=} ;;
+    --aws-sim=*) AWS_SIM=${arg#*=} ;;
+    --source-dir=*) SOURCE_DIR=${arg#*=} ;;
+    --sections=*) SECTIONS=${arg#*=} ;;
+    --keep-tmp) KEEP_TMP=true ;;
+    -h | --help) usage ;;
+    *) echo "binary_test.sh: unknown argument '$arg'" >&2; usage ;;
+  esac
+done
+[[ -n "$CONTROLLER" && -n "$KUBE_SIM" && -n "$AWS_SIM" ]] || usage
+for bin in "$CONTROLLER" "$KUBE_SIM" "$AWS_SIM"; do
+  [[ -x "$bin" ]] || { echo "binary_test.sh: '$bin' is not an executable" >&2; exit 2; }
+done
+CONTROLLER=$(realpath "$CONTROLLER")
+KUBE_SIM=$(realpath "$KUBE_SIM")
+AWS_SIM=$(realpath "$AWS_SIM")
+
+KUBECTL=${KUBECTL:-kubectl}
+if [[ -z "${AWS:-}" ]]; then
+  if [[ -x /usr/bin/aws ]]; then AWS=/usr/bin/aws; else AWS=aws; fi
+fi
+PYTHON=${PYTHON:-/usr/bin/python3}
+for tool in "$KUBECTL" "$AWS" "$PYTHON" curl base64; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool not found (scripts/install-deps.sh)"; exit 77; }
+done
+# Absolute paths: the clients run with PATH=/usr/bin:/bin.
+KUBECTL=$(command -v "$KUBECTL")
+AWS=$(command -v "$AWS")
+PYTHON=$(command -v "$PYTHON")
+"$PYTHON" -c 'import boto3' 2>/dev/null || { echo "SKIP: $PYTHON has no boto3 (python3-boto3)"; exit 77; }
+
+ACCOUNT=123456789012
+BASE_ROLE_ARN="arn:aws:iam::$ACCOUNT:role/"
+CONTROLLER_ROLE_ARN="arn:aws:iam::$ACCOUNT:role/kube-aws-iam-controller"
+# Lifetime of every credential aws-sim issues in this test (its simulator-only
+# issued_duration_cap): short enough to watch a seed session expire (section b).
+CAP_SECONDS=40
+# Refresh flags for sections a, c, d: a lead (12s) below half of CAP_SECONDS.
+# Section b runs with the defaults, as docs/bootstrap.md does.
+SHORT_LEAD=(--refresh-limit=10s --min-validity=10s --secret-propagation=2s)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kaic-binary-test.XXXXXX")
+export HOME="$WORK/home" KUBECONFIG="$WORK/kubeconfig" KUBECACHEDIR="$WORK/kube-cache"
+mkdir -p "$HOME"
+: >"$WORK/pids"
+MAIN_PIDS=()
+
+# ---------------------------------------------------------------------------
+# Processes: started in the background, remembered by PID, stopped by PID.
+
+# is_ours PID: the PID is alive and runs one of the three binaries under test
+# (guards against a recycled PID).
+is_ours() {
+  local exe
+  exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+  [[ "$exe" == "$CONTROLLER" || "$exe" == "$KUBE_SIM" || "$exe" == "$AWS_SIM" ]]
+}
+
+# has_exited PID: the process is gone or a zombie (exited, not yet reaped).
+has_exited() {
+  [[ ! -e "/proc/$1" || "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" == Z ]]
+}
+
+# stop_pid PID: SIGTERM, up to 5 s for it to exit, then SIGKILL; reaps it when
+# it is a child of this shell.
+stop_pid() {
+  local pid=$1 deadline
+  if is_ours "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((${EPOCHREALTIME/./} + 5000000))
+    while ! has_exited "$pid" && ((${EPOCHREALTIME/./} < deadline)); do
+      sleep 0.1
+    done
+    if is_ours "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  # Stragglers of sections (normally stopped by the section itself).
+  while read -r pid; do
+    [[ -n "$pid" ]] && is_ours "$pid" && stop_pid "$pid"
+  done <"$WORK/pids"
+  for pid in "${MAIN_PIDS[@]}"; do stop_pid "$pid"; done
+  if [[ "$KEEP_TMP" == true ]]; then
+    echo "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# now_us: wall clock in microseconds.
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; after SECONDS prints a timeout message and returns 1.
+wait_until() {
+  local seconds=$1 what=$2 deadline
+  shift 2
+  deadline=$(($(now_us) + seconds * 1000000))
+  until "$@" >/dev/null 2>&1; do
+    if (($(now_us) >= deadline)); then
+      echo "timeout: no $what after ${seconds}s" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# ---------------------------------------------------------------------------
+# Helpers used by the sections (they run in subshells: see run_section).
+
+SECTION_PIDS=()
+SDIR=""
+LAST_PID=""
+
+fail() {
+  echo "FAIL [$SECTION]: $*" >&2
+  local log
+  for log in "$SDIR"/*.log; do
+    [[ -f "$log" ]] || continue
+    echo "--- last lines of $(basename "$log")" >&2
+    tail -n 25 "$log" >&2
+  done
+  exit 1
+}
+note() { echo "    $*"; }
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+  [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"
+}
+# expect_match ACTUAL EXTENDED-REGEX WHAT
+expect_match() {
+  [[ "$1" =~ $2 ]] || fail "$3: '$1' does not match /$2/"
+}
+# files_in DIR: the names of the (non-hidden) files in DIR, sorted, space-separated.
+files_in() { (cd "$1" && printf '%s ' *); }
+# log_has FILE FIXED-STRING
+log_has() { grep -qF -- "$2" "$1"; }
+
+# start_controller NAME [VAR=value...] -- [flags...]: starts the controller with
+# exactly these environment variables (plus PATH and HOME: credential_process
+# needs sh and cat), logging to $SDIR/NAME.log; its PID is in LAST_PID.
+start_controller() {
+  local name=$1 envs=()
+  shift
+  while [[ $# -gt 0 && "$1" != -- ]]; do envs+=("$1"); shift; done
+  [[ $# -gt 0 ]] && shift
+  env -i PATH=/usr/bin:/bin HOME="$HOME" "${envs[@]}" \
+    "$CONTROLLER" --kubeconfig="$KUBECONFIG" --sts-endpoint="$STS" \
+    --metrics-address=127.0.0.1:0 "$@" >"$SDIR/$name.log" 2>&1 &
+  LAST_PID=$!
+  SECTION_PIDS+=("$LAST_PID")
+  echo "$LAST_PID" >>"$WORK/pids"
+}
+
+forget_pid() {
+  local keep=() p
+  for p in "${SECTION_PIDS[@]}"; do [[ "$p" == "$1" ]] || keep+=("$p"); done
+  SECTION_PIDS=("${keep[@]}")
+}
+
+section_cleanup() {
+  local p
+  for p in "${SECTION_PIDS[@]}"; do stop_pid "$p"; done
+}
+
+# apply_role NAMESPACE NAME ROLE-REFERENCE
+apply_role() {
+  "$KUBECTL" apply -f - >/dev/null <<EOF
+apiVersion: zalando.org/v1
+kind: AWSIAMRole
+metadata:
+  name: $2
+  namespace: $1
+spec:
+  roleReference: $3
+EOF
+}
+
+# secret_key NAMESPACE NAME KEY: the decoded value of one data key.
+secret_key() {
+  "$KUBECTL" get secret -n "$1" "$2" -o "go-template={{with .data}}{{index . \"$3\" | base64decode}}{{end}}"
+}
+secret_has_key() { [[ -n "$(secret_key "$@" 2>/dev/null)" ]]; }
+secret_key_is() { [[ "$(secret_key "$1" "$2" "$3" 2>/dev/null)" == "$4" ]]; }
+secret_key_is_not() { [[ "$(secret_key "$1" "$2" "$3" 2>/dev/null)" != "$4" ]]; }
+
+# materialise NAMESPACE NAME DIR: writes each data key of the Secret to DIR as
+# a file with the decoded value, as kubelet does for a Secret volume (each file
+# replaced atomically). Does nothing when the Secret's resourceVersion is the one
+# already written. Prints the resourceVersion when it wrote.
+materialise() {
+  mkdir -p "$3"
+  "$KUBECTL" get secret -n "$1" "$2" -o json | "$PYTHON" "$WORK/materialise.py" "$3"
+}
+
+# kubelet_sync_until NAMESPACE NAME DIR EPOCH: materialises the Secret to DIR
+# (when it changed) and succeeds once the time is past EPOCH (seconds).
+kubelet_sync_until() {
+  materialise "$1" "$2" "$3" >/dev/null
+  (($(date +%s) > $4))
+}
+
+# lease_holder NAMESPACE NAME
+lease_holder() {
+  "$KUBECTL" get lease -n "$1" "$2" -o 'jsonpath={.spec.holderIdentity}' 2>/dev/null
+}
+lease_holder_is() { [[ "$(lease_holder "$1" "$2")" == "$3" ]]; }
+lease_holder_in() { local h; h=$(lease_holder "$1" "$2"); [[ "$h" == "$3" || "$h" == "$4" ]]; }
+
+# calls ARGS...: queries aws-sim's call record, see calls.py.
+calls() { "$PYTHON" "$WORK/calls.py" "$STS" "$@"; }
+
+# run_section LETTER TITLE FUNCTION: runs FUNCTION in a subshell with errexit,
+# its own log directory and process cleanup; prints PASS or FAIL.
+FAILED=()
+run_section() {
+  local letter=$1 title=$2 fn=$3 start rc
+  [[ "$SECTIONS" == *"$letter"* ]] || return 0
+  echo "=== [$letter] $title"
+  start=$(now_us)
+  set +e
+  (
+    set -euo pipefail
+    SECTION=$letter
+    SDIR="$WORK/section-$letter"
+    mkdir -p "$SDIR"
+    SECTION_PIDS=()
+    trap section_cleanup EXIT
+    "$fn"
+  )
+  rc=$?
+  set -e
+  local took=$((($(now_us) - start) / 100000))
+  took="$((took / 10)).$((took % 10))s"
+  if ((rc == 0)); then
+    echo "PASS [$letter] $title ($took)"
+  else
+    echo "FAIL [$letter] $title ($took)"
+    FAILED+=("$letter")
+  fi
+}
+
+# ---------------------------------------------------------------------------
+# Python helpers (the standard library only).
+
+cat >"$WORK/materialise.py" <<'EOF'
+import base64, json, os, sys
+secret = json.load(sys.stdin)
+target = sys.argv[1]
+rv = secret["metadata"]["resourceVersion"]
+marker = os.path.join(target, "..resourceVersion")
+try:
+    with open(marker) as f:
+        if f.read() == rv:
+            sys.exit(0)
+except FileNotFoundError:
+    pass
+for key, value in (secret.get("data") or {}).items():
+    tmp = os.path.join(target, "..tmp." + key)
+    with open(tmp, "wb") as f:
+        f.write(base64.b64decode(value))
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, os.path.join(target, key))
+with open(marker, "w") as f:
+    f.write(rv)
+print(rv)
+EOF
+
+# calls.py STS ACTION [FIELD=VALUE | FIELD^=PREFIX | FIELD!=VALUE]... [--field F | --count]
+#   exit 0 if a recorded call of ACTION matches every filter (1 otherwise);
+#   --field F prints F of the last match, --count the number of matches.
+cat >"$WORK/calls.py" <<'EOF'
+import json, re, sys, urllib.request
+sts, action, *args = sys.argv[1:]
+field = None
+count = False
+filters = []
+i = 0
+while i < len(args):
+    if args[i] == "--field":
+        field = args[i + 1]; i += 2; continue
+    if args[i] == "--count":
+        count = True; i += 1; continue
+    m = re.match(r"^([a-z_]+)(\^=|!=|=)(.*)$", args[i])
+    if not m:
+        sys.exit("calls.py: bad filter " + args[i])
+    filters.append(m.groups()); i += 1
+with urllib.request.urlopen(sts + "/_sim/calls", timeout=5) as r:
+    record = json.load(r)
+def ok(call):
+    for name, op, value in filters:
+        got = str(call.get(name) or "")
+        if op == "=" and got != value: return False
+        if op == "!=" and got == value: return False
+        if op == "^=" and not got.startswith(value): return False
+    return True
+matches = [c for c in record["calls"] if c.get("action") == action and ok(c)]
+if count:
+    print(len(matches)); sys.exit(0)
+if not matches:
+    sys.exit(1)
+if field:
+    print(matches[-1].get(field) or "")
+EOF
+
+# ---------------------------------------------------------------------------
+# The world: kube-sim, aws-sim (sandbox IAM with capped lifetimes), the CRD.
+
+SANDBOX_CONFIG="$SOURCE_DIR/tests/sim/aws/sandbox-config.yaml"
+# The sandbox's kube-aws-iam-controller role must trust itself for the seed
+# bootstrap (the controller re-assumes its own role with its current session;
+# docs/bootstrap.md step 1). Add that trust entry unless the config has it.
+awk -v role="$CONTROLLER_ROLE_ARN" '
+  /^  - arn: / { in_role = ($3 == role) }
+  in_role && $0 == "      - " role { trusts_self = 1 }
+  in_role && /^    trust:/ { trust_line = NR }
+  { lines[NR] = $0 }
+  END {
+    for (i = 1; i <= NR; i++) {
+      print lines[i]
+      if (i == trust_line && !trusts_self) print "      - " role
+    }
+  }' "$SANDBOX_CONFIG" | grep -v '^issued_duration_cap:' >"$WORK/aws-sim.yaml"
+echo "issued_duration_cap: ${CAP_SECONDS}s" >>"$WORK/aws-sim.yaml"
+BOOTSTRAP_KEY_ID=$(awk '$1 == "access_key_id:" { print $2; exit }' "$SANDBOX_CONFIG")
+BOOTSTRAP_SECRET=$(awk '$1 == "secret_access_key:" { print $2; exit }' "$SANDBOX_CONFIG")
+
+"$KUBE_SIM" --kubeconfig-out="$KUBECONFIG" --port-out="$WORK/kube-sim.port" --gc=true \
+  >"$WORK/kube-sim.log" 2>&1 &
+MAIN_PIDS+=("$!")
+"$AWS_SIM" --config "$WORK/aws-sim.yaml" --ports-file "$WORK/aws-sim.json" \
+  >"$WORK/aws-sim.log" 2>&1 &
+MAIN_PIDS+=("$!")
+if ! wait_until 20 "kube-sim kubeconfig" test -s "$KUBECONFIG" ||
+  ! wait_until 20 "aws-sim ports file" test -s "$WORK/aws-sim.json"; then
+  cat "$WORK/kube-sim.log" "$WORK/aws-sim.log" >&2
+  exit 1
+fi
+json_field() { "$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+STS=$(json_field "$WORK/aws-sim.json" sts_endpoint)
+IMDS=$(json_field "$WORK/aws-sim.json" imds_endpoint)
+"$KUBECTL" apply -f "$SOURCE_DIR/crd/awsiamrole-crd.yaml" >/dev/null
+wait_until 20 "established CRD" "$KUBECTL" get awsiamroles -A
+echo "kube-sim $(cat "$WORK/kube-sim.port"), STS $STS, IMDS $IMDS, credentials capped at ${CAP_SECONDS}s"
+
+# The environment of every AWS CLI / boto3 call: only what is named, no IMDS.
+aws_env=(env -i PATH=/usr/bin:/bin HOME="$HOME" AWS_EC2_METADATA_DISABLED=true
+  AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=)
+
+# ---------------------------------------------------------------------------
+section_a() {
+  local ns=sec-a dir="$SDIR/meta-aws-iam" arn port
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+  start_controller controller AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --identity=a "${SHORT_LEAD[@]}" \
+    --credentials-mount-path="$dir"
+  wait_until 20 "Secret $ns/app with credentials.process" secret_has_key "$ns" app credentials.process ||
+    fail "the controller wrote no Secret"
+  log_has "$SDIR/controller.log" "created credentials for $ns/app" ||
+    fail "no 'created credentials for $ns/app' in the log"
+  materialise "$ns" app "$dir" >/dev/null
+  expect_eq "$(files_in "$dir")" \
+    "awsiamrole-generation credentials credentials.json credentials.process expire role-arn " "Secret data keys"
+  expect_eq "$(cat "$dir/credentials.process")" \
+    "$(printf '[default]\ncredential_process = cat %s/credentials.json' "$dir")" "credentials.process"
+  expect_eq "$(cat "$dir/role-arn")" "arn:aws:iam::$ACCOUNT:role/team/app/my-role" "role-arn"
+
+  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
+    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err") ||
+    fail "aws sts get-caller-identity with credentials.process failed: $(cat "$SDIR/aws-cli.err")"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/[^/]+\$" "AWS CLI (credential_process) identity"
+  note "AWS CLI, credentials.process: $arn"
+
+  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials" "$PYTHON" -c '
+import sys, boto3
+sts = boto3.client("sts", endpoint_url=sys.argv[1], region_name="us-east-1")
+print(sts.get_caller_identity()["Arn"])' "$STS" 2>"$SDIR/boto3.err") ||
+    fail "boto3 get_caller_identity with the static credentials file failed: $(tail -n 3 "$SDIR/boto3.err")"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/[^/]+\$" "boto3 (static credentials) identity"
+  note "boto3, credentials: $arn"
+  [[ "$(calls GetCallerIdentity result=Success --count)" -ge 2 ]] ||
+    fail "aws-sim recorded fewer than 2 successful GetCallerIdentity calls"
+
+  port=$(sed -n 's/.*serving \/healthz, \/readyz, \/metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/controller.log")
+  [[ -n "$port" ]] || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "/healthz is not 200"
+  curl -fsS "http://127.0.0.1:$port/metrics" | grep -q '^kube_aws_iam_controller_sts_requests_total{operation="AssumeRole",outcome="OK"} ' ||
+    fail "/metrics lacks kube_aws_iam_controller_sts_requests_total{operation=\"AssumeRole\",outcome=\"OK\"}"
+}
+
+# ---------------------------------------------------------------------------
+section_b() {
+  local ns=sec-b seed=kube-aws-iam-controller-iam-role dir="$SDIR/meta-aws-iam"
+  local seed_key seed_exp seed_exp_epoch key caller rv section_start
+  section_start=$(now_us)
+  "$KUBECTL" create namespace "$ns" >/dev/null
+
+  # 1. Seed, with the bootstrap user's keys and nothing else.
+  env -i PATH="$PATH" HOME="$HOME" KUBECONFIG="$KUBECONFIG" KUBECACHEDIR="$KUBECACHEDIR" \
+    AWS_ACCESS_KEY_ID="$BOOTSTRAP_KEY_ID" AWS_SECRET_ACCESS_KEY="$BOOTSTRAP_SECRET" \
+    AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE="$WORK/no-aws-config" \
+    NAMESPACE="$ns" ROLE_NAME="$seed" STS_ENDPOINT_URL="$STS" KUBECTL="$KUBECTL" AWS="$AWS" \
+    CREDENTIALS_MOUNT_PATH="$dir" \
+    bash "$SOURCE_DIR/scripts/set_secret.sh" "$CONTROLLER_ROLE_ARN" >"$SDIR/set_secret.log" 2>&1 ||
+    fail "scripts/set_secret.sh failed: $(cat "$SDIR/set_secret.log")"
+  note "$(tail -n 1 "$SDIR/set_secret.log")"
+  materialise "$ns" "$seed" "$dir" >/dev/null
+  expect_eq "$(files_in "$dir")" "credentials.json credentials.process " "seed Secret data keys"
+  seed_key=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKeyId"])' "$dir/credentials.json")
+  seed_exp=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["Expiration"])' "$dir/credentials.json")
+  seed_exp_epoch=$(date -d "$seed_exp" +%s)
+  calls AssumeRole issued_access_key_id="$seed_key" caller_arn="arn:aws:iam::$ACCOUNT:user/bootstrap" \
+    role_arn="$CONTROLLER_ROLE_ARN" result=Success || fail "aws-sim has no AssumeRole by user/bootstrap that issued the seed"
+
+  # 2. The controller on the seed only: no other AWS_* variable, no IMDS.
+  start_controller controller AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
+    AWS_EC2_METADATA_DISABLED=true -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --identity=b \
+    --base-role-arn="$BASE_ROLE_ARN" --credentials-mount-path="$dir"
+
+  # 3. Adoption: the seed Secret gets all keys, the labels stay.
+  wait_until 20 "adopted seed Secret (awsiamrole-generation=1)" secret_key_is "$ns" "$seed" awsiamrole-generation 1 ||
+    fail "the controller did not adopt the seed Secret"
+  expect_eq "$(secret_key "$ns" "$seed" role-arn)" "$CONTROLLER_ROLE_ARN" "adopted Secret role-arn"
+  expect_eq "$("$KUBECTL" get secret -n "$ns" "$seed" -o 'jsonpath={.metadata.labels.heritage}')" \
+    kube-aws-iam-controller "adopted Secret label heritage"
+  expect_eq "$("$KUBECTL" get secret -n "$ns" "$seed" -o 'jsonpath={.metadata.labels.type}')" \
+    awsiamrole "adopted Secret label type"
+  log_has "$SDIR/controller.log" "updated credentials for $ns/$seed" ||
+    fail "no 'updated credentials for $ns/$seed' in the log"
+  calls AssumeRole role_arn="$CONTROLLER_ROLE_ARN" caller_access_key_id="$seed_key" result=Success ||
+    fail "the adoption's AssumeRole was not made with the seed credentials"
+  note "adopted: $ns/$seed has awsiamrole-generation=1, role-arn=$CONTROLLER_ROLE_ARN"
+  materialise "$ns" "$seed" "$dir" >/dev/null  # kubelet propagates the adopted Secret
+
+  # 4. A second role, assumed with the seed-derived session.
+  apply_role "$ns" app team/app/my-role
+  wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.json ||
+    fail "no Secret for the second AWSIAMRole"
+  caller=$(calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/team/app/my-role" result=Success --field caller_arn) ||
+    fail "aws-sim has no successful AssumeRole of team/app/my-role"
+  expect_match "$caller" "^arn:aws:sts::$ACCOUNT:assumed-role/kube-aws-iam-controller/[^/]+\$" \
+    "caller of the second role's AssumeRole"
+  note "team/app/my-role assumed by $caller"
+
+  # 5. Past the seed's expiry: kubelet (here: this loop) re-materialises every
+  #    change of the controller's own Secret; the seed credentials expire at
+  #    $seed_exp; the controller must go on with its refreshed session.
+  wait_until $((CAP_SECONDS + 30)) "passing of the seed's expiry ($seed_exp)" \
+    kubelet_sync_until "$ns" "$seed" "$dir" $((seed_exp_epoch + 1)) ||
+    fail "could not wait for the seed's expiry"
+  rv=$("$KUBECTL" get secret -n "$ns" "$seed" -o 'jsonpath={.metadata.resourceVersion}')
+  [[ "$(date -d "$(secret_key "$ns" "$seed" expire)" +%s)" -gt "$(date +%s)" ]] ||
+    fail "the controller's own Secret holds expired credentials (expire $(secret_key "$ns" "$seed" expire))"
+  [[ "$(calls AssumeRole role_arn="$CONTROLLER_ROLE_ARN" result=Success caller_arn^="arn:aws:sts::$ACCOUNT:assumed-role/" --count)" -ge 2 ]] ||
+    fail "the controller did not refresh its own Secret before the seed expired"
+  apply_role "$ns" after-expiry after-expiry-role
+  wait_until 20 "Secret $ns/after-expiry" secret_has_key "$ns" after-expiry credentials.json ||
+    fail "no Secret for an AWSIAMRole created after the seed expired"
+  key=$(calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/after-expiry-role" result=Success --field caller_access_key_id) ||
+    fail "aws-sim has no successful AssumeRole of after-expiry-role"
+  [[ "$key" != "$seed_key" ]] || fail "after-expiry-role was assumed with the (expired) seed key"
+  if calls AssumeRole caller_access_key_id="$seed_key" result=ExpiredToken; then
+    fail "the controller used the seed credentials after they expired (ExpiredToken in /_sim/calls)"
+  fi
+  note "seed expired at $seed_exp; own Secret (resourceVersion $rv) expires $(secret_key "$ns" "$seed" expire);" \
+    "after-expiry-role assumed with a refreshed session"
+
+  # 6. Refresh cadence with the default flags (lead 22m, longer than these
+  #    ${CAP_SECONDS}s sessions): the lead must be capped at half the issued
+  #    lifetime, so team/app/my-role is assumed about every $((CAP_SECONDS / 2))s, not in a loop.
+  local assumed elapsed=$((($(now_us) - section_start) / 1000000))
+  assumed=$(calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/team/app/my-role" --count)
+  note "team/app/my-role: $assumed AssumeRole calls in ${elapsed}s of ${CAP_SECONDS}s sessions"
+  ((assumed <= 3 + elapsed / (CAP_SECONDS / 2))) ||
+    fail "refresh loop: team/app/my-role was assumed $assumed times in ${elapsed}s" \
+      "(sessions last ${CAP_SECONDS}s; expected about one per $((CAP_SECONDS / 2))s);" \
+      "log: $(grep -F "for $ns/app " "$SDIR/controller.log" | sed -n 2p)"
+}
+
+# ---------------------------------------------------------------------------
+section_c() {
+  local ns=sec-c caller
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  curl -fsS -X DELETE "$STS/_sim/calls" >/dev/null
+  apply_role "$ns" chained chained-app
+  start_controller controller AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --identity=c "${SHORT_LEAD[@]}" \
+    --assume-role=kaic-intermediate --credentials-mount-path="$SDIR/meta-aws-iam"
+  wait_until 20 "Secret $ns/chained" secret_has_key "$ns" chained credentials.json ||
+    fail "no Secret for the AWSIAMRole (via --assume-role)"
+  expect_eq "$(secret_key "$ns" chained role-arn)" "arn:aws:iam::$ACCOUNT:role/chained-app" "role-arn"
+  caller=$(calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/kaic-intermediate" result=Success --field caller_arn) ||
+    fail "aws-sim has no successful AssumeRole of kaic-intermediate"
+  expect_match "$caller" "^arn:aws:sts::$ACCOUNT:assumed-role/kube-aws-iam-controller/[^/]+\$" \
+    "caller of AssumeRole(kaic-intermediate)"
+  note "kaic-intermediate assumed by $caller"
+  caller=$(calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/chained-app" result=Success --field caller_arn) ||
+    fail "aws-sim has no successful AssumeRole of chained-app"
+  expect_match "$caller" "^arn:aws:sts::$ACCOUNT:assumed-role/kaic-intermediate/[^/]+\$" \
+    "caller of AssumeRole(chained-app)"
+  note "chained-app assumed by $caller"
+  if calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/chained-app" \
+    caller_arn^="arn:aws:sts::$ACCOUNT:assumed-role/kube-aws-iam-controller/"; then
+    fail "chained-app was (also) assumed directly by the base role"
+  fi
+}
+
+# ---------------------------------------------------------------------------
+section_d() {
+  local ns=sec-d lease=kaic-binary-test leader follower leader_pid follower_pid rc start
+  local -A pid_of
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  for id in d-one d-two; do
+    start_controller "$id" AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+      --namespace="$ns" --leader-election-namespace="$ns" --leader-election-id="$lease" \
+      --identity="$id" --credentials-mount-path="$SDIR/meta-aws-iam" "${SHORT_LEAD[@]}"
+    pid_of[$id]=$LAST_PID
+  done
+  wait_until 30 "Lease $ns/$lease holder" lease_holder_in "$ns" "$lease" d-one d-two ||
+    fail "no replica became leader"
+  leader=$(lease_holder "$ns" "$lease")
+  if [[ "$leader" == d-one ]]; then follower=d-two; else follower=d-one; fi
+  leader_pid=${pid_of[$leader]}
+  follower_pid=${pid_of[$follower]}
+  wait_until 20 "'leader is now $leader' in $follower's log" log_has "$SDIR/$follower.log" "leader is now $leader" ||
+    fail "$follower never saw $leader as leader"
+  log_has "$SDIR/$leader.log" "leader is now $leader (this replica)" ||
+    fail "$leader's log lacks 'leader is now $leader (this replica)'"
+  if log_has "$SDIR/$follower.log" "leader is now $follower"; then
+    fail "both replicas believed they were leader"
+  fi
+  note "leader: $leader, follower: $follower"
+
+  apply_role "$ns" first first-role
+  wait_until 20 "Secret $ns/first" secret_has_key "$ns" first credentials.json || fail "no Secret for $ns/first"
+  wait_until 5 "'created credentials for $ns/first' in $leader's log" \
+    log_has "$SDIR/$leader.log" "created credentials for $ns/first" ||
+    fail "the leader did not log 'created credentials for $ns/first'"
+  if log_has "$SDIR/$follower.log" "created credentials"; then
+    fail "the follower wrote credentials: $(grep -F 'created credentials' "$SDIR/$follower.log")"
+  fi
+
+  # SIGTERM the leader: it exits 0 within a few seconds and releases the Lease.
+  start=$(now_us)
+  kill -TERM "$leader_pid"
+  wait_until 10 "exit of $leader after SIGTERM" has_exited "$leader_pid" ||
+    fail "$leader still runs 10 s after SIGTERM"
+  set +e
+  wait "$leader_pid"
+  rc=$?
+  set -e
+  forget_pid "$leader_pid"
+  expect_eq "$rc" 0 "$leader's exit status after SIGTERM"
+  note "$leader exited 0, $((($(now_us) - start) / 1000)) ms after SIGTERM"
+
+  wait_until 20 "Lease $ns/$lease held by $follower" lease_holder_is "$ns" "$lease" "$follower" ||
+    fail "$follower did not take over the Lease (holder: '$(lease_holder "$ns" "$lease")')"
+  note "$follower took over $((($(now_us) - start) / 1000)) ms after SIGTERM"
+  wait_until 10 "'leader is now $follower (this replica)'" \
+    log_has "$SDIR/$follower.log" "leader is now $follower (this replica)" ||
+    fail "$follower's log lacks 'leader is now $follower (this replica)'"
+  apply_role "$ns" second second-role
+  wait_until 20 "Secret $ns/second" secret_has_key "$ns" second credentials.json ||
+    fail "the new leader wrote no Secret for $ns/second"
+  wait_until 5 "'created credentials for $ns/second' in $follower's log" \
+    log_has "$SDIR/$follower.log" "created credentials for $ns/second" ||
+    fail "$follower did not log 'created credentials for $ns/second'"
+  if log_has "$SDIR/$follower.log" "created credentials for $ns/first"; then
+    fail "$follower re-created the existing Secret $ns/first after the takeover"
+  fi
+  kill -0 "$follower_pid" || fail "$follower died"
+}
+
+# ---------------------------------------------------------------------------
+section_e() {
+  local out rc
+  out=$("$CONTROLLER" --help 2>&1) || fail "--help exited $?"
+  grep -q -- '--refresh-limit' <<<"$out" || fail "--help does not list --refresh-limit"
+  set +e
+  out=$("$CONTROLLER" --interval=abc 2>&1)
+  rc=$?
+  set -e
+  ((rc != 0)) || fail "--interval=abc exited 0"
+  expect_eq "$(wc -l <<<"$out")" 1 "number of lines printed for --interval=abc (got: $out)"
+  grep -q -- '--interval' <<<"$out" || fail "the error does not name --interval: $out"
+  note "--interval=abc: exit $rc: $out"
+}
+
+# ---------------------------------------------------------------------------
+section_f() {
+  local out
+  "$KUBECTL" get namespace kube-system >/dev/null 2>&1 || "$KUBECTL" create namespace kube-system >/dev/null
+  out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SOURCE_DIR/docs/deployment.yaml" 2>&1) ||
+    fail "docs/deployment.yaml failed strict server-side validation:"$'\n'"$out"
+  grep -q 'deployment.apps/kube-aws-iam-controller created (server dry run)' <<<"$out" ||
+    fail "unexpected output: $out"
+  # The check can fail: the Go original's typo is rejected.
+  sed 's/initialDelaySeconds:/initialDelaySecond:/' "$SOURCE_DIR/docs/deployment.yaml" >"$SDIR/typo.yaml"
+  grep -q initialDelaySecond: "$SDIR/typo.yaml" || fail "docs/deployment.yaml has no initialDelaySeconds to mistype"
+  if out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/typo.yaml" 2>&1); then
+    fail "strict validation accepted 'initialDelaySecond' (the check proves nothing)"
+  fi
+  grep -q 'unknown field' <<<"$out" || fail "unexpected rejection of the typo: $out"
+  out=$("$KUBECTL" apply --dry-run=server -f "$SOURCE_DIR/docs/example-app.yaml" 2>&1) ||
+    fail "docs/example-app.yaml failed server-side dry run:"$'\n'"$out"
+  note "$(tr '\n' ';' <<<"$out")"
+}
+
+run_section a "AWS CLI (credentials.process) and boto3 (credentials) use the Secret" section_a
+run_section b "seed bootstrap: set_secret.sh, adoption, second role, past the seed's expiry" section_b
+run_section c "--assume-role=kaic-intermediate chaining" section_c
+run_section d "leader election: one writer, SIGTERM, takeover" section_d
+run_section e "flags: --help, invalid --interval" section_e
+run_section f "manifests pass server-side validation" section_f
+
+if ((${#FAILED[@]} > 0)); then
+  echo "binary_test: FAILED sections: ${FAILED[*]}"
+  exit 1
+fi
+echo "binary_test: all sections passed"
