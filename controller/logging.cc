@@ -6,44 +6,11 @@
 #include <cstdio>
 #include <ctime>
 
+#include "pkg/util/json_escape.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
 namespace {
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string_view level_name(google::LogSeverity severity) {
   switch (severity) {
@@ -80,7 +47,8 @@ class JsonSink final : public google::LogSink {
 std::string json_log_line(std::string_view level, std::string_view time_rfc3339,
                           std::string_view file, int line, std::string_view message) {
   return util::cat("{\"time\":\"", time_rfc3339, "\",\"level\":\"", level, "\",\"caller\":\"",
-                   json_escape(file), ":", line, "\",\"msg\":\"", json_escape(message), "\"}");
+                   util::json_escape(file), ":", line, "\",\"msg\":\"", util::json_escape(message),
+                   "\"}");
 }
 
 void init_logging(const char* argv0, LogFormat format, bool debug) {

@@ -2,49 +2,12 @@
 
 #include <charconv>
 
+#include "pkg/util/json_escape.h"
 #include "pkg/util/rfc3339.h"
+#include "pkg/util/json_escape.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
-namespace {
-
-// JSON string escaping for credential values (which are base64-like in
-// practice, but must never break the document if they are not).
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
-}  // namespace
 
 SecretData render_secret_data(const RoleCredentials& credentials, int64_t generation,
                               std::string_view mount_path) {
@@ -62,10 +25,11 @@ SecretData render_secret_data(const RoleCredentials& credentials, int64_t genera
   data.emplace(
       kCredentialsJsonKey,
       util::SecretString(util::cat(
-          "{\"Version\":1,\"AccessKeyId\":", json_string(credentials.access_key_id),
-          ",\"SecretAccessKey\":", json_string(credentials.secret_access_key.reveal()),
-          ",\"SessionToken\":", json_string(credentials.session_token.reveal()), ",\"Expiration\":",
-          json_string(util::format_rfc3339_nano(credentials.expiration)), "}")));
+          "{\"Version\":1,\"AccessKeyId\":", util::json_quote(credentials.access_key_id),
+          ",\"SecretAccessKey\":", util::json_quote(credentials.secret_access_key.reveal()),
+          ",\"SessionToken\":", util::json_quote(credentials.session_token.reveal()),
+          ",\"Expiration\":", util::json_quote(util::format_rfc3339_nano(credentials.expiration)),
+          "}")));
   data.emplace(kRoleArnKey, util::SecretString(credentials.role_arn));
   data.emplace(kExpireKey, util::SecretString(expire));
   data.emplace(kGenerationKey, util::SecretString(util::cat(generation)));
