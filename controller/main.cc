@@ -99,6 +99,25 @@ std::optional<aws::BaseRoleArn> discover_base_role_arn(const Config& config,
   return std::nullopt;
 }
 
+// Says plainly what the informers would only retry in silence: the CRD is
+// missing, or RBAC forbids what the controller needs. Start-up continues (the
+// informers keep retrying, /readyz stays 503) so fixing either needs no restart.
+void preflight(kube::RestClient& kube, const Config& config) {
+  for (const kube::Resource& resource : {awsiamroles_resource(), kube::Resource::secrets()}) {
+    const util::Status status = kube.list(resource, config.namespace_, {.limit = 1}).status();
+    if (status.ok()) continue;
+    if (kube::is_not_found(status) && resource.resource == "awsiamroles") {
+      LOG(ERROR) << "the AWSIAMRole CRD is not installed (" << status.message()
+                 << "): kubectl apply -f crd/awsiamrole-crd.yaml";
+    } else if (status.code() == util::StatusCode::kPermissionDenied) {
+      LOG(ERROR) << "RBAC does not allow listing " << resource.resource << ": " << status.message()
+                 << " (see the ClusterRole in docs/deployment.yaml)";
+    } else {
+      LOG(WARNING) << "cannot list " << resource.resource << " yet: " << status.message();
+    }
+  }
+}
+
 // Blocks SIGTERM/SIGINT in every thread (call before starting any) and
 // returns a thread that turns the first one into a stop request.
 std::jthread stop_on_signal(std::stop_source& stop) {
@@ -207,6 +226,7 @@ int run(const Config& config) {
               << health->port();
   }
 
+  preflight(kube, config);
   std::jthread informers([&](std::stop_token) { controller.run_informers(stop.get_token()); });
   auto lead = [&](std::stop_token lead_stop) {
     leading = true;
