@@ -91,12 +91,12 @@ void Controller::resync(const kube::ObjectPtr& object) {
   if (queue_.num_requeues(key) == 0) queue_.add(key);
 }
 
-void Controller::run_informers(std::stop_token stop) {
+void Controller::run_informers(const std::stop_token& stop) {
   std::jthread secrets([this, stop] { secrets_.run(stop); });
   roles_.run(stop);
 }
 
-void Controller::run_workers(std::stop_token stop) {
+void Controller::run_workers(const std::stop_token& stop) {
   if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop)) return;
   {
     util::MutexLock lock(first_pass_mu_);
@@ -114,12 +114,13 @@ void Controller::run_workers(std::stop_token stop) {
   // On stop, workers finish the key in hand and get() returns nothing more.
   std::stop_callback shut_down(stop, [this] { queue_.shut_down(); });
   std::vector<std::jthread> workers;
+  workers.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
     workers.emplace_back([this, stop] { work(stop); });
   }
 }
 
-void Controller::work(std::stop_token stop) {
+void Controller::work(const std::stop_token& stop) {
   while (std::optional<std::string> key = queue_.get()) {
     const Outcome outcome = reconciler_.reconcile(*key, stop);
     if (outcome.result == Result::kError) {

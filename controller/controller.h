@@ -42,11 +42,11 @@ class Controller {
   Controller& operator=(const Controller&) = delete;
 
   // Lists and watches both resources until `stop`.
-  void run_informers(std::stop_token stop);
+  void run_informers(const std::stop_token& stop);
   // Waits for both caches, queues every known key, and reconciles with the
   // configured number of workers until `stop`; then lets in-flight reconciles
   // finish and returns. Call once.
-  void run_workers(std::stop_token stop);
+  void run_workers(const std::stop_token& stop);
 
   bool synced() const { return roles_.has_synced() && secrets_.has_synced(); }
   // Every key known at start has been reconciled once.
@@ -59,7 +59,7 @@ class Controller {
  private:
   void enqueue(const kube::ObjectPtr& object);
   void resync(const kube::ObjectPtr& object);
-  void work(std::stop_token stop);
+  void work(const std::stop_token& stop);
   void schedule(const std::string& key, absl::Time refresh_at);
   void reconciled_once(const std::string& key);
 

@@ -35,7 +35,7 @@ namespace {
 [[noreturn]] void fail(std::string_view what, const util::Status& status) {
   LOG(ERROR) << what << ": " << status.message();
   std::cerr << "kube-aws-iam-controller: " << what << ": " << status.message() << "\n";
-  std::exit(1);
+  std::exit(1);  // NOLINT(concurrency-mt-unsafe): start-up failure, nothing to unwind
 }
 
 template <typename T>
@@ -196,6 +196,7 @@ int run(const Config& config) {
 
   kube::ApiEventRecorder events(
       kube, clock,
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing calls setenv
       {.host = std::getenv("NODE_NAME") != nullptr ? std::getenv("NODE_NAME") : "",
        .reporting_instance = config.identity});
   Controller controller(
@@ -228,7 +229,7 @@ int run(const Config& config) {
 
   preflight(kube, config);
   std::jthread informers([&](std::stop_token) { controller.run_informers(stop.get_token()); });
-  auto lead = [&](std::stop_token lead_stop) {
+  auto lead = [&](const std::stop_token& lead_stop) {
     leading = true;
     controller_metrics.leader.set(1);
     controller.run_workers(lead_stop);

@@ -79,7 +79,7 @@ std::string_view result_name(Result result) {
 Reconciler::Reconciler(ReconcilerDeps deps, ReconcilerOptions options)
     : deps_(deps), options_(std::move(options)) {}
 
-Outcome Reconciler::reconcile(const std::string& key, std::stop_token stop) {
+Outcome Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
   const util::MonotonicTime started = deps_.clock.monotonic_now();
   const kube::ObjectPtr role_object = deps_.roles.get(key);
   std::optional<AwsIamRole> role;
@@ -175,7 +175,7 @@ Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_objec
       request.tags.push_back({"kubernetes-cluster", options_.cluster_name});
     }
   }
-  auto issued = deps_.credentials.issue(request, stop);
+  auto issued = deps_.credentials.issue(request, std::move(stop));
   const absl::Time now = deps_.clock.system_now();
   if (!issued.ok() && issued.status().code() == util::StatusCode::kCancelled) {
     return {.result = Result::kError, .error = issued.status()};  // shutting down: no news

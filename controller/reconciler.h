@@ -58,7 +58,7 @@ struct Outcome {
 class Reconciler {
  public:
   Reconciler(ReconcilerDeps deps, ReconcilerOptions options);
-  Outcome reconcile(const std::string& key, std::stop_token stop);
+  Outcome reconcile(const std::string& key, const std::stop_token& stop);
 
  private:
   Outcome issue(const AwsIamRole& role, const kube::Object& role_object, const kube::Object* secret,

@@ -4,7 +4,6 @@
 
 #include "pkg/util/json_escape.h"
 #include "pkg/util/rfc3339.h"
-#include "pkg/util/json_escape.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
