@@ -231,7 +231,7 @@ say "current credentials expire at $OLD_EXPIRE; refresh due 25s before that"
 wait_until 120 "the Secret's expire to change (a refresh)" expire_changed demo my-app-iam-role "$OLD_EXPIRE"
 NEW_EXPIRE=$(secret_key demo my-app-iam-role expire)
 say "expire: $OLD_EXPIRE  ->  $NEW_EXPIRE"
-grep 'updated credentials for demo/my-app-iam-role' "$DEMO/controller.log" | head -n 1 | sed 's/^/    | /'
+grep -m 1 'updated credentials for demo/my-app-iam-role' "$DEMO/controller.log" | sed 's/^/    | /'
 wait_until 10 "the UpdateCredentials event" has_event demo my-app-iam-role UpdateCredentials
 show "$KUBECTL" get events -n demo --field-selector reason=UpdateCredentials
 say "kubelet updates the mounted files; the SDK re-runs credential_process when its keys expire:"

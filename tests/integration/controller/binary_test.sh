@@ -202,7 +202,12 @@ start_controller() {
   shift
   while [[ $# -gt 0 && "$1" != -- ]]; do envs+=("$1"); shift; done
   [[ $# -gt 0 ]] && shift
-  env -i PATH=/usr/bin:/bin HOME="$HOME" "${envs[@]}" \
+  # Sanitizer builds: their options (suppressions, halt_on_error) go along.
+  local sanitizer_envs=() v
+  for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+    [[ -n "${!v:-}" ]] && sanitizer_envs+=("$v=${!v}")
+  done
+  env -i PATH=/usr/bin:/bin HOME="$HOME" "${sanitizer_envs[@]}" "${envs[@]}" \
     "$CONTROLLER" --kubeconfig="$KUBECONFIG" --sts-endpoint="$STS" \
     --metrics-address=127.0.0.1:0 "$@" >"$SDIR/$name.log" 2>&1 &
   LAST_PID=$!
@@ -407,7 +412,7 @@ aws_env=(env -i PATH=/usr/bin:/bin HOME="$HOME" AWS_EC2_METADATA_DISABLED=true
 
 # ---------------------------------------------------------------------------
 section_a() {
-  local ns=sec-a dir="$SDIR/meta-aws-iam" arn port
+  local ns=sec-a dir="$SDIR/meta-aws-iam" arn port metrics
   "$KUBECTL" create namespace "$ns" >/dev/null
   apply_role "$ns" app team/app/my-role
   start_controller controller AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
@@ -443,7 +448,9 @@ print(sts.get_caller_identity()["Arn"])' "$STS" 2>"$SDIR/boto3.err") ||
   port=$(sed -n 's/.*serving \/healthz, \/readyz, \/metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/controller.log")
   [[ -n "$port" ]] || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "/healthz is not 200"
-  curl -fsS "http://127.0.0.1:$port/metrics" | grep -q '^kube_aws_iam_controller_sts_requests_total{operation="AssumeRole",outcome="OK"} ' ||
+  # Read it whole first: `curl | grep -q` fails under pipefail when grep stops early.
+  metrics=$(curl -fsS "http://127.0.0.1:$port/metrics") || fail "/metrics is not 200"
+  grep -q '^kube_aws_iam_controller_sts_requests_total{operation="AssumeRole",outcome="OK"} ' <<<"$metrics" ||
     fail "/metrics lacks kube_aws_iam_controller_sts_requests_total{operation=\"AssumeRole\",outcome=\"OK\"}"
 }
 
