@@ -77,6 +77,10 @@ fi
 
 credentials_json="$(printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","SessionToken":"%s","Expiration":"%s"}' \
   "$access_key_id" "$secret_access_key" "$session_token" "$expiration" | base64 -w0)"
+# The static INI too, for a controller started with the Go original's
+# AWS_SHARED_CREDENTIALS_FILE=/meta/aws-iam/credentials.
+credentials_ini="$(printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\naws_session_token = %s\naws_expiration = %s\n' \
+  "$access_key_id" "$secret_access_key" "$session_token" "$expiration" | base64 -w0)"
 credentials_process="$(printf '[default]\ncredential_process = cat %s/credentials.json\n' "${CREDENTIALS_MOUNT_PATH%/}" | base64 -w0)"
 
 "$KUBECTL" apply -f - <<EOF_SECRET
@@ -95,6 +99,7 @@ metadata:
     uid: $role_uid
 type: Opaque
 data:
+  credentials: $credentials_ini
   credentials.json: $credentials_json
   credentials.process: $credentials_process
 EOF_SECRET

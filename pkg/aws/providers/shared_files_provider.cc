@@ -166,6 +166,13 @@ util::StatusOr<Credentials> SharedFilesProvider::credentials() {
           util::cat(where, " has aws_access_key_id but no aws_secret_access_key"));
     }
     out.session_token = util::SecretString(value(profile, "aws_session_token"));
+    // Not an SDK key: kube-aws-iam-controller writes it into the Secret's
+    // static `credentials` file. Honouring it makes a cache re-read the file
+    // (which kubelet keeps current) instead of keeping expired keys forever.
+    // SDKs ignore unknown keys, and so is an unparsable value here.
+    if (auto expiration = util::parse_rfc3339(value(profile, "aws_expiration")); expiration.ok()) {
+      out.expiration = *expiration;
+    }
     out.source = util::cat("shared credentials (profile ", profile_name, ")");
     return out;
   }

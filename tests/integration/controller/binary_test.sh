@@ -471,7 +471,7 @@ section_b() {
     fail "scripts/set_secret.sh failed: $(cat "$SDIR/set_secret.log")"
   note "$(tail -n 1 "$SDIR/set_secret.log")"
   materialise "$ns" "$seed" "$dir" >/dev/null
-  expect_eq "$(files_in "$dir")" "credentials.json credentials.process " "seed Secret data keys"
+  expect_eq "$(files_in "$dir")" "credentials credentials.json credentials.process " "seed Secret data keys"
   seed_key=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKeyId"])' "$dir/credentials.json")
   seed_exp=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["Expiration"])' "$dir/credentials.json")
   seed_exp_epoch=$(date -d "$seed_exp" +%s)

@@ -233,5 +233,31 @@ TEST_F(SharedFilesTest, CachedProcessIsRerunWhenItsCredentialsExpire) {
   EXPECT_EQ(all, "x\nx\n");  // run twice, not once per call
 }
 
+TEST_F(SharedFilesTest, StaticFileWithAwsExpirationIsReReadWhenItExpires) {
+  // The controller's Secret: a static `credentials` file that kubelet keeps
+  // current, carrying aws_expiration.
+  util::testing::FakeClock clock(*util::parse_rfc3339("2026-01-02T00:00:00Z"));
+  aws_file("credentials",
+           "[default]\naws_access_key_id = ASIA1\naws_secret_access_key = s\n"
+           "aws_session_token = t\naws_expiration = 2026-01-02T01:00:00Z\n");
+  CachingProvider cached(std::make_unique<SharedFilesProvider>(provider()), clock);
+  const util::StatusOr<Credentials> first = cached.credentials();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->expiration, util::parse_rfc3339("2026-01-02T01:00:00Z").value());
+  aws_file("credentials",
+           "[default]\naws_access_key_id = ASIA2\naws_secret_access_key = s\n"
+           "aws_session_token = t\naws_expiration = 2026-01-02T02:00:00Z\n");
+  clock.step(absl::Minutes(54));
+  EXPECT_EQ(cached.credentials()->access_key_id, "ASIA1");
+  clock.step(absl::Minutes(2));  // inside the 5 min refresh window
+  EXPECT_EQ(cached.credentials()->access_key_id, "ASIA2");
+
+  // Without it (or unparsable), static keys do not expire, as in the SDKs.
+  aws_file("credentials",
+           "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n"
+           "aws_expiration = soon\n");
+  EXPECT_FALSE(provider().credentials()->expiration.has_value());
+}
+
 }  // namespace
 }  // namespace aws
