@@ -2,11 +2,11 @@
 
 #include <openssl/crypto.h>
 
+#include "pkg/util/json_escape.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/iam_names.h"
 #include "tests/sim/aws/role_session.h"
-#include "tests/sim/aws/sim_json.h"
 
 namespace sim::aws {
 namespace {
@@ -15,7 +15,8 @@ SimResponse json_error(int status, std::string_view code, std::string_view messa
   SimResponse r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = util::cat("{\"code\":", json_quote(code), ",\"message\":", json_quote(message), "}");
+  r.body = util::cat("{\"code\":", util::json_quote(code),
+                     ",\"message\":", util::json_quote(message), "}");
   return r;
 }
 
@@ -62,12 +63,12 @@ SimResponse ContainerCredentialsService::answer(const SimRequest& request, CallR
   SimResponse r;
   r.status = 200;
   r.content_type = "application/json";
-  r.body = util::cat("{\"AccessKeyId\":", json_quote(creds->access_key_id),
-                     ",\"SecretAccessKey\":", json_quote(creds->secret_access_key.reveal()),
-                     ",\"Token\":", json_quote(creds->session_token.reveal()),
-                     ",\"AccountId\":", json_quote(arn_account(config->role_arn)),
-                     ",\"Expiration\":", json_quote(util::format_rfc3339(creds->expiration)),
-                     ",\"RoleArn\":", json_quote(config->role_arn), "}");
+  r.body = util::cat("{\"AccessKeyId\":", util::json_quote(creds->access_key_id),
+                     ",\"SecretAccessKey\":", util::json_quote(creds->secret_access_key.reveal()),
+                     ",\"Token\":", util::json_quote(creds->session_token.reveal()),
+                     ",\"AccountId\":", util::json_quote(arn_account(config->role_arn)),
+                     ",\"Expiration\":", util::json_quote(util::format_rfc3339(creds->expiration)),
+                     ",\"RoleArn\":", util::json_quote(config->role_arn), "}");
   return r;
 }
 

@@ -2,12 +2,12 @@
 
 #include <charconv>
 
+#include "pkg/util/json_escape.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/iam_names.h"
 #include "tests/sim/aws/random_ids.h"
 #include "tests/sim/aws/role_session.h"
-#include "tests/sim/aws/sim_json.h"
 
 namespace sim::aws {
 namespace {
@@ -37,8 +37,8 @@ SimResponse not_found() {
 std::string imds_json(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out = "{\n";
   for (size_t i = 0; i < fields.size(); ++i) {
-    out += util::cat("  ", json_quote(fields[i].first), " : ", json_quote(fields[i].second),
-                     i + 1 < fields.size() ? ",\n" : "\n");
+    out += util::cat("  ", util::json_quote(fields[i].first), " : ",
+                     util::json_quote(fields[i].second), i + 1 < fields.size() ? ",\n" : "\n");
   }
   out += "}";
   return out;
