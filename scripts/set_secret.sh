@@ -23,6 +23,9 @@
 #               controller's --credentials-mount-path)
 # Needs: aws (AWS CLI), kubectl, base64. No jq.
 set -o errexit -o nounset -o pipefail
+# The script handles secret keys and tokens: never trace it (`bash -x` would
+# print them on stderr with every command that carries them).
+set +o xtrace
 
 : "${NAMESPACE:=kube-system}"
 : "${ROLE_NAME:=kube-aws-iam-controller-iam-role}"
@@ -75,6 +78,8 @@ if [[ -z "${session_token:-}" ]]; then
   exit 1
 fi
 
+# Keys and tokens go only through base64 into kubectl's stdin below: never to
+# the terminal, a log or a process's argument list (printf is a builtin).
 credentials_json="$(printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","SessionToken":"%s","Expiration":"%s"}' \
   "$access_key_id" "$secret_access_key" "$session_token" "$expiration" | base64 -w0)"
 # The static INI too, for a controller started with the Go original's
