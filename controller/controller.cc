@@ -163,32 +163,30 @@ void Controller::register_metrics(metrics::Registry& registry) {
                           [this] { return static_cast<double>(queue_.len()); });
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [this] { return static_cast<double>(roles_.store().size()); });
-  registry.callback_gauge_vec(
-      "kube_aws_iam_controller_credentials_validity_seconds",
-      "Seconds until the credentials in each managed Secret expire.", {"namespace", "name"},
-      [this] {
-        std::vector<std::pair<metrics::Labels, double>> out;
-        const absl::Time now = clock_.system_now();
-        for (const kube::ObjectPtr& secret : secrets_.store().list()) {
-          if (auto expiry = secret_expiry(*secret)) {
-            out.push_back({{std::string(secret->namespace_name()), std::string(secret->name())},
-                           absl::ToDoubleSeconds(*expiry - now)});
-          }
-        }
-        return out;
-      });
+  registry.callback_gauge_vec("kube_aws_iam_controller_credentials_validity_seconds",
+                              "Seconds until the credentials in each managed Secret expire.",
+                              {"namespace", "name"}, [this] { return validity_seconds(); });
   registry.callback_gauge(
       "kube_aws_iam_controller_earliest_expiry_seconds",
       "Seconds until the earliest expiry among managed Secrets (+Inf when none).", [this] {
         double earliest = std::numeric_limits<double>::infinity();
-        const absl::Time now = clock_.system_now();
-        for (const kube::ObjectPtr& secret : secrets_.store().list()) {
-          if (auto expiry = secret_expiry(*secret)) {
-            earliest = std::min(earliest, absl::ToDoubleSeconds(*expiry - now));
-          }
+        for (const auto& [labels, seconds] : validity_seconds()) {
+          earliest = std::min(earliest, seconds);
         }
         return earliest;
       });
+}
+
+std::vector<std::pair<metrics::Labels, double>> Controller::validity_seconds() const {
+  std::vector<std::pair<metrics::Labels, double>> out;
+  const absl::Time now = clock_.system_now();
+  for (const kube::ObjectPtr& secret : secrets_.store().list()) {
+    if (auto expiry = secret_expiry(*secret)) {
+      out.push_back({{std::string(secret->namespace_name()), std::string(secret->name())},
+                     absl::ToDoubleSeconds(*expiry - now)});
+    }
+  }
+  return out;
 }
 
 }  // namespace controller

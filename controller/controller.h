@@ -62,6 +62,8 @@ class Controller {
   void work(const std::stop_token& stop);
   void schedule(const std::string& key, absl::Time refresh_at);
   void reconciled_once(const std::string& key);
+  // Per managed Secret ({namespace, name}): seconds until its credentials expire.
+  std::vector<std::pair<metrics::Labels, double>> validity_seconds() const;
 
   const ControllerOptions options_;
   util::Clock& clock_;
