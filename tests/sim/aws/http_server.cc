@@ -4,10 +4,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include <algorithm>
-#include <cstring>
-
 #include "pkg/util/strings.h"
+#include "tests/sim/common/httplib_warm_up.h"
 
 namespace sim::aws {
 namespace {
@@ -31,66 +29,15 @@ SimRequest to_sim_request(const httplib::Request& req) {
   return out;
 }
 
-constexpr char kWarmUpPath[] = "/__aws_sim_warm_up";
-
-// A request held in memory, for the warm-up below.
-class MemoryStream final : public httplib::Stream {
- public:
-  explicit MemoryStream(std::string input) : input_(std::move(input)) {}
-  bool is_readable() const override { return true; }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    const size_t n = std::min(size, input_.size() - position_);
-    std::memcpy(ptr, input_.data() + position_, n);
-    position_ += n;
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    output_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 0;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 0;
-  }
-  socket_t socket() const override { return INVALID_SOCKET; }
-
- private:
-  std::string input_;
-  size_t position_ = 0;
-  std::string output_;
-};
-
 }  // namespace
 
-// cpp-httplib (a prebuilt library) initialises function-local statics (its
-// request-line regex, ...) lazily on the first request. When that happens on
-// a pool thread while another parses concurrently, ThreadSanitizer cannot see
-// the library's inlined guard check and reports a race inside it. Running one
-// request through the same parse/route/write path on the starting thread,
-// before any pool thread exists, initialises them with a visible order.
-class HttpServer::Engine final : public httplib::Server {
- public:
-  void warm_up() {
-    MemoryStream stream(
-        "POST /__aws_sim_warm_up?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n"
-        "Connection: close\r\n\r\nb=2");
-    bool closed = false;
-    process_request(stream, /*close_connection=*/true, closed, [](httplib::Request&) {});
-  }
-};
-
-HttpServer::HttpServer(std::unique_ptr<Engine> server, int port)
+HttpServer::HttpServer(std::unique_ptr<httplib::Server> server, int port)
     : server_(std::move(server)), port_(port) {}
 
 util::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options,
                                                               Handler handler) {
-  auto server = std::make_unique<Engine>();
+  warm_up_httplib();
+  auto server = std::make_unique<httplib::Server>();
   const size_t threads = options.threads;
   // cpp-httplib takes ownership of the raw TaskQueue pointer it is given.
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -121,12 +68,6 @@ util::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(const Options& opt
   server->Delete(any, route);
   server->Patch(any, route);
   server->Options(any, route);
-  server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.path != kWarmUpPath) return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 204;
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  server->warm_up();
 
   int port = options.port;
   if (port == 0) {

@@ -52,10 +52,9 @@ class HttpServer {
   void stop();
 
  private:
-  class Engine;
-  HttpServer(std::unique_ptr<Engine> server, int port);
+  HttpServer(std::unique_ptr<httplib::Server> server, int port);
 
-  std::unique_ptr<Engine> server_;
+  std::unique_ptr<httplib::Server> server_;
   const int port_;
   std::thread listener_;
   std::atomic<bool> listen_returned_{false};

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "pkg/util/strings.h"
+#include "tests/sim/common/httplib_warm_up.h"
 #include "tests/sim/kube/crd_registry.h"
 #include "tests/sim/kube/deleter.h"
 #include "tests/sim/kube/elastic_thread_pool.h"
@@ -110,6 +111,7 @@ util::Status Server::start() {
 }
 
 util::Status Server::listen_locked() {
+  warm_up_httplib();
   std::unique_ptr<httplib::Server> http;
   if (options_.tls) {
     if (tls_ == nullptr) {

@@ -3,14 +3,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <system_error>
 
 #include "pkg/util/strings.h"
+#include "tests/sim/common/httplib_warm_up.h"
 
 namespace http::test {
 namespace {
@@ -30,53 +31,6 @@ int bind_loopback(int fd) {
   socklen_t length = sizeof(address);
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) die("getsockname");
   return ntohs(address.sin_port);
-}
-
-// httplib's worker pool, created only after the first connection was served
-// inline on the listen thread. Why: libcpp-httplib.so is not instrumented, and
-// the inline fast path of its function-local statics (e.g. the set of methods
-// in parse_request_line) is invisible to ThreadSanitizer, which then reports
-// the first concurrent requests as racing on the static's initialisation.
-// Serving a warm-up request first, then creating the workers (pthread_create
-// is a happens-before edge), makes that initialisation visible.
-class WarmedUpPool final : public httplib::TaskQueue {
- public:
-  // Called only by the listen thread.
-  void enqueue(std::function<void()> fn) override {
-    if (pool_ == nullptr) {
-      fn();
-      // Enough workers that kept-alive idle connections never starve new ones.
-      pool_ = std::make_unique<httplib::ThreadPool>(32);
-      return;
-    }
-    pool_->enqueue(std::move(fn));
-  }
-  void shutdown() override {
-    if (pool_ != nullptr) pool_->shutdown();
-  }
-
- private:
-  std::unique_ptr<httplib::ThreadPool> pool_;
-};
-
-// Sends one request that closes its connection and reads the reply to the end
-// (for a TLS server, the handshake simply fails: the connection still closes).
-void warm_up(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) die("socket");
-  timeval timeout{.tv_sec = absl::ToInt64Seconds(kWait), .tv_usec = 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) die("connect");
-  const std::string_view request = "GET /warm-up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  char buffer[1024];
-  while (::recv(fd, buffer, sizeof(buffer), 0) > 0) {
-  }
-  ::close(fd);
 }
 
 }  // namespace
@@ -107,9 +61,11 @@ bool Event::notified() const {
 
 HttpServer::HttpServer(std::unique_ptr<httplib::Server> server, bool tls)
     : server_(server ? std::move(server) : std::make_unique<httplib::Server>()), tls_(tls) {
-  // httplib takes ownership of the raw pointer.
+  sim::warm_up_httplib();  // before any pool thread: see the header
+  // httplib takes ownership of the raw pointer. Enough workers that kept-alive
+  // idle connections never starve new ones.
   server_->new_task_queue = [] {
-    return new WarmedUpPool();  // NOLINT(cppcoreguidelines-owning-memory)
+    return new httplib::ThreadPool(32);  // NOLINT(cppcoreguidelines-owning-memory)
   };
   server_->set_keep_alive_max_count(1000);
   server_->set_tcp_nodelay(true);  // no 40 ms Nagle/delayed-ACK stalls between requests
@@ -123,8 +79,16 @@ void HttpServer::start() {
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) die("httplib bind_to_any_port");
   // The socket already listens: clients may connect before the loop runs.
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  warm_up(port_);
+  auto returned = std::make_shared<std::atomic<bool>>(false);
+  thread_ = std::thread([this, returned] {
+    server_->listen_after_bind();
+    *returned = true;
+  });
+  // httplib's stop() does nothing until the accept loop runs: wait for it
+  // (it starts at once) so that a stop right after start cannot be lost.
+  while (!server_->is_running() && !returned->load())
+    std::this_thread::yield();
+  if (returned->load()) die("httplib listen_after_bind");
 }
 
 void HttpServer::stop() {
