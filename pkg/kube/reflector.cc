@@ -70,10 +70,15 @@ util::Status Reflector::list_into_sink(std::stop_token stop) {
     if (page->continue_token.empty()) break;
     options.continue_token = page->continue_token;
   }
+  {
+    // Counted before the handlers see the objects, so whoever observes a
+    // handler call of this list also observes the count.
+    util::MutexLock lock(mu_);
+    ++list_count_;
+  }
   sink_.replace(std::move(objects));
   util::MutexLock lock(mu_);
   resource_version_ = std::move(resource_version);
-  ++list_count_;
   return util::ok_status();
 }
 
