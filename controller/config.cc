@@ -67,7 +67,12 @@ DEFINE_string(secret_propagation, "2m",
 DEFINE_bool(session_tags, false,
             "Tag sessions with kubernetes-namespace, kubernetes-awsiamrole (and "
             "kubernetes-cluster with --cluster-name) so role trust policies can pin namespaces.");
-DEFINE_string(cluster_name, "", "Cluster name used in session tags.");
+DEFINE_string(cluster_name, "",
+              "Cluster name used in session tags and {cluster} of --external-id.");
+DEFINE_string(external_id, "",
+              "ExternalId sent when assuming each role, from {namespace}, {name} (the "
+              "AWSIAMRole's) and {cluster} (--cluster-name), e.g. '{cluster}/{namespace}', so "
+              "role trust policies can pin namespaces with sts:ExternalId (empty: none).");
 
 namespace controller {
 namespace {
@@ -209,6 +214,13 @@ util::StatusOr<Config> config_from_flags() {
   }
   c.session_tags = FLAGS_session_tags;
   c.cluster_name = FLAGS_cluster_name;
+  if (!FLAGS_external_id.empty()) {
+    auto external_id = ExternalIdTemplate::parse(FLAGS_external_id, c.cluster_name);
+    if (!external_id.ok()) {
+      return invalid("external-id", FLAGS_external_id, external_id.status().message());
+    }
+    c.external_id = *std::move(external_id);
+  }
   return c;
 }
 

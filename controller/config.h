@@ -3,10 +3,12 @@
 // validated once at start-up; an invalid value fails with one clear line.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "controller/external_id.h"
 #include "controller/refresh_policy.h"
 #include "pkg/util/status.h"
 
@@ -47,6 +49,7 @@ struct Config {
   std::string credentials_mount_path = "/meta/aws-iam";
   bool session_tags = false;
   std::string cluster_name;
+  std::optional<ExternalIdTemplate> external_id;  // none: no ExternalId is sent
 };
 
 // Builds the Config from the command-line flags (gflags, already parsed) and

@@ -25,6 +25,7 @@ util::StatusOr<IssuedCredentials> StsCredentialSource::issue(const RoleRequest& 
   aws::AssumeRoleRequest sts_request{.role_arn = request.role.str(),
                                      .role_session_name = aws::role_session_name(request.role),
                                      .duration_seconds = request.duration_seconds,
+                                     .external_id = request.external_id,
                                      .policy = request.policy,
                                      .policy_arns = request.policy_arns,
                                      .tags = request.tags};

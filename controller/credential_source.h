@@ -23,6 +23,7 @@ struct RoleRequest {
   std::optional<std::string> policy;
   std::vector<std::string> policy_arns;
   std::vector<aws::StsTag> tags;
+  std::optional<std::string> external_id;
 };
 
 struct IssuedCredentials {

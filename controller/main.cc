@@ -206,7 +206,8 @@ int run(const Config& config) {
                 .no_base_role_arn_reason = no_base_reason},
        .mount_path = config.credentials_mount_path,
        .session_tags = config.session_tags,
-       .cluster_name = config.cluster_name},
+       .cluster_name = config.cluster_name,
+       .external_id = config.external_id},
       {.namespace_ = config.namespace_, .workers = config.workers, .resync = config.interval},
       &controller_metrics);
   controller.register_metrics(registry);

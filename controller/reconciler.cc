@@ -175,6 +175,9 @@ Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_objec
       request.tags.push_back({"kubernetes-cluster", options_.cluster_name});
     }
   }
+  if (options_.external_id) {
+    request.external_id = options_.external_id->render(role.namespace_, role.name);
+  }
   auto issued = deps_.credentials.issue(request, std::move(stop));
   const absl::Time now = deps_.clock.system_now();
   if (!issued.ok() && issued.status().code() == util::StatusCode::kCancelled) {

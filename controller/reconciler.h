@@ -14,6 +14,7 @@
 
 #include "controller/controller_metrics.h"
 #include "controller/credential_source.h"
+#include "controller/external_id.h"
 #include "controller/plan.h"
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/resource.h"
@@ -34,6 +35,8 @@ struct ReconcilerOptions {
   // kubernetes-cluster when cluster_name is set) on every AssumeRole.
   bool session_tags = false;
   std::string cluster_name;
+  // The ExternalId sent on every AssumeRole (--external-id); none when unset.
+  std::optional<ExternalIdTemplate> external_id;
 };
 
 struct ReconcilerDeps {

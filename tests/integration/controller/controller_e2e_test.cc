@@ -115,13 +115,13 @@ class ControllerE2ETest : public ::testing::Test {
     transport_.reset();
     aws_sim_->stop();
     kube_sim_->stop();
+    std::error_code ignored;
+    fs::remove(kubeconfig_, ignored);
   }
 
   void start_controller(CredentialSource* source = nullptr) {
     controller_ = std::make_unique<Controller>(
-        *kube_, source != nullptr ? *source : *source_, *recorder_, clock_,
-        ReconcilerOptions{
-            .plan = {.base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")}},
+        *kube_, source != nullptr ? *source : *source_, *recorder_, clock_, reconciler_options_,
         ControllerOptions{.workers = 2, .resync = absl::ZeroDuration()});
     stop_ = std::make_unique<std::stop_source>();
     informers_ = std::jthread([this] { controller_->run_informers(stop_->get_token()); });
@@ -214,7 +214,20 @@ class ControllerE2ETest : public ::testing::Test {
     return n;
   }
 
+  // A role the controller may assume only with these conditions met.
+  void add_pinned_role(const std::string& arn, std::optional<std::string> external_id,
+                       std::vector<sim::aws::TagRequirement> required_tags = {}) {
+    ASSERT_TRUE(aws_sim_->iam()
+                    .add_role({.arn = arn,
+                               .trust = {"arn:aws:iam::123456789012:role/kube-aws-iam-controller"},
+                               .external_id = std::move(external_id),
+                               .required_session_tags = std::move(required_tags)})
+                    .ok());
+  }
+
   util::testing::FakeClock clock_;
+  ReconcilerOptions reconciler_options_{
+      .plan = {.base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")}};
   std::unique_ptr<sim::kube::Server> kube_sim_;
   std::unique_ptr<sim::aws::AwsSimulator> aws_sim_;
   fs::path kubeconfig_;
@@ -484,6 +497,52 @@ TEST_F(ControllerE2ETest, AssumesThroughTheIntermediateRoleAndClampsChainedSessi
   EXPECT_NE(success->caller_arn.find("assumed-role/kaic-intermediate/"), std::string::npos)
       << success->caller_arn;
   EXPECT_EQ(success->duration_seconds, 3600);
+}
+
+// A trust policy pins a role to a namespace by ExternalId; the controller
+// derives the id from where the AWSIAMRole lives, so another namespace
+// naming the same role is refused by STS.
+TEST_F(ControllerE2ETest, ExternalIdPinsRolesToTheirNamespace) {
+  add_pinned_role("arn:aws:iam::123456789012:role/pinned-here", "sandbox/demo");
+  add_pinned_role("arn:aws:iam::123456789012:role/pinned-elsewhere", "sandbox/payments");
+  reconciler_options_.external_id = *ExternalIdTemplate::parse("{cluster}/{namespace}", "sandbox");
+  start_controller();
+  create_role("here", R"({"roleReference":"pinned-here"})");
+  create_role("elsewhere", R"({"roleReference":"pinned-elsewhere"})");
+
+  await_secret("here");
+  ASSERT_TRUE(has_event("elsewhere", "GetCredentialsFailed"));
+  EXPECT_TRUE(events("elsewhere", "GetCredentialsFailed")[0].message.find("AccessDenied") !=
+              std::string::npos);
+  EXPECT_FALSE(secret("elsewhere").has_value());
+  for (const auto& call : aws_sim_->calls().calls_of("AssumeRole")) {
+    EXPECT_EQ(call.external_id, "sandbox/demo") << call.role_arn;
+  }
+}
+
+TEST_F(ControllerE2ETest, SessionTagsPinRolesToTheirNamespace) {
+  add_pinned_role("arn:aws:iam::123456789012:role/tagged-here", std::nullopt,
+                  {{.key = "kubernetes-namespace", .value = "demo"},
+                   {.key = "kubernetes-cluster", .value = "sandbox"}});
+  add_pinned_role("arn:aws:iam::123456789012:role/tagged-elsewhere", std::nullopt,
+                  {{.key = "kubernetes-namespace", .value = "payments"}});
+  reconciler_options_.session_tags = true;
+  reconciler_options_.cluster_name = "sandbox";
+  start_controller();
+  create_role("here", R"({"roleReference":"tagged-here"})");
+  create_role("elsewhere", R"({"roleReference":"tagged-elsewhere"})");
+
+  await_secret("here");
+  ASSERT_TRUE(has_event("elsewhere", "GetCredentialsFailed"));
+  EXPECT_FALSE(secret("elsewhere").has_value());
+  using Tags = std::vector<std::pair<std::string, std::string>>;
+  for (const auto& call : aws_sim_->calls().calls_of("AssumeRole")) {
+    const std::string name = call.role_arn.ends_with("tagged-here") ? "here" : "elsewhere";
+    EXPECT_EQ(call.tags, (Tags{{"kubernetes-namespace", "demo"},
+                               {"kubernetes-awsiamrole", name},
+                               {"kubernetes-cluster", "sandbox"}}));
+    EXPECT_FALSE(call.external_id.has_value());
+  }
 }
 
 }  // namespace

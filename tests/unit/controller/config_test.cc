@@ -11,6 +11,8 @@ DECLARE_string(base_role_arn);
 DECLARE_string(credentials_mount_path);
 DECLARE_string(leader_election_lease_duration);
 DECLARE_int32(workers);
+DECLARE_string(cluster_name);
+DECLARE_string(external_id);
 
 namespace controller {
 namespace {
@@ -28,6 +30,17 @@ TEST(ConfigTest, DefaultsMatchTheGoOriginal) {
   EXPECT_EQ(config->sts_qps, 10);
   EXPECT_EQ(config->sts_burst, 20);
   EXPECT_TRUE(config->leader_elect);
+  EXPECT_FALSE(config->external_id.has_value());
+}
+
+TEST(ConfigTest, ExternalIdTemplateBindsTheClusterName) {
+  gflags::FlagSaver saver;
+  FLAGS_cluster_name = "prod";
+  FLAGS_external_id = "{cluster}/{namespace}";
+  auto config = config_from_flags();
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(config->external_id.has_value());
+  EXPECT_EQ(config->external_id->render("payments", "api"), "prod/payments");
 }
 
 struct BadFlag {
@@ -60,11 +73,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "invalid --metrics-address \"localhost\": expected host:port or :port"},
         BadFlag{"log_format", [] { FLAGS_log_format = "xml"; },
                 "invalid --log-format \"xml\": must be text or json"},
-        BadFlag{"base_role", [] { FLAGS_base_role_arn = "my-role"; },
-                "invalid --base-role-arn \"my-role\": expected arn:<partition>:iam::<account>:role/"},
+        BadFlag{
+            "base_role", [] { FLAGS_base_role_arn = "my-role"; },
+            "invalid --base-role-arn \"my-role\": expected arn:<partition>:iam::<account>:role/"},
         BadFlag{"mount_path", [] { FLAGS_credentials_mount_path = "/a b"; },
                 "invalid --credentials-mount-path \"/a b\": must be an absolute path without "
                 "spaces or shell characters"},
+        BadFlag{"external_id", [] { FLAGS_external_id = "{cluster}/{namespace}"; },
+                "invalid --external-id \"{cluster}/{namespace}\": {cluster} needs "
+                "--cluster-name"},
         BadFlag{"lease", [] { FLAGS_leader_election_lease_duration = "5s"; },
                 "invalid leader election timing: need --leader-election-lease-duration > "
                 "--leader-election-renew-deadline > 1.2 x --leader-election-retry-period"}),
