@@ -92,7 +92,7 @@ util::StatusOr<ExternalIdTemplate> ExternalIdTemplate::parse(std::string_view te
   return out;
 }
 
-std::string ExternalIdTemplate::render(std::string_view namespace_, std::string_view name) const {
+std::string ExternalIdTemplate::render(std::string_view ns, std::string_view name) const {
   std::string out;
   for (const Piece& piece : pieces_) {
     switch (piece.part) {
@@ -100,7 +100,7 @@ std::string ExternalIdTemplate::render(std::string_view namespace_, std::string_
         out += piece.literal;
         break;
       case Part::kNamespace:
-        out += namespace_;
+        out += ns;
         break;
       case Part::kName:
         out += name;

@@ -28,7 +28,7 @@ class ExternalIdTemplate {
   static util::StatusOr<ExternalIdTemplate> parse(std::string_view text,
                                                   std::string_view cluster_name);
 
-  std::string render(std::string_view namespace_, std::string_view name) const;
+  std::string render(std::string_view ns, std::string_view name) const;
 
   const std::string& text() const { return text_; }
 

@@ -12,6 +12,7 @@
 #include "controller/plan.h"
 #include "pkg/kube/object.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const size_t separator = input.find("\n---\n");
@@ -23,11 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (parsed.ok()) secret = *std::move(parsed);
   }
   auto role = controller::parse_awsiamrole(role_object->json());
-  static const controller::PlanConfig config{
+  static const controller::PlanConfig kConfig{
       .base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")};
   const absl::Time now = absl::FromUnixSeconds(1'795'000'000);  // 2026-11-18
   const controller::Plan plan =
-      controller::plan(role.ok() ? &*role : nullptr, secret ? &*secret : nullptr, now, config);
+      controller::plan(role.ok() ? &*role : nullptr, secret ? &*secret : nullptr, now, kConfig);
   if (role.ok()) {
     (void)controller::secret_labels(*role);
     (void)controller::owner_reference(*role);

@@ -6,6 +6,7 @@
 
 #include "pkg/aws/sts_response.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view xml(reinterpret_cast<const char*>(data), size);
   (void)aws::parse_assume_role_response(xml);

@@ -10,6 +10,7 @@
 #include "pkg/util/go_duration.h"
 #include "pkg/util/rfc3339.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)util::parse_go_duration(text);
@@ -18,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)aws::sigv4::parse_authorization(text);
   (void)kube::parse_retry_after(text);
   if (auto role = aws::RoleArn::parse(text); role.ok()) (void)aws::role_session_name(*role);
-  static const aws::BaseRoleArn base = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/");
-  if (auto role = aws::resolve_role_reference(text, &base); role.ok()) {
+  static const aws::BaseRoleArn kBase = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/");
+  if (auto role = aws::resolve_role_reference(text, &kBase); role.ok()) {
     (void)aws::role_session_name(*role);
   }
   if (auto id = controller::ExternalIdTemplate::parse(text, "cluster"); id.ok()) {
