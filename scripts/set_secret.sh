@@ -78,14 +78,23 @@ if [[ -z "${session_token:-}" ]]; then
   exit 1
 fi
 
-# Keys and tokens go only through base64 into kubectl's stdin below: never to
-# the terminal, a log or a process's argument list (printf is a builtin).
-credentials_json="$(printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","SessionToken":"%s","Expiration":"%s"}' \
-  "$access_key_id" "$secret_access_key" "$session_token" "$expiration" | base64 -w0)"
+# Keys and tokens go only through here-documents into base64's stdin, and
+# from there into kubectl's stdin below: never to the terminal, a log or a
+# process's argument list.
+credentials_json="$(tr -d '\n' <<EOF_JSON | base64 -w0
+{"Version":1,"AccessKeyId":"$access_key_id","SecretAccessKey":"$secret_access_key","SessionToken":"$session_token","Expiration":"$expiration"}
+EOF_JSON
+)"
 # The static INI too, for a controller started with the Go original's
 # AWS_SHARED_CREDENTIALS_FILE=/meta/aws-iam/credentials.
-credentials_ini="$(printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\naws_session_token = %s\naws_expiration = %s\n' \
-  "$access_key_id" "$secret_access_key" "$session_token" "$expiration" | base64 -w0)"
+credentials_ini="$(base64 -w0 <<EOF_INI
+[default]
+aws_access_key_id = $access_key_id
+aws_secret_access_key = $secret_access_key
+aws_session_token = $session_token
+aws_expiration = $expiration
+EOF_INI
+)"
 credentials_process="$(printf '[default]\ncredential_process = cat %s/credentials.json\n' "${CREDENTIALS_MOUNT_PATH%/}" | base64 -w0)"
 
 "$KUBECTL" apply -f - <<EOF_SECRET
