@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "pkg/util/strings.h"
+#include "tests/sim/common/httplib_listen.h"
 #include "tests/sim/common/httplib_warm_up.h"
 
 namespace sim::aws {
@@ -78,22 +79,13 @@ util::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(const Options& opt
   } else if (!server->bind_to_port(options.host, port)) {
     return util::unavailable_error(util::cat("cannot bind ", options.host, ":", port));
   }
-  std::unique_ptr<HttpServer> out(new HttpServer(std::move(server), port));
-  HttpServer* self = out.get();
-  out->listener_ = std::thread([self] {
-    self->server_->listen_after_bind();
-    self->listen_returned_.store(true);
-  });
-  // The socket is already listening (connections queue in its backlog); wait
-  // until the accept loop runs so that stop() cannot miss it. A bounded wait
-  // on a state change that follows thread start-up.
-  while (!self->server_->is_running() && !self->listen_returned_.load()) {
-    std::this_thread::yield();
-  }
-  if (self->listen_returned_.load()) {
-    self->stop();
+  // The socket is already listening (connections queue in its backlog).
+  std::optional<std::thread> listener = listen_in_background(*server);
+  if (!listener) {
     return util::unavailable_error(util::cat("cannot listen on ", options.host, ":", port));
   }
+  std::unique_ptr<HttpServer> out(new HttpServer(std::move(server), port));
+  out->listener_ = *std::move(listener);
   return out;
 }
 

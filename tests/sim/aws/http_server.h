@@ -57,7 +57,6 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   const int port_;
   std::thread listener_;
-  std::atomic<bool> listen_returned_{false};
   std::atomic<bool> stopped_{false};
 };
 

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "pkg/util/strings.h"
+#include "tests/sim/common/httplib_listen.h"
 #include "tests/sim/common/httplib_warm_up.h"
 #include "tests/sim/kube/crd_registry.h"
 #include "tests/sim/kube/deleter.h"
@@ -159,16 +160,10 @@ util::Status Server::listen_locked() {
     return util::unavailable_error(util::cat("cannot listen on ", options_.host, ":", port));
   port_ = port;
   router_->set_server_address(util::cat(options_.host, ":", port));
-  httplib::Server* raw = http.get();
-  auto finished = std::make_shared<std::atomic<bool>>(false);
-  listener_ = std::thread([raw, finished] {
-    raw->listen_after_bind();
-    *finished = true;
-  });
-  // httplib's stop() does nothing until the accept loop runs: wait for it
-  // (it starts at once) so that a stop right after start cannot be lost.
-  while (!raw->is_running() && !finished->load())
-    std::this_thread::yield();
+  std::optional<std::thread> listener = listen_in_background(*http);
+  if (!listener)
+    return util::unavailable_error(util::cat("cannot listen on ", options_.host, ":", port));
+  listener_ = *std::move(listener);
   http_ = std::move(http);
   running_ = true;
   return util::ok_status();

@@ -5,12 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <system_error>
 
 #include "pkg/util/strings.h"
+#include "tests/sim/common/httplib_listen.h"
 #include "tests/sim/common/httplib_warm_up.h"
 
 namespace http::test {
@@ -79,16 +79,9 @@ void HttpServer::start() {
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) die("httplib bind_to_any_port");
   // The socket already listens: clients may connect before the loop runs.
-  auto returned = std::make_shared<std::atomic<bool>>(false);
-  thread_ = std::thread([this, returned] {
-    server_->listen_after_bind();
-    *returned = true;
-  });
-  // httplib's stop() does nothing until the accept loop runs: wait for it
-  // (it starts at once) so that a stop right after start cannot be lost.
-  while (!server_->is_running() && !returned->load())
-    std::this_thread::yield();
-  if (returned->load()) die("httplib listen_after_bind");
+  std::optional<std::thread> listener = sim::listen_in_background(*server_);
+  if (!listener) die("httplib listen_after_bind");
+  thread_ = *std::move(listener);
 }
 
 void HttpServer::stop() {
