@@ -141,6 +141,22 @@ std::string faults_to_json(const FaultInjector::State& s) {
   return buf.GetString();
 }
 
+std::string cost_model_to_json(const StsCostModel& model) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("latency_median_ms");
+  w.Double(absl::ToDoubleMilliseconds(model.latency.median));
+  w.Key("latency_p99_ms");
+  w.Double(absl::ToDoubleMilliseconds(model.latency.p99));
+  w.Key("account_rps");
+  w.Double(model.account_rps);
+  w.Key("account_burst");
+  w.Double(model.account_burst);
+  w.EndObject();
+  return buf.GetString();
+}
+
 bool AdminApi::serves(const SimRequest& request) {
   return request.raw_path.rfind("/_sim/", 0) == 0;
 }
@@ -158,6 +174,10 @@ SimResponse AdminApi::handle(const SimRequest& request) {
     return json_response(200, faults_to_json(faults_.state()));
   }
   if (path == "/_sim/faults" && method == "POST") return post_faults(request);
+  if (path == "/_sim/cost-model" && method == "GET") {
+    return json_response(200, cost_model_to_json(sts_costs_.model()));
+  }
+  if (path == "/_sim/cost-model" && method == "POST") return post_cost_model(request);
   return json_error(404, util::cat("no such simulator endpoint: ", method, " ", path));
 }
 
@@ -213,6 +233,44 @@ SimResponse AdminApi::post_faults(const SimRequest& request) {
     faults_.set_container_unavailable(doc["container_unavailable"].GetBool());
   }
   return json_response(200, faults_to_json(faults_.state()));
+}
+
+SimResponse AdminApi::post_cost_model(const SimRequest& request) {
+  rapidjson::Document doc;
+  doc.Parse(request.body.c_str(), request.body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return json_error(400, "body must be a JSON object");
+  StsCostModel model = sts_costs_.model();
+  if (doc.HasMember("preset")) {
+    const rapidjson::Value& preset = doc["preset"];
+    const std::string_view name = preset.IsString() ? preset.GetString() : "";
+    if (name == "measured") {
+      model = StsCostModel::measured();
+    } else if (name == "none") {
+      model = StsCostModel{};
+    } else {
+      return json_error(400, "preset must be \"measured\" or \"none\"");
+    }
+  }
+  for (const auto& [key, value] : members_of(doc)) {
+    if (key == "preset") continue;
+    if (!value->IsNumber() || value->GetDouble() < 0) {
+      return json_error(400, util::cat("bad or unknown field '", key, "'"));
+    }
+    const double number = value->GetDouble();
+    if (key == "latency_median_ms") {
+      model.latency.median = absl::Milliseconds(number);
+    } else if (key == "latency_p99_ms") {
+      model.latency.p99 = absl::Milliseconds(number);
+    } else if (key == "account_rps") {
+      model.account_rps = number;
+    } else if (key == "account_burst") {
+      model.account_burst = number;
+    } else {
+      return json_error(400, util::cat("bad or unknown field '", key, "'"));
+    }
+  }
+  sts_costs_.set_model(model);
+  return json_response(200, cost_model_to_json(model));
 }
 
 }  // namespace sim::aws

@@ -6,6 +6,10 @@ namespace sim::aws {
 
 util::StatusOr<std::unique_ptr<AwsSimulator>> AwsSimulator::create(Options options,
                                                                    util::Clock& clock) {
+  if (options.sts_cost_model.account_rps < 0 || options.sts_cost_model.account_burst < 0) {
+    return util::invalid_argument_error(
+        "sts_cost_model: account_rps and account_burst must be >= 0");
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<IamModel> model, IamModel::create(options.config));
   return std::unique_ptr<AwsSimulator>(
       new AwsSimulator(std::move(options), std::move(model), clock));
@@ -16,10 +20,11 @@ AwsSimulator::AwsSimulator(Options options, std::unique_ptr<IamModel> model, uti
       model_(std::move(model)),
       store_(clock),
       calls_(options_.call_log_capacity),
-      sts_(*model_, store_, calls_, faults_, clock),
+      sts_costs_(options_.sts_cost_model, clock),
+      sts_(*model_, store_, calls_, faults_, sts_costs_, clock),
       imds_(*model_, store_, calls_, faults_, clock),
       container_(*model_, store_, calls_, faults_, clock),
-      admin_(calls_, faults_) {
+      admin_(calls_, faults_, sts_costs_) {
   imds_.set_allow_v1(options_.allow_imdsv1);
 }
 

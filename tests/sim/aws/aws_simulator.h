@@ -1,6 +1,7 @@
 // The AWS side of the test world in one object: the IAM model, the STS, IMDSv2
 // and container-credentials simulators sharing one credential store, call log
-// and fault injector, and (after start()) their HTTP servers on 127.0.0.1.
+// and fault injector, STS's cost model, and (after start()) their HTTP servers
+// on 127.0.0.1.
 // Tests use it in-process (call handle() directly, or start() and point real
 // clients at the endpoints); aws-sim wraps it as a standalone process.
 //
@@ -12,7 +13,7 @@
 //
 // Ownership: the clock is borrowed and must outlive the simulator.
 // Thread-safety: thread-safe; stop() (also run by the destructor) interrupts
-// injected latency waits, then stops the servers.
+// injected and modelled latency waits, then stops the servers.
 // Errors: create() kInvalidArgument for a bad config; start() kUnavailable
 // when a port cannot be bound.
 #pragma once
@@ -31,6 +32,7 @@
 #include "tests/sim/aws/http_server.h"
 #include "tests/sim/aws/iam_model.h"
 #include "tests/sim/aws/imds_service.h"
+#include "tests/sim/aws/sts_cost_model.h"
 #include "tests/sim/aws/sts_service.h"
 
 namespace sim::aws {
@@ -54,6 +56,9 @@ class AwsSimulator {
     // Idle kept-alive connections close after this (and delay stop() at most this).
     absl::Duration keep_alive_timeout = absl::Seconds(2);
     size_t call_log_capacity = 100'000;
+    // What STS calls cost; the default (all zero) answers at once and never
+    // throttles. Benchmarks use StsCostModel::measured().
+    StsCostModel sts_cost_model;
   };
 
   static util::StatusOr<std::unique_ptr<AwsSimulator>> create(Options options, util::Clock& clock);
@@ -73,6 +78,10 @@ class AwsSimulator {
   ImdsService& imds() { return imds_; }
   ContainerCredentialsService& container() { return container_; }
   AdminApi& admin() { return admin_; }
+  // Applies to STS requests arriving from now on; every account's throttle
+  // bucket starts full.
+  void set_sts_cost_model(StsCostModel model) { sts_costs_.set_model(model); }
+  StsCostModel sts_cost_model() const { return sts_costs_.model(); }
 
   // The handler of the STS port: /_sim/ paths go to the admin API, the rest to STS.
   SimResponse handle_sts_port(const SimRequest& request);
@@ -94,6 +103,7 @@ class AwsSimulator {
   CredentialStore store_;
   CallLog calls_;
   FaultInjector faults_;
+  StsCostGate sts_costs_;
   StsService sts_;
   ImdsService imds_;
   ContainerCredentialsService container_;

@@ -33,6 +33,8 @@ SimResponse StsService::handle(const SimRequest& request, std::stop_token stop) 
   if (const absl::Duration latency = faults_.latency(); latency > absl::ZeroDuration()) {
     util::sleep_for(clock_, latency, stop);
   }
+  // The modelled cost is decided at arrival and spent once the answer is known.
+  const absl::Duration modelled_latency = costs_.sample_latency();
   const std::string request_id = new_request_id();
   ParamList params = parse_form(request.raw_query);
   if (request.method == "POST" && is_form(request)) {
@@ -76,6 +78,11 @@ SimResponse StsService::handle(const SimRequest& request, std::stop_token stop) 
     if (!known || sts.version.value_or("") != kStsVersion) {
       return StsError::invalid_action(*sts.action, sts.version.value_or(""));
     }
+    // The account throttle counts the caller's account: the signer's, or for
+    // the unsigned AssumeRoleWithWebIdentity the assumed role's.
+    const std::string account =
+        web_identity ? arn_account(sts.role_arn.value_or("")) : caller->principal.account;
+    if (!account.empty() && !costs_.admit(account)) return StsError::throttling();
     if (web_identity) return assume_role_with_web_identity(sts, request_id, record);
     if (*sts.action == "AssumeRole") return assume_role(*caller, sts, request_id, record);
     return render_get_caller_identity_xml(caller->principal, request_id);
@@ -93,6 +100,7 @@ SimResponse StsService::handle(const SimRequest& request, std::stop_token stop) 
     response.body = std::get<std::string>(outcome);
     record.result = "Success";
   }
+  if (modelled_latency > absl::ZeroDuration()) util::sleep_for(clock_, modelled_latency, stop);
   record.http_status = response.status;
   calls_.record(std::move(record));
   return response;

@@ -4,10 +4,12 @@
 // parameters are validated and trust evaluated as STS does, role chaining is
 // capped at one hour, and answers are STS's XML. Every call is recorded in the
 // CallLog; faults (latency, throttling, outage, per-role errors, disabled
-// regions) come from the FaultInjector.
+// regions) come from the FaultInjector, costs (the latency of every answer,
+// the per-account throttle) from the StsCostGate.
 //
 // Thread-safety: thread-safe; handle() runs concurrently on server threads.
-// Time: the injected clock (signature freshness, expirations, latency waits).
+// Time: the injected clock (signature freshness, expirations, latency waits,
+// throttle refills).
 // Never logs or records secrets (the call log holds key ids only).
 #pragma once
 
@@ -21,6 +23,7 @@
 #include "tests/sim/aws/http_types.h"
 #include "tests/sim/aws/iam_model.h"
 #include "tests/sim/aws/request_authenticator.h"
+#include "tests/sim/aws/sts_cost_model.h"
 #include "tests/sim/aws/sts_request.h"
 
 namespace sim::aws {
@@ -30,15 +33,16 @@ inline constexpr std::string_view kStsVersion = "2011-06-15";
 class StsService {
  public:
   StsService(const IamModel& model, CredentialStore& store, CallLog& calls, FaultInjector& faults,
-             util::Clock& clock)
+             StsCostGate& costs, util::Clock& clock)
       : model_(model),
         store_(store),
         calls_(calls),
         faults_(faults),
+        costs_(costs),
         clock_(clock),
         authenticator_(model, store, clock) {}
 
-  // Answers one request. `stop` interrupts an injected latency wait.
+  // Answers one request. `stop` interrupts an injected or modelled latency wait.
   SimResponse handle(const SimRequest& request, std::stop_token stop = {});
 
  private:
@@ -57,6 +61,7 @@ class StsService {
   CredentialStore& store_;
   CallLog& calls_;
   FaultInjector& faults_;
+  StsCostGate& costs_;
   util::Clock& clock_;
   RequestAuthenticator authenticator_;
 };

@@ -7,6 +7,7 @@
 //            [--token-user=U] [--gc=true|false] [--history-size=1000]
 //            [--bookmark-interval=1m] [--watch-timeout=30m]
 //            [--keep-alive-timeout=5s] [--max-threads=512] [--server-version=v1.36.0]
+//            [--latency-model=none|measured]
 //            [--kubeconfig-out=PATH] [--namespace=default]
 //            [--port-out=PATH]
 #include <signal.h>
@@ -29,7 +30,7 @@ constexpr std::string_view kUsage =
     "                [--token-user=USER] [--gc=true|false] [--history-size=N]\n"
     "                [--bookmark-interval=DURATION] [--watch-timeout=DURATION]\n"
     "                [--keep-alive-timeout=DURATION] [--max-threads=N]\n"
-    "                [--server-version=vX.Y.Z]\n"
+    "                [--server-version=vX.Y.Z] [--latency-model=none|measured]\n"
     "                [--kubeconfig-out=PATH] [--namespace=NS] [--port-out=PATH]\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
                                              {"namespace", false},
                                              {"port-out", false},
                                              {"keep-alive-timeout", false},
+                                             {"latency-model", false},
                                              {"help", true}};
   std::map<std::string, std::string> flags;
   for (int i = 1; i < argc; ++i) {
@@ -136,6 +138,14 @@ int main(int argc, char** argv) {
     options.max_threads = static_cast<size_t>(parse_long("max-threads", flags["max-threads"]));
   }
   if (flags.count("server-version")) options.server_version = flags["server-version"];
+  if (flags.count("latency-model")) {
+    const std::string& preset = flags["latency-model"];
+    if (preset == "measured") {
+      options.latency_model = sim::kube::LatencyModel::measured();
+    } else if (preset != "none") {
+      usage_error(util::cat("--latency-model wants none or measured, not ", preset));
+    }
+  }
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stop_signals;

@@ -15,6 +15,11 @@ void RequestCounters::record_write(const std::string& resource) {
   ++writes_[resource];
 }
 
+void RequestCounters::record_inflight_limit_rejection() {
+  util::MutexLock lock(mu_);
+  ++inflight_limit_rejections_;
+}
+
 int64_t RequestCounters::requests(std::string_view verb, std::string_view resource,
                                   int code) const {
   util::MutexLock lock(mu_);
@@ -36,6 +41,11 @@ int64_t RequestCounters::writes(std::string_view resource) const {
     if (resource.empty() || r == resource) n += count;
   }
   return n;
+}
+
+int64_t RequestCounters::inflight_limit_rejections() const {
+  util::MutexLock lock(mu_);
+  return inflight_limit_rejections_;
 }
 
 std::string RequestCounters::to_json() const {
@@ -74,6 +84,8 @@ std::string RequestCounters::to_json() const {
   w.Int64(total);
   w.Key("totalWrites");
   w.Int64(writes);
+  w.Key("inflightLimitRejections");
+  w.Int64(inflight_limit_rejections_);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -82,6 +94,7 @@ void RequestCounters::reset() {
   util::MutexLock lock(mu_);
   requests_.clear();
   writes_.clear();
+  inflight_limit_rejections_ = 0;
 }
 
 }  // namespace sim::kube

@@ -62,4 +62,9 @@ RequestInfo parse_request_info(std::string_view method, std::string_view path,
   return info;
 }
 
+bool is_mutating_verb(std::string_view verb) {
+  return verb == "create" || verb == "update" || verb == "patch" || verb == "delete" ||
+         verb == "deletecollection";
+}
+
 }  // namespace sim::kube

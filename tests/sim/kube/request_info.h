@@ -29,4 +29,7 @@ struct RequestInfo {
 RequestInfo parse_request_info(std::string_view method, std::string_view path,
                                std::string_view watch_param);
 
+// create, update, patch, delete, deletecollection: the verbs that change state.
+bool is_mutating_verb(std::string_view verb);
+
 }  // namespace sim::kube

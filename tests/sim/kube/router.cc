@@ -1,11 +1,13 @@
 #include "tests/sim/kube/router.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "pkg/util/strings.h"
 #include "tests/sim/kube/content_negotiation.h"
 #include "tests/sim/kube/delete_handler.h"
 #include "tests/sim/kube/discovery.h"
+#include "tests/sim/kube/latency_model.h"
 #include "tests/sim/kube/read_handler.h"
 #include "tests/sim/kube/request_info.h"
 #include "tests/sim/kube/write_handler.h"
@@ -16,11 +18,6 @@ namespace {
 bool is_public_path(std::string_view path) {
   return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version" ||
          path.substr(0, 7) == "/_sim/";
-}
-
-bool is_write_verb(std::string_view verb) {
-  return verb == "create" || verb == "update" || verb == "patch" || verb == "delete" ||
-         verb == "deletecollection";
 }
 
 // Go's strconv.Quote for the Warning header text (ASCII subset).
@@ -71,7 +68,19 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
   if (info.is_resource_request && !info.subresource.empty()) {
     counted_resource = util::cat(info.resource, "/", info.subresource);
   }
-  absl::Duration latency = state_.faults.latency_for(info.verb, info.resource);
+  // Discovery, OpenAPI and health checks are not modelled: they cost nothing.
+  const std::optional<LatencyModelGate::Admission> admission =
+      state_.latency_model.admit(info.is_resource_request ? info.verb : "");
+  if (!admission) {
+    state_.counters.record(info.verb, counted_resource, 429);
+    state_.counters.record_inflight_limit_rejection();
+    write(api, ApiResponse::error(too_many_requests(/*retry_after_seconds=*/1)), res);
+    return;
+  }
+  // The admission's in-flight slot (if any) is held through this modelled
+  // server work and the handling below.
+  const absl::Duration latency =
+      state_.faults.latency_for(info.verb, info.resource) + admission->latency();
   if (latency > absl::ZeroDuration()) util::sleep_for(state_.clock, latency, stop_.get_token());
   ApiResponse response;
   bool is_resource = false;
@@ -92,8 +101,8 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     }
   }
   state_.counters.record(info.verb, counted_resource, response.status);
-  if (is_resource && response.status >= 200 && response.status < 300 && is_write_verb(api.verb) &&
-      !api.dry_run()) {
+  if (is_resource && response.status >= 200 && response.status < 300 &&
+      is_mutating_verb(api.verb) && !api.dry_run()) {
     state_.counters.record_write(api.type != nullptr ? api.type->resource : info.resource);
   }
   write(api, std::move(response), res);
@@ -243,6 +252,15 @@ ApiResponse Router::admin(const httplib::Request& req) {
     return ApiResponse::json(
         200, util::cat("{\"enabled\":", state_.garbage_collection.load() ? "true" : "false",
                        ",\"collected\":", collected, "}"));
+  }
+  if (path == "/_sim/latency-model" && req.method == "GET") {
+    return ApiResponse::json(200, latency_model_to_json(state_.latency_model.model()));
+  }
+  if (path == "/_sim/latency-model" && req.method == "POST") {
+    auto model = apply_latency_model_json(state_.latency_model.model(), req.body);
+    if (!model.ok()) return ApiResponse::error(bad_request(model.status().message()));
+    state_.latency_model.set_model(*model);
+    return ApiResponse::json(200, latency_model_to_json(*model));
   }
   if (path == "/_sim/faults" && req.method == "POST") {
     auto doc = json::parse(req.body.empty() ? "{}" : req.body);

@@ -1,9 +1,10 @@
 // Turns HTTP requests into simulator behaviour: fault injection (latency,
-// injected errors), authentication (401) and authorization (403),
-// non-resource endpoints (/version, /healthz, discovery, OpenAPI v3),
-// resource requests dispatched to the read/write/delete/watch handlers, the
-// /_sim/ admin API, request counters, and HTTP response details (Warning,
-// Retry-After, Audit-Id headers; chunked watch streams).
+// injected errors), the latency model (per-verb latency of resource requests,
+// 429 beyond the mutating in-flight limit), authentication (401) and
+// authorization (403), non-resource endpoints (/version, /healthz, discovery,
+// OpenAPI v3), resource requests dispatched to the read/write/delete/watch
+// handlers, the /_sim/ admin API, request counters, and HTTP response details
+// (Warning, Retry-After, Audit-Id headers; chunked watch streams).
 //
 // Thread-safety: thread-safe; httplib calls handle() from many threads.
 #pragma once
@@ -36,7 +37,7 @@ class Router {
   void handle(const httplib::Request& req, httplib::Response& res);
   // Address reported in /api's serverAddressByClientCIDRs.
   void set_server_address(std::string address);
-  // Wakes requests sleeping in injected latency (server stop).
+  // Wakes requests sleeping in injected or modelled latency (server stop).
   void request_stop() { stop_.request_stop(); }
   // A fresh stop source for a restart (no request is running then).
   void reset_stop() { stop_ = std::stop_source(); }

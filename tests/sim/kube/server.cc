@@ -36,6 +36,9 @@ util::StatusOr<std::unique_ptr<Server>> Server::create(ServerOptions options) {
     return util::invalid_argument_error("bookmark_interval must be > 0");
   }
   if (options.max_threads < 4) return util::invalid_argument_error("max_threads must be >= 4");
+  if (options.latency_model.max_mutating_inflight < 0) {
+    return util::invalid_argument_error("latency_model.max_mutating_inflight must be >= 0");
+  }
   std::shared_ptr<const SchemaLibrary> schemas = options.schemas;
   if (schemas == nullptr) {
     std::string path =
@@ -50,7 +53,7 @@ util::StatusOr<std::unique_ptr<Server>> Server::create(ServerOptions options) {
     clock = s.owned_clock_.get();
   }
   s.state_ = std::make_unique<ServerState>(*clock, std::move(schemas), s.options_.history_size,
-                                           s.options_.garbage_collection);
+                                           s.options_.garbage_collection, s.options_.latency_model);
   for (const auto& [token, user] : s.options_.tokens)
     s.state_->access.add_token(token, user);
   WatchSettings watch;
@@ -241,6 +244,14 @@ util::Status Server::restart(RestartMode mode) {
 void Server::schedule_restart(RestartMode mode) {
   util::MutexLock lock(restart_mu_);
   restart_threads_.emplace_back([this, mode] { (void)restart(mode); });
+}
+
+void Server::set_latency_model(LatencyModel model) {
+  state_->latency_model.set_model(model);
+}
+
+LatencyModel Server::latency_model() const {
+  return state_->latency_model.model();
 }
 
 void Server::set_garbage_collection(bool enabled) {

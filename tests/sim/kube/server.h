@@ -3,8 +3,8 @@
 // subset the project uses (discovery, OpenAPI v3, namespaces, secrets,
 // events, leases, CRDs and their custom resources, deployments/RBAC stored
 // without behaviour; watch, selectors, pagination, Tables, strict field
-// validation, garbage collection, auth, fault injection). Spec:
-// shared/DESIGN.md §5; responses match tests/data/k8s-wire-samples/.
+// validation, garbage collection, auth, fault injection, a latency model).
+// Spec: shared/DESIGN.md §5; responses match tests/data/k8s-wire-samples/.
 //
 // Use in-process from gtest:
 //   ServerOptions options;               // port 0, plain HTTP, GC on
@@ -15,8 +15,8 @@
 //
 // Thread-safety: all methods are thread-safe. Ownership: the Server owns
 // its store, listener and threads; `options.clock` (if set) must outlive it.
-// Time: every timestamp, bookmark and watch timeout reads options.clock
-// (util::RealClock when null).
+// Time: every timestamp, bookmark, watch timeout and latency reads
+// options.clock (util::RealClock when null).
 // Errors: create() kInvalidArgument for bad options / unreadable schema;
 // start()/restart() kUnavailable when the port cannot be bound.
 #pragma once
@@ -35,6 +35,7 @@
 #include "pkg/util/status.h"
 #include "tests/sim/kube/access_policy.h"
 #include "tests/sim/kube/fault_injector.h"
+#include "tests/sim/kube/latency_model.h"
 #include "tests/sim/kube/object_store.h"
 #include "tests/sim/kube/request_counters.h"
 #include "tests/sim/kube/schema_library.h"
@@ -69,6 +70,9 @@ struct ServerOptions {
   std::string openapi_path;                      // default: the vendored swagger.json.gz
   std::shared_ptr<const SchemaLibrary> schemas;  // share one between servers
   util::Clock* clock = nullptr;                  // default: an owned util::RealClock
+  // What requests cost; the default (all zero) answers at once and never refuses.
+  // Benchmarks use LatencyModel::measured().
+  LatencyModel latency_model;
 };
 
 enum class RestartMode {
@@ -109,6 +113,10 @@ class Server {
   void drop_watches();  // every open watch connection is cut mid-stream
   void compact();       // watches/continue tokens older than now get 410
   util::Status restart(RestartMode mode);
+
+  // Applies to requests arriving from now on.
+  void set_latency_model(LatencyModel model);
+  LatencyModel latency_model() const;
 
   void set_garbage_collection(bool enabled);
   size_t collect_garbage();  // a full garbage collector pass; returns deletions

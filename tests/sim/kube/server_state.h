@@ -1,6 +1,6 @@
 // Everything one simulator instance owns besides its HTTP listener: the
-// object store, schemas, catalog, handlers' shared context, faults,
-// counters and access policy. Internal to Server and Router.
+// object store, schemas, catalog, handlers' shared context, faults, latency
+// model, counters and access policy. Internal to Server and Router.
 //
 // Thread-safety: members are thread-safe.
 #pragma once
@@ -11,6 +11,7 @@
 #include "tests/sim/kube/access_policy.h"
 #include "tests/sim/kube/api_context.h"
 #include "tests/sim/kube/fault_injector.h"
+#include "tests/sim/kube/latency_model.h"
 #include "tests/sim/kube/openapi_v2.h"
 #include "tests/sim/kube/openapi_v3.h"
 #include "tests/sim/kube/request_counters.h"
@@ -20,7 +21,7 @@ namespace sim::kube {
 
 struct ServerState {
   ServerState(util::Clock& clock_in, std::shared_ptr<const SchemaLibrary> schemas_in,
-              size_t history_size, bool gc)
+              size_t history_size, bool gc, LatencyModel latency_model_in)
       : clock(clock_in),
         schemas(std::move(schemas_in)),
         store(clock_in, history_size),
@@ -29,7 +30,8 @@ struct ServerState {
         garbage_collection(gc),
         openapi(*schemas),
         openapi_v2(*schemas),
-        context{clock, store, *schemas, catalog, printer, garbage_collection, uids} {}
+        context{clock, store, *schemas, catalog, printer, garbage_collection, uids},
+        latency_model(latency_model_in) {}
 
   util::Clock& clock;
   std::shared_ptr<const SchemaLibrary> schemas;
@@ -42,6 +44,7 @@ struct ServerState {
   OpenApiV2 openapi_v2;
   ApiContext context;
   FaultInjector faults;
+  LatencyModelGate latency_model;
   RequestCounters counters;
   AccessPolicy access;
 };

@@ -131,6 +131,10 @@ ApiResponse WriteHandler::create_object(const ApiRequest& request, json::Documen
       e.message = util::cat(qualified_resource(type.group, type.resource), " \"", name,
                             "\" is forbidden: unable to create new content in namespace ",
                             request.ns, " because it is being terminated");
+      // As the NamespaceLifecycle admission plugin: clients act on the cause.
+      e.causes.push_back({.reason = "NamespaceTerminating",
+                          .message = util::cat("namespace ", request.ns, " is being terminated"),
+                          .field = "metadata.namespace"});
       return ApiResponse::error(e);
     }
   }

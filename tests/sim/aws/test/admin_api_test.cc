@@ -1,4 +1,4 @@
-// /_sim/calls and /_sim/faults.
+// /_sim/calls, /_sim/faults and /_sim/cost-model.
 #include <gtest/gtest.h>
 
 #include "rapidjson/document.h"
@@ -76,6 +76,30 @@ TEST_F(AdminApiTest, BadFaultRequestChangesNothing) {
   EXPECT_EQ(admin("POST", "/_sim/faults", "not json").status, 400);
   EXPECT_EQ(sim_->faults().state().throttle_next, 0);
   EXPECT_EQ(admin("GET", "/_sim/nothing").status, 404);
+}
+
+TEST_F(AdminApiTest, CostModelIsSetByPresetAndFields) {
+  const SimResponse measured = admin("POST", "/_sim/cost-model", R"({"preset":"measured"})");
+  ASSERT_EQ(measured.status, 200) << measured.body;
+  EXPECT_EQ(
+      measured.body,
+      R"({"latency_median_ms":30.0,"latency_p99_ms":90.0,"account_rps":500.0,"account_burst":500.0})");
+  EXPECT_EQ(sim_->sts_cost_model().latency.p99, absl::Milliseconds(90));
+
+  ASSERT_EQ(
+      admin("POST", "/_sim/cost-model", R"({"preset":"none","account_rps":1,"account_burst":1})")
+          .status,
+      200);
+  EXPECT_EQ(sim_->sts_cost_model().latency.median, absl::ZeroDuration());
+  EXPECT_EQ(caller_identity(alice()).status, 200);
+  EXPECT_EQ(caller_identity(alice()).code(), "Throttling");
+  EXPECT_EQ(json(admin("GET", "/_sim/cost-model"))["account_rps"].GetDouble(), 1.0);
+
+  for (const char* bad : {R"({"preset":"fast"})", R"({"account_rps":-1})", R"({"account_rps":"5"})",
+                          R"({"latency_ms":3})", "[]"}) {
+    EXPECT_EQ(admin("POST", "/_sim/cost-model", bad).status, 400) << bad;
+  }
+  EXPECT_EQ(sim_->sts_cost_model().account_rps, 1) << "a bad request changes nothing";
 }
 
 }  // namespace
