@@ -30,16 +30,20 @@ DEFINE_string(apiserver, "", "API server URL (default: --kubeconfig, then in-clu
 
 // Beyond the original.
 DEFINE_string(kubeconfig, "", "Path to a kubeconfig file (default: $KUBECONFIG, in-cluster).");
-DEFINE_int32(workers, 2, "Number of roles reconciled concurrently.");
+DEFINE_int32(workers, 32, "Roles reconciled at once (their STS and API round trips overlap).");
 DEFINE_string(sts_region, "",
               "STS region for regional endpoints (default: $AWS_REGION, $AWS_DEFAULT_REGION, "
               "else the global endpoint).");
 DEFINE_string(sts_endpoint, "", "STS endpoint URL override (e.g. a VPC endpoint).");
 DEFINE_bool(sts_fips, false, "Use the FIPS STS endpoint of the region.");
-DEFINE_double(sts_qps, 10, "Client-side limit of STS calls per second.");
-DEFINE_int32(sts_burst, 20, "Burst of STS calls allowed above --sts-qps.");
-DEFINE_double(kube_qps, 50, "Client-side limit of Kubernetes API calls per second.");
-DEFINE_int32(kube_burst, 100, "Burst of Kubernetes API calls allowed above --kube-qps.");
+DEFINE_double(sts_qps, 0,
+              "Ceiling on STS calls per second (0: none; the rate adapts to STS's "
+              "Throttling answers either way).");
+DEFINE_int32(sts_burst, 20, "Burst of STS calls allowed at the --sts-qps ceiling.");
+DEFINE_double(kube_qps, 0,
+              "Ceiling on Kubernetes API calls per second (0: none; the rate adapts to the "
+              "apiserver's 429 answers either way).");
+DEFINE_int32(kube_burst, 100, "Burst of Kubernetes API calls allowed at the --kube-qps ceiling.");
 DEFINE_bool(leader_elect, true,
             "Elect a leader through a coordination.k8s.io/v1 Lease so only one replica writes.");
 DEFINE_string(leader_election_namespace, "",

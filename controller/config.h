@@ -28,13 +28,13 @@ struct Config {
 
   // Beyond the original.
   std::string kubeconfig;
-  int workers = 2;
+  int workers = 32;
   std::string sts_region;
   std::string sts_endpoint;
   bool sts_fips = false;
-  double sts_qps = 10;
+  double sts_qps = 0;  // ceilings; 0: none (the rates adapt to throttling)
   int sts_burst = 20;
-  double kube_qps = 50;
+  double kube_qps = 0;
   int kube_burst = 100;
   bool leader_elect = true;
   std::string leader_election_namespace;

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/cache_projection.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
@@ -14,13 +15,13 @@
 namespace controller {
 namespace {
 
-kube::InformerOptions informer_options(const ControllerOptions& options,
-                                       std::string label_selector) {
+kube::InformerOptions informer_options(const ControllerOptions& options, std::string label_selector,
+                                       void (*projection)(kube::Object&)) {
   kube::InformerOptions out;
   out.reflector.namespace_name = options.namespace_;
   out.reflector.label_selector = std::move(label_selector);
-  out.resync = options.resync;
-  return out;
+  out.reflector.transform = projection;
+  return out;  // no informer resync: the controller's sweep is the safety net
 }
 
 std::optional<absl::Time> secret_expiry(const kube::Object& secret) {
@@ -30,6 +31,11 @@ std::optional<absl::Time> secret_expiry(const kube::Object& secret) {
   return t.ok() ? std::optional<absl::Time>(*t) : std::nullopt;
 }
 
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
 }  // namespace
 
 Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
@@ -37,58 +43,84 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                        ReconcilerOptions reconciler_options, ControllerOptions options,
                        ControllerMetrics* metrics)
     : options_(std::move(options)),
+      reconciler_options_(reconciler_options),
       clock_(clock),
-      roles_(kube, awsiamroles_resource(), clock, informer_options(options_, "")),
+      roles_(kube, awsiamroles_resource(), clock,
+             informer_options(options_, "", project_awsiamrole)),
       secrets_(kube, kube::Resource::secrets(), clock,
-               informer_options(options_, util::cat(kHeritageLabel, "=", kHeritageValue, ",",
-                                                    kTypeLabel, "=", kTypeValue))),
+               informer_options(
+                   options_,
+                   util::cat(kHeritageLabel, "=", kHeritageValue, ",", kTypeLabel, "=", kTypeValue),
+                   project_secret)),
+      writer_(kube),
       queue_(clock, std::make_unique<kube::ExponentialFailureRateLimiter>(options_.retry_base,
                                                                           options_.retry_max)),
-      reconciler_({.roles = roles_.store(),
-                   .secrets = secrets_.store(),
-                   .kube = kube,
+      reconciler_({.roles = role_writes_,
+                   .secrets = secret_writes_,
+                   .kube = writer_,
                    .credentials = credentials,
                    .events = events,
                    .clock = clock,
                    .metrics = metrics},
                   std::move(reconciler_options)) {
-  kube::EventHandlers handlers{
-      .on_add = [this](const kube::ObjectPtr& object) { enqueue(object); },
-      .on_update =
-          [this](const kube::ObjectPtr& old_object, const kube::ObjectPtr& object) {
-            if (old_object->resource_version() == object->resource_version()) {
-              resync(object);
-            } else {
-              enqueue(object);
-            }
-          },
-      .on_delete = [this](const kube::ObjectPtr& object, bool) { enqueue(object); }};
-  secrets_.add_handlers(handlers);
-  // Status-only changes of an AWSIAMRole are the controller's own writes:
-  // reacting to them would undo the per-key backoff of a failing role.
-  handlers.on_update = [this](const kube::ObjectPtr& old_object, const kube::ObjectPtr& object) {
-    if (old_object->resource_version() == object->resource_version()) {
-      resync(object);
-    } else if (old_object->generation() != object->generation() ||
-               old_object->labels() != object->labels() || object->deletion_timestamp()) {
-      enqueue(object);
-    }
-  };
-  roles_.add_handlers(handlers);
+  secrets_.add_handlers({.on_add =
+                             [this](const kube::ObjectPtr& secret) {
+                               if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
+                             },
+                         .on_update =
+                             [this](const kube::ObjectPtr&, const kube::ObjectPtr& secret) {
+                               // The echo of this controller's own write is no news.
+                               if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
+                             },
+                         .on_delete =
+                             [this](const kube::ObjectPtr& secret, bool) {
+                               secret_writes_.forget(secret->key());
+                               enqueue(secret->key());
+                             }});
+  roles_.add_handlers({.on_add =
+                           [this](const kube::ObjectPtr& role) {
+                             reconciler_.namespace_may_accept_writes(role->namespace_name());
+                             enqueue(role->key());
+                           },
+                       .on_update =
+                           [this](const kube::ObjectPtr& old_role, const kube::ObjectPtr& role) {
+                             role_writes_.caught_up(*role);
+                             // Status-only changes are the controller's own writes: reacting
+                             // to them would undo the per-key backoff of a failing role.
+                             if (old_role->generation() != role->generation() ||
+                                 old_role->labels() != role->labels() ||
+                                 role->deletion_timestamp()) {
+                               enqueue(role->key());
+                             }
+                           },
+                       .on_delete =
+                           [this](const kube::ObjectPtr& role, bool) {
+                             role_writes_.forget(role->key());
+                             enqueue(role->key());
+                           }});
 }
 
 Controller::~Controller() {
   queue_.shut_down();
 }
 
-void Controller::enqueue(const kube::ObjectPtr& object) {
-  queue_.add(object->key());
+kube::Priority Controller::priority_of(const std::string& key) {
+  const kube::ObjectPtr role_object = role_writes_.get(key);
+  if (role_object == nullptr) return kube::Priority::kNormal;  // at most an orphan to delete
+  auto role = parse_awsiamrole(role_object->json());
+  if (!role.ok()) return kube::Priority::kNormal;
+  const kube::ObjectPtr secret = secret_writes_.get(key);
+  return plan(&*role, secret.get(), clock_.system_now(), reconciler_options_.plan).urgent
+             ? kube::Priority::kUrgent
+             : kube::Priority::kNormal;
 }
 
-void Controller::resync(const kube::ObjectPtr& object) {
-  // A failing key waits for its backoff; the periodic resync must not undo it.
-  const std::string key = object->key();
-  if (queue_.num_requeues(key) == 0) queue_.add(key);
+void Controller::enqueue(const std::string& key) {
+  {
+    util::MutexLock lock(parked_mu_);
+    parked_.erase(key);  // something changed: worth another look
+  }
+  queue_.add(key, priority_of(key));
 }
 
 void Controller::run_informers(const std::stop_token& stop) {
@@ -105,7 +137,7 @@ void Controller::run_workers(const std::stop_token& stop) {
         first_pass_pending_.insert(std::move(key));
     }
     for (const std::string& key : first_pass_pending_)
-      queue_.add(key);
+      queue_.add(key, priority_of(key));
     if (first_pass_pending_.empty()) first_pass_done_.store(true, std::memory_order_release);
   }
   LOG(INFO) << "caches synced: " << roles_.store().size() << " AWSIAMRoles, "
@@ -114,37 +146,77 @@ void Controller::run_workers(const std::stop_token& stop) {
   // On stop, workers finish the key in hand and get() returns nothing more.
   std::stop_callback shut_down(stop, [this] { queue_.shut_down(); });
   std::vector<std::jthread> workers;
-  workers.reserve(options_.workers);
+  workers.reserve(options_.workers + 1);
   for (int i = 0; i < options_.workers; ++i) {
     workers.emplace_back([this, stop] { work(stop); });
   }
+  workers.emplace_back([this, stop] { sweep_loop(stop); });
 }
 
 void Controller::work(const std::stop_token& stop) {
   while (std::optional<std::string> key = queue_.get()) {
-    const Outcome outcome = reconciler_.reconcile(*key, stop);
-    if (outcome.result == Result::kError) {
-      VLOG(1) << "retrying " << *key << " after failure " << (queue_.num_requeues(*key) + 1) << ": "
-              << outcome.error;
-      queue_.add_rate_limited(*key);
-    } else {
-      queue_.forget(*key);
-      if (outcome.refresh_at) schedule(*key, *outcome.refresh_at);
-    }
+    follow_up(*key, reconciler_.reconcile(*key, stop));
     reconciled_once(*key);
     queue_.done(*key);
   }
 }
 
+void Controller::follow_up(const std::string& key, const Outcome& outcome) {
+  std::visit(Overloaded{
+                 [&](const Done& done) {
+                   queue_.forget(key);
+                   if (done.look_again_at) schedule(key, *done.look_again_at);
+                 },
+                 [&](const Retry& retry) {
+                   VLOG(1) << "retrying " << key << " after failure "
+                           << (queue_.num_requeues(key) + 1) << ": " << retry.error;
+                   queue_.add_rate_limited(key, priority_of(key));
+                 },
+                 [&](const Blocked& blocked) {
+                   queue_.forget(key);
+                   if (blocked.recheck_after) {
+                     queue_.add_after(key, *blocked.recheck_after);
+                   } else {
+                     VLOG(1) << "parking " << key << " until it changes: " << blocked.error;
+                     util::MutexLock lock(parked_mu_);
+                     parked_.insert(key);
+                   }
+                 },
+             },
+             outcome);
+}
+
 void Controller::schedule(const std::string& key, absl::Time refresh_at) {
   thread_local absl::BitGen random;
   const absl::Duration delay = refresh_at - clock_.system_now();
-  const absl::Duration jitter_window = std::min(delay / 20, options_.max_jitter);
+  const absl::Duration jitter_window = std::min(delay / 10, options_.max_jitter);
   const absl::Duration jitter = jitter_window > absl::ZeroDuration()
                                     ? absl::Nanoseconds(absl::Uniform<int64_t>(
                                           random, 0, absl::ToInt64Nanoseconds(jitter_window)))
                                     : absl::ZeroDuration();
   queue_.add_after(key, delay - jitter);
+}
+
+bool Controller::parked(const std::string& key) const {
+  util::MutexLock lock(parked_mu_);
+  return parked_.contains(key);
+}
+
+void Controller::sweep() {
+  for (const kube::Store* store : {&roles_.store(), &secrets_.store()}) {
+    for (const std::string& key : store->keys()) {
+      if (queue_.tracked(key) || parked(key)) continue;
+      VLOG(1) << "safety net: " << key << " was not scheduled; queuing it";
+      queue_.add(key, priority_of(key));
+    }
+  }
+}
+
+void Controller::sweep_loop(const std::stop_token& stop) {
+  if (options_.resync <= absl::ZeroDuration()) return;
+  while (util::sleep_for(clock_, options_.resync, stop)) {
+    sweep();
+  }
 }
 
 void Controller::reconciled_once(const std::string& key) {
@@ -163,6 +235,10 @@ void Controller::register_metrics(metrics::Registry& registry) {
                           [this] { return static_cast<double>(queue_.len()); });
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [this] { return static_cast<double>(roles_.store().size()); });
+  registry.callback_gauge(
+      "kube_aws_iam_controller_unwritten_credentials",
+      "Roles whose issued credentials wait for their Secret write to succeed.",
+      [this] { return static_cast<double>(reconciler_.unwritten_credentials()); });
   registry.callback_gauge_vec("kube_aws_iam_controller_credentials_validity_seconds",
                               "Seconds until the credentials in each managed Secret expire.",
                               {"namespace", "name"}, [this] { return validity_seconds(); });

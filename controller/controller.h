@@ -1,7 +1,17 @@
 // The controller's loop: informers on AWSIAMRoles and on the Secrets it
-// manages feed one work queue of namespace/name keys; workers reconcile keys
-// and schedule each key's next look at its refresh time, so an idle
-// controller makes no calls at all. Failures retry per key with backoff.
+// manages (caching projections, never credentials) feed one work queue of
+// namespace/name keys; workers reconcile keys and schedule each key's next
+// look at its refresh time, so an idle controller makes no calls at all.
+//
+// - Priority: a role without valid credentials goes before refreshes that
+//   still have slack; scheduled refreshes are spread by jitter.
+// - Own writes cause no work: the watch echo of a Secret this controller
+//   wrote is recognised (read-your-writes cache) and not queued again.
+// - Failures: per-key backoff (Retry), or parked until something changes /
+//   rechecked slowly (Blocked); see outcome.h.
+// - Safety net: every `resync` period, any cached key that is neither
+//   queued, in progress, scheduled nor parked is queued again. It finds
+//   nothing unless something was lost, and costs no API or STS call.
 //
 // Thread-safety: run_informers() and run_workers() each run once, on their
 // own threads; the rest may be called from any thread. Ownership: borrows the
@@ -15,19 +25,23 @@
 #include <string>
 
 #include "controller/controller_metrics.h"
+#include "controller/object_writer.h"
 #include "controller/reconciler.h"
 #include "pkg/kube/informer.h"
+#include "pkg/kube/mutation_cache.h"
 #include "pkg/kube/rate_limiting_queue.h"
 
 namespace controller {
 
 struct ControllerOptions {
   std::string namespace_;  // "" watches all namespaces
-  int workers = 2;
-  absl::Duration resync = absl::Seconds(10);  // --interval: re-queue every cached key
-  // Refreshes are scheduled up to this much early, at random, so that roles
-  // created together do not all refresh in the same second.
-  absl::Duration max_jitter = absl::Minutes(1);
+  // Reconciles at once: enough for STS and apiserver round trips to overlap
+  // (a new role costs one STS call and about three writes).
+  int workers = 32;
+  absl::Duration resync = absl::Seconds(10);  // --interval: the safety-net sweep
+  // Refreshes are scheduled up to a tenth of their delay early, at random,
+  // at most this much, so that roles created together refresh spread out.
+  absl::Duration max_jitter = absl::Minutes(5);
   absl::Duration retry_base = absl::Seconds(1);  // per-key backoff after a failure
   absl::Duration retry_max = absl::Minutes(5);
 };
@@ -57,21 +71,34 @@ class Controller {
   void register_metrics(metrics::Registry& registry);
 
  private:
-  void enqueue(const kube::ObjectPtr& object);
-  void resync(const kube::ObjectPtr& object);
+  // Queues `key` now, at the priority its cached state calls for.
+  void enqueue(const std::string& key);
+  kube::Priority priority_of(const std::string& key);
   void work(const std::stop_token& stop);
+  void follow_up(const std::string& key, const Outcome& outcome);
   void schedule(const std::string& key, absl::Time refresh_at);
+  void sweep();
+  void sweep_loop(const std::stop_token& stop);
   void reconciled_once(const std::string& key);
+  bool parked(const std::string& key) const;
   // Per managed Secret ({namespace, name}): seconds until its credentials expire.
   std::vector<std::pair<metrics::Labels, double>> validity_seconds() const;
 
   const ControllerOptions options_;
+  const ReconcilerOptions reconciler_options_;
   util::Clock& clock_;
   kube::Informer roles_;
   kube::Informer secrets_;
+  // The controller never creates AWSIAMRoles, only their status.
+  kube::MutationCache role_writes_{roles_.store(), /*include_adds=*/false};
+  kube::MutationCache secret_writes_{secrets_.store(), /*include_adds=*/true};
+  RestObjectWriter writer_;
   kube::RateLimitingQueue queue_;
   Reconciler reconciler_;
 
+  mutable util::Mutex parked_mu_;
+  // Keys waiting for a change (an unusable spec, a namespace being deleted).
+  std::set<std::string, std::less<>> parked_ ABSL_GUARDED_BY(parked_mu_);
   util::Mutex first_pass_mu_;
   std::set<std::string, std::less<>> first_pass_pending_ ABSL_GUARDED_BY(first_pass_mu_);
   std::atomic<bool> first_pass_done_{false};

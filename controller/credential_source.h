@@ -24,6 +24,8 @@ struct RoleRequest {
   std::vector<std::string> policy_arns;
   std::vector<aws::StsTag> tags;
   std::optional<std::string> external_id;
+
+  friend bool operator==(const RoleRequest&, const RoleRequest&) = default;
 };
 
 struct IssuedCredentials {

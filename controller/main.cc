@@ -152,8 +152,12 @@ int run(const Config& config) {
   const kube::Config kube_config =
       must(kube::load_config(sources, clock), "cannot configure the Kubernetes client");
   LOG(INFO) << "Kubernetes API " << kube_config.server << " (" << kube_config.source << ")";
+  // Every worker may write at once, besides two watches, the Event writer
+  // and leader election.
   auto kube_transport =
-      must(http::CurlTransport::create({.tls = kube_config.tls}), "Kubernetes HTTP client");
+      must(http::CurlTransport::create(
+               {.tls = kube_config.tls, .max_connections_per_host = config.workers + 8}),
+           "Kubernetes HTTP client");
   kube::RestClient kube(kube_config, *kube_transport, clock,
                         {.qps = config.kube_qps,
                          .burst = config.kube_burst,
@@ -162,7 +166,9 @@ int run(const Config& config) {
                          }});
 
   // AWS.
-  auto aws_transport = must(http::CurlTransport::create({}), "AWS HTTP client");
+  auto aws_transport =
+      must(http::CurlTransport::create({.max_connections_per_host = config.workers + 4}),
+           "AWS HTTP client");
   auto sts = must(aws::StsClient::create(*aws_transport, clock,
                                          {.endpoint = {.region = config.sts_region,
                                                        .use_fips = config.sts_fips,
@@ -175,6 +181,14 @@ int run(const Config& config) {
                                               }}),
                   "STS client");
   LOG(INFO) << "STS endpoint " << sts->endpoint().url;
+  registry.callback_gauge("kube_aws_iam_controller_sts_allowed_rate",
+                          "STS calls per second the adaptive limiter allows now (+Inf: not "
+                          "limiting; it limits after STS answers Throttling).",
+                          [&] { return sts->rate_limiter().allowed_rate(); });
+  registry.callback_gauge("kube_aws_iam_controller_kube_allowed_rate",
+                          "Kubernetes API requests per second the adaptive limiter allows now "
+                          "(+Inf: not limiting; it limits after the apiserver answers 429).",
+                          [&] { return kube.rate_limiter().allowed_rate(); });
   aws::CredentialsProviderPtr base =
       must(aws::default_chain(*aws_transport, clock, *sts, {.env = aws::process_env()}),
            "AWS credentials");

@@ -54,12 +54,15 @@ AwsIamRoleStatus with_ready(const AwsIamRoleStatus& current, AwsIamRoleStatus wa
 }
 
 std::optional<AwsIamRoleStatus> if_changed(const AwsIamRole& role, AwsIamRoleStatus wanted) {
-  if (wanted == role.status) return std::nullopt;
+  if (status_describes(role.status, wanted)) return std::nullopt;
   return wanted;
 }
 
-Plan issue(std::optional<aws::RoleArn> arn, std::string why) {
-  return Plan{.action = Action::kIssue, .why = std::move(why), .role_arn = std::move(arn)};
+Plan issue(std::optional<aws::RoleArn> arn, std::string why, bool urgent = true) {
+  return Plan{.action = Action::kIssue,
+              .why = std::move(why),
+              .role_arn = std::move(arn),
+              .urgent = urgent};
 }
 
 }  // namespace
@@ -78,6 +81,17 @@ std::string_view action_name(Action action) {
       return "delete-orphan";
   }
   return "none";
+}
+
+bool status_describes(const AwsIamRoleStatus& current, const AwsIamRoleStatus& wanted) {
+  const Condition* current_ready = current.condition("Ready");
+  const Condition* wanted_ready = wanted.condition("Ready");
+  if (current_ready == nullptr || wanted_ready == nullptr) return current == wanted;
+  return current.observed_generation == wanted.observed_generation &&
+         current.role_arn == wanted.role_arn && current.expiration == wanted.expiration &&
+         current_ready->status == wanted_ready->status &&
+         current_ready->reason == wanted_ready->reason &&
+         (wanted_ready->status == "True" || current_ready->message == wanted_ready->message);
 }
 
 kube::StringMap secret_labels(const AwsIamRole& role) {
@@ -194,8 +208,10 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
   const absl::Duration lead = refresh_lead(*role, config.refresh, issued_at, *state.expire);
   const absl::Time refresh_at = *state.expire - lead;
   if (now >= refresh_at) {
-    return issue(*arn, util::cat("the credentials expire at ", util::format_rfc3339(*state.expire),
-                                 ", within ", util::format_go_duration(lead)));
+    return issue(*arn,
+                 util::cat("the credentials expire at ", util::format_rfc3339(*state.expire),
+                           ", within ", util::format_go_duration(lead)),
+                 /*urgent=*/now >= *state.expire);
   }
 
   Plan p{.action = Action::kNone, .role_arn = *arn, .refresh_at = refresh_at};
@@ -203,16 +219,7 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
     p.action = Action::kRepairMetadata;
     p.why = "the Secret's labels or ownerReference drifted";
   }
-  // A status that already describes this Secret is left alone (its message
-  // may carry a note from the issue, such as a clamped session).
-  const Condition* ready = role->status.condition("Ready");
-  const bool status_current = role->status.observed_generation == role->generation &&
-                              role->status.role_arn == arn->str() &&
-                              role->status.expiration == util::format_rfc3339(*state.expire) &&
-                              ready != nullptr && ready->status == "True";
-  if (!status_current) {
-    p.status = if_changed(*role, issued_status(*role, *arn, *state.expire, now, config.refresh));
-  }
+  p.status = if_changed(*role, issued_status(*role, *arn, *state.expire, now, config.refresh));
   return p;
 }
 

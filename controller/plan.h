@@ -51,6 +51,9 @@ struct Plan {
   std::string why;                       // for logs, events and conditions
   std::optional<aws::RoleArn> role_arn;  // resolved, when the spec allows
   std::optional<absl::Time> refresh_at;  // when the Secret's credentials need renewing
+  // kIssue for a role that has no valid credentials now (no Secret, another
+  // spec's, expired): such work goes before refreshes that still have slack.
+  bool urgent = false;
   // The status to write, when it differs from the AWSIAMRole's current one.
   // (After kIssue the status depends on the outcome; see issued_status.)
   std::optional<AwsIamRoleStatus> status;
@@ -60,6 +63,13 @@ struct Plan {
 // `secret`: the Secret of the same name (null when it does not exist).
 Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
           const PlanConfig& config);
+
+// Whether the status `current` already says what `wanted` says, so writing
+// `wanted` would tell nobody anything: the same observedGeneration, roleARN
+// and expiration, and the same Ready status and reason — and for a failure
+// the same message (a different error is news; a success's message may carry
+// a note worth keeping, such as a clamped session).
+bool status_describes(const AwsIamRoleStatus& current, const AwsIamRoleStatus& wanted);
 
 // The labels the Secret of `role` carries: the role's, plus ours (ours win).
 kube::StringMap secret_labels(const AwsIamRole& role);

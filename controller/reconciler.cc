@@ -2,8 +2,7 @@
 
 #include <glog/logging.h>
 
-#include <charconv>
-
+#include "controller/cache_projection.h"
 #include "pkg/aws/aws_error.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/event.h"
@@ -23,14 +22,6 @@ constexpr std::string_view kEventUpdateSecretFailed = "UpdateSecretFailed";
 constexpr std::string_view kEventReadSecretFailed = "ReadSecretFailed";
 constexpr std::string_view kEventSessionDurationClamped = "SessionDurationClamped";
 
-std::optional<uint64_t> resource_version_number(const kube::Object& object) {
-  const std::string_view rv = object.resource_version();
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), value);
-  if (ec != std::errc() || end != rv.data() + rv.size()) return std::nullopt;
-  return value;
-}
-
 // Ours replaces any earlier reference to the same AWSIAMRole; others stay.
 // Only one owner may be the controller, so ours is not if another one is.
 std::vector<kube::OwnerReference> owner_references_for(const kube::Object* secret,
@@ -48,6 +39,29 @@ std::vector<kube::OwnerReference> owner_references_for(const kube::Object* secre
   return refs;
 }
 
+// A merge patch that makes the Secret's labels exactly `labels` and its
+// ownerReferences `refs`, conditional on the resourceVersion it was decided on.
+std::string metadata_patch(const kube::Object& secret, const kube::StringMap& labels,
+                           const std::vector<kube::OwnerReference>& refs) {
+  kube::Object patch;
+  patch.set_resource_version(secret.resource_version());
+  patch.set_labels(labels);
+  patch.set_owner_references(refs);
+  kube::JsonValue& patch_labels = kube::json::ensure_object(
+      kube::json::ensure_object(patch.mutable_json(), "metadata"), "labels");
+  for (const auto& [key, value] : secret.labels()) {
+    if (!labels.contains(key)) {
+      kube::json::set(patch_labels, key, kube::JsonValue(rapidjson::kNullType));  // removes it
+    }
+  }
+  return patch.to_json();
+}
+
+kube::ObjectPtr projected(kube::Object object, void (*projection)(kube::Object&)) {
+  projection(object);
+  return kube::share(std::move(object));
+}
+
 }  // namespace
 
 kube::Resource awsiamroles_resource() {
@@ -58,7 +72,7 @@ kube::Resource awsiamroles_resource() {
           .namespaced = true};
 }
 
-std::string_view result_name(Result result) {
+std::string_view Reconciler::result_name(Result result) {
   switch (result) {
     case Result::kIssued:
       return "issued";
@@ -70,8 +84,10 @@ std::string_view result_name(Result result) {
       return "deleted";
     case Result::kInvalid:
       return "invalid";
-    case Result::kError:
+    case Result::kFailed:
       return "error";
+    case Result::kSkipped:
+      return "skipped";
   }
   return "error";
 }
@@ -81,89 +97,78 @@ Reconciler::Reconciler(ReconcilerDeps deps, ReconcilerOptions options)
 
 Outcome Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
   const util::MonotonicTime started = deps_.clock.monotonic_now();
+  Reconciled reconciled = reconcile_role(key, stop);
+  if (deps_.metrics) {
+    deps_.metrics->reconciled(result_name(reconciled.result),
+                              deps_.clock.monotonic_now() - started);
+  }
+  return std::move(reconciled.next);
+}
+
+size_t Reconciler::unwritten_credentials() const {
+  util::MutexLock lock(mu_);
+  return unwritten_.size();
+}
+
+void Reconciler::namespace_may_accept_writes(std::string_view ns) {
+  util::MutexLock lock(mu_);
+  if (auto it = terminating_.find(ns); it != terminating_.end()) {
+    LOG(INFO) << "a new AWSIAMRole in namespace " << ns
+              << ": the namespace is no longer being deleted";
+    terminating_.erase(it);
+  }
+}
+
+Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
+                                                  const std::stop_token& stop) {
   const kube::ObjectPtr role_object = deps_.roles.get(key);
   std::optional<AwsIamRole> role;
-  Outcome outcome;
   if (role_object != nullptr) {
     auto parsed = parse_awsiamrole(role_object->json());
     if (!parsed.ok()) {
       LOG(ERROR) << "AWSIAMRole " << key << " is unreadable: " << parsed.status();
-      outcome.result = Result::kInvalid;
-      if (deps_.metrics) deps_.metrics->reconciled(result_name(outcome.result), absl::Seconds(0));
-      return outcome;
+      return {Result::kInvalid, Blocked{.error = parsed.status()}};
     }
     role = std::move(*parsed);
   } else {
     util::MutexLock lock(mu_);
-    status_written_.erase(key);
+    unwritten_.erase(key);
   }
-  const kube::ObjectPtr secret = current_secret(key);
+  const kube::ObjectPtr secret = deps_.secrets.get(key);
   const absl::Time now = deps_.clock.system_now();
   const Plan plan = controller::plan(role ? &*role : nullptr, secret.get(), now, options_.plan);
-  if (role && !plan.status && plan.action != Action::kIssue) {
-    util::MutexLock lock(mu_);
-    status_written_.erase(key);  // the cache shows what we wrote
-  }
   VLOG(1) << "reconcile " << key << ": " << action_name(plan.action)
           << (plan.why.empty() ? "" : ": ") << plan.why;
 
+  Reconciled reconciled{Result::kUnchanged, Done{.look_again_at = plan.refresh_at}};
   switch (plan.action) {
-    case Action::kDeleteOrphan: {
-      kube::DeleteOptions options{.precondition_uid = std::string(secret->uid()), .stop = stop};
-      const util::Status status =
-          deps_.kube.remove(secrets_resource_, secret->namespace_name(), secret->name(), options);
-      if (!status.ok() && !kube::is_not_found(status)) {
-        LOG(WARNING) << "cannot delete orphaned Secret " << key << ": " << status;
-        outcome = {.result = Result::kError, .error = status};
-        break;
-      }
-      LOG(INFO) << "deleted Secret " << key << ": " << plan.why;
-      forget_written(key);
-      outcome.result = Result::kDeleted;
-      break;
-    }
-    case Action::kReportInvalid:
-      warn(*role_object, kEventGetCredentialsFailed,
-           util::cat("Failed to get credentials for role '", role->spec.role_reference,
-                     "': ", plan.why));
-      outcome.result = Result::kInvalid;
-      break;
-    case Action::kRepairMetadata: {
-      kube::Object desired = kube::SecretBuilder(*secret)
-                                 .labels(secret_labels(*role))
-                                 .owner_references(owner_references_for(secret.get(), *role))
-                                 .build();
-      SecretWrite write;
-      auto written = write_secret(*role, secret.get(), std::move(desired), write);
-      if (!written.ok()) {
-        LOG(WARNING) << "cannot repair the labels of Secret " << key << ": " << written.status();
-        outcome = {.result = Result::kError, .error = written.status()};
-        break;
-      }
-      LOG(INFO) << "repaired Secret " << key << ": " << plan.why;
-      outcome = {.result = Result::kRepaired, .refresh_at = plan.refresh_at};
-      break;
-    }
-    case Action::kNone:
-      outcome = {.result = Result::kUnchanged, .refresh_at = plan.refresh_at};
-      break;
+    case Action::kDeleteOrphan:
+      return delete_orphan(*secret, plan, stop);
     case Action::kIssue:
-      outcome = issue(*role, *role_object, secret.get(), plan, stop);
+      return issue(*role, *role_object, secret.get(), plan, stop);
+    case Action::kReportInvalid:
+      // Told once per problem: the status says it from then on, and the key
+      // waits for the spec to change.
+      if (plan.status) {
+        warn(*role_object, kEventGetCredentialsFailed,
+             util::cat("Failed to get credentials for role '", role->spec.role_reference,
+                       "': ", plan.why));
+      }
+      reconciled = {Result::kInvalid, Blocked{.error = util::invalid_argument_error(plan.why)}};
+      break;
+    case Action::kRepairMetadata:
+      reconciled = repair_metadata(*role, *secret, plan, stop);
+      break;
+    case Action::kNone:
       break;
   }
-  if (plan.status && outcome.result != Result::kIssued && outcome.result != Result::kError &&
-      !already_described(key, *plan.status)) {
-    write_status(*role, *plan.status);
+  if (plan.status && reconciled.result != Result::kFailed) {
+    write_status(*role, *plan.status, stop);
   }
-  if (deps_.metrics) {
-    deps_.metrics->reconciled(result_name(outcome.result), deps_.clock.monotonic_now() - started);
-  }
-  return outcome;
+  return reconciled;
 }
 
-Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_object,
-                          const kube::Object* secret, const Plan& plan, std::stop_token stop) {
-  const aws::RoleArn& arn = *plan.role_arn;
+RoleRequest Reconciler::request_for(const AwsIamRole& role, const aws::RoleArn& arn) const {
   RoleRequest request{.role = arn,
                       .duration_seconds = static_cast<int>(role.spec.session_duration_seconds),
                       .policy = role.spec.policy,
@@ -178,22 +183,63 @@ Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_objec
   if (options_.external_id) {
     request.external_id = options_.external_id->render(role.namespace_, role.name);
   }
-  auto issued = deps_.credentials.issue(request, std::move(stop));
-  const absl::Time now = deps_.clock.system_now();
-  if (!issued.ok() && issued.status().code() == util::StatusCode::kCancelled) {
-    return {.result = Result::kError, .error = issued.status()};  // shutting down: no news
+  return request;
+}
+
+util::StatusOr<Reconciler::Unwritten> Reconciler::credentials_for(const AwsIamRole& role,
+                                                                  const RoleRequest& request,
+                                                                  absl::Time now,
+                                                                  const std::stop_token& stop) {
+  const std::string key = role.key();
+  {
+    util::MutexLock lock(mu_);
+    if (auto it = unwritten_.find(key); it != unwritten_.end()) {
+      const Unwritten& kept = it->second;
+      const absl::Time expiration = kept.issued.credentials.expiration;
+      const absl::Duration lead =
+          refresh_lead(role, options_.plan.refresh, kept.issued_at, expiration);
+      if (kept.request == request && now < expiration - lead) {
+        VLOG(1) << key << ": writing the credentials issued at "
+                << util::format_rfc3339(kept.issued_at) << " (not written yet)";
+        return kept;
+      }
+      unwritten_.erase(it);  // for another spec, or too old to be worth writing
+    }
   }
+  auto issued = deps_.credentials.issue(request, stop);
+  if (!issued.ok()) return issued.status();
+  Unwritten fresh{.request = request, .issued = std::move(*issued), .issued_at = now};
+  util::MutexLock lock(mu_);
+  unwritten_.insert_or_assign(key, fresh);
+  return fresh;
+}
+
+Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Object& role_object,
+                                         const kube::Object* secret, const Plan& plan,
+                                         const std::stop_token& stop) {
+  if (namespace_refuses_writes(role.namespace_)) {
+    return {Result::kSkipped, Blocked{.error = util::failed_precondition_error(util::cat(
+                                          "namespace ", role.namespace_, " is being deleted"))}};
+  }
+  const aws::RoleArn& arn = *plan.role_arn;
+  const absl::Time now = deps_.clock.system_now();
+  auto issued = credentials_for(role, request_for(role, arn), now, stop);
   if (!issued.ok()) {
     // Events and the condition leave out the request id so repeats aggregate;
     // the log keeps it for AWS support.
-    const std::string message = aws::without_request_id(issued.status().message());
-    warn(role_object, kEventGetCredentialsFailed,
-         util::cat("Failed to get credentials for role '", arn.str(), "': ", message),
-         issued.status().message());
-    write_status(role, failed_status(role, kReasonGetCredentialsFailed, message, now));
-    return {.result = Result::kError, .error = issued.status()};
+    const std::string message = aws::without_request_id(issued.status());
+    return fail(role, role_object,
+                {.event_reason = kEventGetCredentialsFailed,
+                 .event_message =
+                     util::cat("Failed to get credentials for role '", arn.str(), "': ", message),
+                 .condition_reason = kReasonGetCredentialsFailed,
+                 .condition_message = message,
+                 .log_detail = issued.status().message(),
+                 .error = issued.status()},
+                stop);
   }
-  const RoleCredentials& credentials = issued->credentials;
+  const RoleCredentials& credentials = issued->issued.credentials;
+  const std::string& note = issued->issued.note;
 
   kube::SecretBuilder builder = secret != nullptr ? kube::SecretBuilder(*secret)
                                                   : kube::SecretBuilder(role.namespace_, role.name);
@@ -204,113 +250,152 @@ Outcome Reconciler::issue(const AwsIamRole& role, const kube::Object& role_objec
   }
   builder.labels(secret_labels(role)).owner_references(owner_references_for(secret, role));
   kube::Object desired = std::move(builder).build();
-  desired.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(now));
-  SecretWrite write;
-  auto written = write_secret(role, secret, std::move(desired), write);
-  const bool created = write.created;
+  desired.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(issued->issued_at));
+  bool created = false;
+  Failure failure;
+  const util::Status written =
+      write_secret(role, secret, std::move(desired), created, failure, stop);
   if (!written.ok()) {
-    if (!kube::is_conflict(written.status())) {  // a conflict is retried at once, not news
-      warn(role_object, write.failure_reason,
-           util::cat("Failed to ", write.failed_step, " Secret for role '", arn.str(),
-                     "': ", written.status().message()));
-      write_status(role,
-                   failed_status(role, kReasonSecretWriteFailed, written.status().message(), now));
+    if (kube::is_namespace_terminating(written)) {
+      remember_terminating(role.namespace_);
+      return {Result::kSkipped, Blocked{.error = written}};
     }
-    return {.result = Result::kError, .error = written.status()};
+    failure.condition_reason = kReasonSecretWriteFailed;
+    failure.condition_message = written.message();
+    failure.error = written;
+    return fail(role, role_object, std::move(failure), stop);
+  }
+  {
+    util::MutexLock lock(mu_);
+    unwritten_.erase(role.key());
   }
   deps_.events.record(
       kube::ObjectReference::of(role_object), kube::EventType::kNormal,
       created ? kEventCreateCredentials : kEventUpdateCredentials,
       util::cat(created ? "Created" : "Updated", " credentials for role '", arn.str(),
                 "', expiry time: ", util::format_go_time(credentials.expiration)));
-  if (!issued->note.empty()) warn(role_object, kEventSessionDurationClamped, issued->note);
+  if (!note.empty()) warn(role_object, kEventSessionDurationClamped, note);
   LOG(INFO) << (created ? "created" : "updated") << " credentials for " << role.key() << " (role "
             << arn.str() << ", valid until " << util::format_rfc3339(credentials.expiration)
             << "): " << plan.why;
-  write_status(role, issued_status(role, arn, credentials.expiration, now, options_.plan.refresh,
-                                   issued->note));
+  write_status(role,
+               issued_status(role, arn, credentials.expiration, now, options_.plan.refresh, note),
+               stop);
   const absl::Duration lead =
-      refresh_lead(role, options_.plan.refresh, now, credentials.expiration);
-  return {.result = Result::kIssued, .refresh_at = credentials.expiration - lead};
+      refresh_lead(role, options_.plan.refresh, issued->issued_at, credentials.expiration);
+  return {Result::kIssued, Done{.look_again_at = credentials.expiration - lead}};
 }
 
-util::StatusOr<kube::Object> Reconciler::write_secret(const AwsIamRole& role,
-                                                      const kube::Object* secret,
-                                                      kube::Object desired, SecretWrite& write) {
+util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object* secret,
+                                      kube::Object desired, bool& created, Failure& failure,
+                                      const std::stop_token& stop) {
   const std::string key = role.key();
   util::StatusOr<kube::Object> written = util::internal_error("not written");
+  std::string_view step;
   if (secret != nullptr) {
-    write = {.failure_reason = kEventUpdateSecretFailed, .failed_step = "update"};
-    written = deps_.kube.update(secrets_resource_, desired);
+    failure.event_reason = kEventUpdateSecretFailed;
+    step = "update";
+    written = deps_.kube.update(secrets_resource_, desired, stop);
   } else {
-    write = {.failure_reason = kEventCreateSecretFailed, .failed_step = "create"};
-    written = deps_.kube.create(secrets_resource_, desired);
-    write.created = written.ok();
+    failure.event_reason = kEventCreateSecretFailed;
+    step = "create";
+    written = deps_.kube.create(secrets_resource_, desired, stop);
+    created = written.ok();
     if (kube::is_already_exists(written.status())) {
       // Not in our cache, so not labelled as ours: a seed Secret from
       // set_secret.sh, or one of the Go original's. Adopt it only if it
       // holds credentials; never overwrite somebody else's Secret.
-      auto live = deps_.kube.get(secrets_resource_, role.namespace_, role.name);
+      auto live = deps_.kube.get(secrets_resource_, role.namespace_, role.name, stop);
       if (!live.ok()) {
-        write = {.failure_reason = kEventReadSecretFailed, .failed_step = "read existing"};
-        return live.status();
-      }
-      if (!adoptable(*live)) {
-        return util::failed_precondition_error(
+        failure.event_reason = kEventReadSecretFailed;
+        step = "read existing";
+        written = live.status();
+      } else if (!adoptable(*live)) {
+        written = util::failed_precondition_error(
             util::cat("Secret ", key,
                       " exists and is not managed by kube-aws-iam-controller "
                       "(no heritage label, no credential keys); not overwriting it"));
+      } else {
+        LOG(INFO) << "adopting existing Secret " << key;
+        desired.set_resource_version(live->resource_version());
+        failure.event_reason = kEventUpdateSecretFailed;
+        step = "adopt";
+        written = deps_.kube.update(secrets_resource_, desired, stop);
       }
-      LOG(INFO) << "adopting existing Secret " << key;
-      desired.set_resource_version(live->resource_version());
-      write = {.failure_reason = kEventUpdateSecretFailed, .failed_step = "adopt"};
-      written = deps_.kube.update(secrets_resource_, desired);
     }
   }
   if (!written.ok()) {
     if (kube::is_conflict(written.status()) || kube::is_not_found(written.status())) {
-      forget_written(key);
+      deps_.secrets.forget(key);  // what we knew of it is stale
     }
+    failure.event_message = util::cat("Failed to ", step, " Secret for role '",
+                                      role.spec.role_reference, "': ", written.status().message());
     return written.status();
   }
-  remember_written(key, std::make_shared<const kube::Object>(*written));
-  return written;
+  deps_.secrets.record(projected(std::move(*written), project_secret));
+  return util::ok_status();
 }
 
-void Reconciler::write_status(const AwsIamRole& role, const AwsIamRoleStatus& status) {
-  const std::string key = role.key();
-  {
-    util::MutexLock lock(mu_);
-    auto it = status_written_.find(key);
-    if (it != status_written_.end() && it->second == status) return;
+Reconciler::Reconciled Reconciler::repair_metadata(const AwsIamRole& role,
+                                                   const kube::Object& secret, const Plan& plan,
+                                                   const std::stop_token& stop) {
+  const std::string patch =
+      metadata_patch(secret, secret_labels(role), owner_references_for(&secret, role));
+  auto patched = deps_.kube.merge_patch(secrets_resource_, secret.namespace_name(), secret.name(),
+                                        patch, "", stop);
+  if (!patched.ok()) {
+    LOG(WARNING) << "cannot repair the labels of Secret " << role.key() << ": " << patched.status();
+    if (kube::is_conflict(patched.status())) deps_.secrets.forget(role.key());
+    return {Result::kFailed, classify_failure(patched.status())};
   }
+  deps_.secrets.record(projected(std::move(*patched), project_secret));
+  LOG(INFO) << "repaired Secret " << role.key() << ": " << plan.why;
+  return {Result::kRepaired, Done{.look_again_at = plan.refresh_at}};
+}
+
+Reconciler::Reconciled Reconciler::delete_orphan(const kube::Object& secret, const Plan& plan,
+                                                 const std::stop_token& stop) {
+  const util::Status status = deps_.kube.remove(secrets_resource_, secret.namespace_name(),
+                                                secret.name(), secret.uid(), stop);
+  if (!status.ok() && !kube::is_not_found(status)) {
+    LOG(WARNING) << "cannot delete orphaned Secret " << secret.key() << ": " << status;
+    return {Result::kFailed, classify_failure(status)};
+  }
+  LOG(INFO) << "deleted Secret " << secret.key() << ": " << plan.why;
+  deps_.secrets.forget(secret.key());
+  return {Result::kDeleted, Done{}};
+}
+
+Reconciler::Reconciled Reconciler::fail(const AwsIamRole& role, const kube::Object& role_object,
+                                        Failure failure, const std::stop_token& stop) {
+  if (is_quiet_failure(failure.error)) {
+    VLOG(1) << role.key() << ": " << failure.error << " (retrying)";
+  } else {
+    warn(role_object, failure.event_reason, failure.event_message, failure.log_detail);
+    write_status(role,
+                 failed_status(role, failure.condition_reason, failure.condition_message,
+                               deps_.clock.system_now()),
+                 stop);
+  }
+  return {Result::kFailed, classify_failure(failure.error)};
+}
+
+void Reconciler::write_status(const AwsIamRole& role, const AwsIamRoleStatus& status,
+                              const std::stop_token& stop) {
+  if (status_describes(role.status, status)) return;
   kube::JsonAllocator allocator;
   kube::JsonValue body(rapidjson::kObjectType);
   body.AddMember("status", status_to_json(status, allocator), allocator);
-  auto patched =
-      deps_.kube.patch(roles_resource_, role.namespace_, role.name, kube::PatchType::kMerge,
-                       kube::json::serialize(body), {}, "status");
+  auto patched = deps_.kube.merge_patch(roles_resource_, role.namespace_, role.name,
+                                        kube::json::serialize(body), "status", stop);
   if (!patched.ok()) {
     if (!kube::is_not_found(patched.status())) {
-      LOG(WARNING) << "cannot update the status of AWSIAMRole " << key << ": " << patched.status();
+      LOG(WARNING) << "cannot update the status of AWSIAMRole " << role.key() << ": "
+                   << patched.status();
     }
     return;
   }
-  util::MutexLock lock(mu_);
-  status_written_[key] = status;
-}
-
-bool Reconciler::already_described(const std::string& key, const AwsIamRoleStatus& status) {
-  util::MutexLock lock(mu_);
-  auto it = status_written_.find(key);
-  if (it == status_written_.end()) return false;
-  const AwsIamRoleStatus& written = it->second;
-  const Condition* written_ready = written.condition("Ready");
-  const Condition* ready = status.condition("Ready");
-  return written.observed_generation == status.observed_generation &&
-         written.role_arn == status.role_arn && written.expiration == status.expiration &&
-         written_ready != nullptr && ready != nullptr && written_ready->status == ready->status &&
-         written_ready->reason == ready->reason;
+  deps_.roles.record(projected(std::move(*patched), project_awsiamrole));
 }
 
 void Reconciler::warn(const kube::Object& role_object, std::string_view reason,
@@ -321,30 +406,17 @@ void Reconciler::warn(const kube::Object& role_object, std::string_view reason,
                       message);
 }
 
-kube::ObjectPtr Reconciler::current_secret(const std::string& key) {
-  kube::ObjectPtr cached = deps_.secrets.get(key);
+bool Reconciler::namespace_refuses_writes(std::string_view ns) const {
   util::MutexLock lock(mu_);
-  auto it = written_.find(key);
-  if (it == written_.end()) return cached;
-  if (cached != nullptr) {
-    const auto cached_rv = resource_version_number(*cached);
-    const auto written_rv = resource_version_number(*it->second);
-    if (!cached_rv || !written_rv || *cached_rv >= *written_rv) {
-      written_.erase(it);
-      return cached;
-    }
+  return terminating_.contains(ns);
+}
+
+void Reconciler::remember_terminating(std::string_view ns) {
+  util::MutexLock lock(mu_);
+  if (terminating_.emplace(ns).second) {
+    LOG(INFO) << "namespace " << ns
+              << " is being deleted: no STS calls or Secret writes for its AWSIAMRoles";
   }
-  return it->second;
-}
-
-void Reconciler::remember_written(const std::string& key, kube::ObjectPtr secret) {
-  util::MutexLock lock(mu_);
-  written_[key] = std::move(secret);
-}
-
-void Reconciler::forget_written(const std::string& key) {
-  util::MutexLock lock(mu_);
-  written_.erase(key);
 }
 
 }  // namespace controller

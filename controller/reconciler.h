@@ -1,6 +1,15 @@
-// Reconciles one AWSIAMRole key: reads the cached AWSIAMRole and Secret,
-// asks plan() what to do, and does it — assume the role, write the Secret,
-// update the status, record Events — then says when to look again.
+// Reconciles one AWSIAMRole key: reads the AWSIAMRole and its Secret (the
+// informers' caches, through read-your-writes overlays), asks plan() what to
+// do, and does it — assume the role, write the Secret, update the status,
+// record Events — then returns an Outcome that says when to look again.
+//
+// Two memories make retries cheap and quiet:
+// - credentials issued but not yet written (the write failed) are kept, only
+//   in memory and only until written, expired or no longer wanted, so a retry
+//   repeats the write and never pays STS twice for one Secret;
+// - namespaces that refused a write because they are being deleted: their
+//   roles get no STS call, no write and no Warning until a role created after
+//   the refusal shows the namespace is back.
 //
 // Thread-safety: reconcile() may run concurrently for different keys (the
 // work queue never hands one key to two workers). Ownership: borrows
@@ -9,17 +18,19 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 
 #include "controller/controller_metrics.h"
 #include "controller/credential_source.h"
 #include "controller/external_id.h"
+#include "controller/object_writer.h"
+#include "controller/outcome.h"
 #include "controller/plan.h"
 #include "pkg/kube/event_recorder.h"
+#include "pkg/kube/mutation_cache.h"
 #include "pkg/kube/resource.h"
-#include "pkg/kube/rest_client.h"
-#include "pkg/kube/store.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
 
@@ -40,22 +51,13 @@ struct ReconcilerOptions {
 };
 
 struct ReconcilerDeps {
-  const kube::Store& roles;    // the AWSIAMRole informer's cache
-  const kube::Store& secrets;  // the managed-Secret informer's cache
-  kube::RestClient& kube;
+  kube::MutationCache& roles;    // AWSIAMRoles (projected, cache_projection.h)
+  kube::MutationCache& secrets;  // the managed Secrets (projected)
+  ObjectWriter& kube;
   CredentialSource& credentials;
   kube::EventRecorder& events;
   util::Clock& clock;
   ControllerMetrics* metrics = nullptr;  // optional
-};
-
-enum class Result { kIssued, kUnchanged, kRepaired, kDeleted, kInvalid, kError };
-std::string_view result_name(Result result);
-
-struct Outcome {
-  Result result = Result::kUnchanged;
-  util::Status error;                    // kError: what failed (retry with backoff)
-  std::optional<absl::Time> refresh_at;  // look again then (wall clock)
 };
 
 class Reconciler {
@@ -63,41 +65,78 @@ class Reconciler {
   Reconciler(ReconcilerDeps deps, ReconcilerOptions options);
   Outcome reconcile(const std::string& key, const std::stop_token& stop);
 
+  // Credentials issued and not yet written (for tests and metrics).
+  size_t unwritten_credentials() const;
+
+  // A new AWSIAMRole appeared in `ns` (the informer saw it added): a
+  // namespace that refused writes while being deleted exists again.
+  void namespace_may_accept_writes(std::string_view ns);
+
  private:
-  Outcome issue(const AwsIamRole& role, const kube::Object& role_object, const kube::Object* secret,
-                const Plan& plan, std::stop_token stop);
-  // What write_secret did, for the Event.
-  struct SecretWrite {
-    bool created = false;             // a new Secret (else updated or adopted)
-    std::string_view failure_reason;  // on failure: the Warning Event's reason
-    std::string_view failed_step;     // on failure: "create", "update", ...
+  // Metric label of one reconcile.
+  enum class Result { kIssued, kUnchanged, kRepaired, kDeleted, kInvalid, kFailed, kSkipped };
+  static std::string_view result_name(Result result);
+  struct Reconciled {
+    Result result;
+    Outcome next;
   };
+  // What failed on the way, for the Warning Event and the Ready condition.
+  struct Failure {
+    std::string_view event_reason;
+    std::string event_message;
+    std::string_view condition_reason;  // Ready=False reason
+    std::string condition_message;
+    std::string log_detail;  // the log line's text when it differs (request ids)
+    util::Status error;
+  };
+  struct Unwritten {
+    RoleRequest request;  // what they were issued for
+    IssuedCredentials issued;
+    absl::Time issued_at;
+  };
+
+  Reconciled reconcile_role(const std::string& key, const std::stop_token& stop);
+  Reconciled issue(const AwsIamRole& role, const kube::Object& role_object,
+                   const kube::Object* secret, const Plan& plan, const std::stop_token& stop);
+  // Credentials for `request`: the ones issued earlier and not yet written if
+  // they are still fresh, else new ones from STS.
+  util::StatusOr<Unwritten> credentials_for(const AwsIamRole& role, const RoleRequest& request,
+                                            absl::Time now, const std::stop_token& stop);
   // Creates or updates the Secret (adopting an unlabelled one that holds
-  // credentials, such as a seed Secret).
-  util::StatusOr<kube::Object> write_secret(const AwsIamRole& role, const kube::Object* secret,
-                                            kube::Object desired, SecretWrite& write);
-  void write_status(const AwsIamRole& role, const AwsIamRoleStatus& status);
-  // Whether the status last written for `key` already says what `status`
-  // says (same credentials, same readiness) — the cache may lag behind it, and
-  // its message may carry a note (a clamped session) worth keeping.
-  bool already_described(const std::string& key, const AwsIamRoleStatus& status);
+  // credentials, such as a seed Secret). `created` says which happened; on
+  // failure `failure` has the Event's reason and message.
+  util::Status write_secret(const AwsIamRole& role, const kube::Object* secret,
+                            kube::Object desired, bool& created, Failure& failure,
+                            const std::stop_token& stop);
+  Reconciled repair_metadata(const AwsIamRole& role, const kube::Object& secret, const Plan& plan,
+                             const std::stop_token& stop);
+  Reconciled delete_orphan(const kube::Object& secret, const Plan& plan,
+                           const std::stop_token& stop);
+  // Tells the user (Warning, Ready=False) unless the failure is quiet, and
+  // classifies it.
+  Reconciled fail(const AwsIamRole& role, const kube::Object& role_object, Failure failure,
+                  const std::stop_token& stop);
+  void write_status(const AwsIamRole& role, const AwsIamRoleStatus& status,
+                    const std::stop_token& stop);
   // A Warning Event on the AWSIAMRole, and a log line (with `log_detail`
   // instead of the message when given).
   void warn(const kube::Object& role_object, std::string_view reason, std::string_view message,
             std::string_view log_detail = {});
-  // The Secret as last seen: the cache, or what this reconciler wrote when the
-  // cache has not caught up with it yet.
-  kube::ObjectPtr current_secret(const std::string& key);
-  void remember_written(const std::string& key, kube::ObjectPtr secret);
-  void forget_written(const std::string& key);
+
+  bool namespace_refuses_writes(std::string_view ns) const;
+  void remember_terminating(std::string_view ns);
+
+  RoleRequest request_for(const AwsIamRole& role, const aws::RoleArn& arn) const;
 
   ReconcilerDeps deps_;
   const ReconcilerOptions options_;
   const kube::Resource roles_resource_ = awsiamroles_resource();
   const kube::Resource secrets_resource_ = kube::Resource::secrets();
-  util::Mutex mu_;
-  std::map<std::string, kube::ObjectPtr, std::less<>> written_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, AwsIamRoleStatus, std::less<>> status_written_ ABSL_GUARDED_BY(mu_);
+
+  mutable util::Mutex mu_;
+  std::map<std::string, Unwritten, std::less<>> unwritten_ ABSL_GUARDED_BY(mu_);
+  // Namespaces that refused a write as "being terminated".
+  std::set<std::string, std::less<>> terminating_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace controller

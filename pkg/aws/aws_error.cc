@@ -11,6 +11,10 @@ bool in(std::string_view code, std::initializer_list<std::string_view> codes) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
 
+std::string request_id_suffix(std::string_view request_id) {
+  return util::cat(" (request id ", request_id, ")");
+}
+
 }  // namespace
 
 util::StatusCode status_code_for_aws_error(std::string_view code, int http_status) {
@@ -53,34 +57,45 @@ util::Status aws_error_status(const AwsError& error, int http_status) {
   const std::string code = error.code.empty() ? util::cat("HTTP", http_status) : error.code;
   std::string message = util::cat(code, ": ");
   message.append(error.message.empty() ? util::cat("HTTP ", http_status) : error.message);
-  if (!error.request_id.empty()) message.append(util::cat(" (request id ", error.request_id, ")"));
-  return util::Status(status_code_for_aws_error(error.code, http_status), std::move(message));
+  if (!error.request_id.empty()) message.append(request_id_suffix(error.request_id));
+  return {status_code_for_aws_error(error.code, http_status), std::move(message),
+          util::ErrorDetail{.http_status = http_status,
+                            .reason = error.code,
+                            .server_message = error.message,
+                            .request_id = error.request_id}};
 }
 
 std::string aws_error_code(const util::Status& status) {
-  const std::string& message = status.message();
-  const size_t colon = message.find(": ");
-  if (status.ok() || colon == std::string::npos || colon == 0) return "";
-  const std::string_view code(message.data(), colon);
-  if (!(code.front() >= 'A' && code.front() <= 'Z')) return "";
-  for (char c : code) {
-    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && c != '.') return "";
-  }
-  return std::string(code);
+  const util::ErrorDetail* detail = status.detail();
+  return detail != nullptr ? detail->reason : "";
 }
 
-std::string without_request_id(std::string_view message) {
-  const size_t start = message.find(" (request id ");
-  if (start == std::string_view::npos) return std::string(message);
-  const size_t end = message.find(')', start);
-  if (end == std::string_view::npos) return std::string(message);
-  return util::cat(message.substr(0, start), message.substr(end + 1));
+bool is_throttling_error(const util::Status& status) {
+  // The AWS SDKs' throttling codes (botocore retries/standard.py, aws-sdk-go-v2 retry).
+  const util::ErrorDetail* detail = status.detail();
+  if (detail == nullptr) return false;
+  return detail->http_status == 429 ||
+         in(detail->reason,
+            {"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+             "TooManyRequestsException", "ProvisionedThroughputExceededException",
+             "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+             "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+             "EC2ThrottledException"});
+}
+
+std::string without_request_id(const util::Status& status) {
+  const util::ErrorDetail* detail = status.detail();
+  if (detail == nullptr || detail->request_id.empty()) return status.message();
+  const std::string suffix = request_id_suffix(detail->request_id);
+  std::string message = status.message();
+  if (const size_t at = message.find(suffix); at != std::string::npos)
+    message.erase(at, suffix.size());
+  return message;
 }
 
 util::Status append_context(const util::Status& status, std::string_view context) {
   if (status.ok()) return status;
-  return util::Status(status.code(), util::cat(status.message(), "; ", context));
+  return status.with_message(util::cat(status.message(), "; ", context));
 }
 
 }  // namespace aws

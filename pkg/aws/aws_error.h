@@ -34,18 +34,25 @@ struct AwsError {
 // kUnavailable, else kUnknown.
 util::StatusCode status_code_for_aws_error(std::string_view code, int http_status);
 
-// "<Code>: <Message> (request id <RequestId>)" with the mapped status code.
+// "<Code>: <Message> (request id <RequestId>)" with the mapped status code,
+// and the error's fields as the status's ErrorDetail (reason = the code).
 util::Status aws_error_status(const AwsError& error, int http_status);
 
-// The AWS error code a Status from aws_error_status() starts with ("" when the
-// message does not start with "<Code>: ", e.g. a transport failure).
+// The AWS error code of a status made by aws_error_status() (also after
+// annotate() / append_context()); "" for anything else, e.g. a transport failure.
 std::string aws_error_code(const util::Status& status);
 
-// The message of an AWS error status without its " (request id ...)": text
-// that stays equal across repeats of one failure (Events aggregate on it).
-std::string without_request_id(std::string_view message);
+// Whether AWS asked the caller to slow down: a throttling error code (the
+// AWS SDKs' list: Throttling, ThrottlingException, RequestLimitExceeded, ...)
+// or HTTP 429.
+bool is_throttling_error(const util::Status& status);
 
-// Appends context to the end, keeping the code-first message:
+// The status's message without the " (request id ...)" that aws_error_status()
+// added: text that stays equal across repeats of one failure (Events
+// aggregate on it).
+std::string without_request_id(const util::Status& status);
+
+// Appends context to the end, keeping the code-first message and the detail:
 // "Throttling: Rate exceeded (request id 1); gave up after 3 attempts".
 util::Status append_context(const util::Status& status, std::string_view context);
 

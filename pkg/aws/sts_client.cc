@@ -47,6 +47,7 @@ util::StatusOr<std::unique_ptr<StsClient>> StsClient::create(http::Transport& tr
   }
   RETURN_IF_ERROR(options.backoff.validate());
   if (options.burst < 1) return util::invalid_argument_error("STS client: burst must be >= 1");
+  if (options.qps < 0) return util::invalid_argument_error("STS client: qps must be >= 0");
   if (options.timeout <= absl::ZeroDuration()) {
     return util::invalid_argument_error("STS client: timeout must be > 0");
   }
@@ -60,7 +61,7 @@ StsClient::StsClient(http::Transport& transport, util::Clock& clock, StsClientOp
       clock_(clock),
       options_(std::move(options)),
       endpoint_(std::move(endpoint)),
-      bucket_(options_.qps, options_.burst, clock) {}
+      limiter_(clock, {.ceiling_qps = options_.qps, .ceiling_burst = options_.burst}) {}
 
 util::Status StsClient::execute(std::string_view action, const std::string& form,
                                 const Credentials* caller, const std::stop_token& stop,
@@ -69,9 +70,9 @@ util::Status StsClient::execute(std::string_view action, const std::string& form
   util::Backoff backoff(options_.backoff);
   std::optional<absl::InsecureBitGen> gen;  // seeded only when a retry needs jitter
   for (int attempt = 1;; ++attempt) {
-    if (stop.stop_requested() || !bucket_.take(stop)) {
-      return util::cancelled_error(util::cat(context, ": cancelled"));
-    }
+    std::optional<util::AdaptiveRateLimiter::Ticket> ticket;
+    if (!stop.stop_requested()) ticket = limiter_.acquire(stop);
+    if (!ticket) return util::cancelled_error(util::cat(context, ": cancelled"));
     http::Request request;
     request.method = http::Method::kPost;
     request.url = endpoint_.url + "/";
@@ -118,6 +119,8 @@ util::Status StsClient::execute(std::string_view action, const std::string& form
                                                             : util::internal_error(message);
       }
       wipe(response->body);
+      // Only an answer says anything about the rate STS accepts.
+      limiter_.on_response(*ticket, is_throttling_error(status));
     }
     if (options_.observer) {
       options_.observer({.operation = action,

@@ -3,8 +3,10 @@
 // passed per call (the controller assumes every role through one client, as
 // the base identity or the --assume-role intermediate), and the unsigned
 // AssumeRoleWithWebIdentity. Retries throttling, 5xx, timeouts and connection
-// errors with jittered exponential backoff, rate-limits itself with a token
-// bucket, and reports every attempt to an optional observer (for metrics).
+// errors with jittered exponential backoff, paces itself with an adaptive rate
+// limiter (util::AdaptiveRateLimiter: unlimited until STS answers
+// `Throttling`, then the AWS SDKs' adaptive mode; an optional fixed ceiling),
+// and reports every attempt to an optional observer (for metrics).
 //
 // Thread-safe: any number of threads may call at once. Borrows the transport
 // and the clock, which must outlive it. Time: signing reads clock.system_now();
@@ -27,10 +29,10 @@
 #include "pkg/aws/sts_endpoint.h"
 #include "pkg/aws/sts_types.h"
 #include "pkg/http/transport.h"
+#include "pkg/util/adaptive_rate_limiter.h"
 #include "pkg/util/backoff.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/status.h"
-#include "pkg/util/token_bucket.h"
 
 namespace aws {
 
@@ -55,8 +57,9 @@ struct StsClientOptions {
                               .max = absl::Seconds(20),
                               .multiplier = 2.0,
                               .jitter = 0.5};
-  // Client-side rate limit over all calls (kiam/iam4kube defaults); qps <= 0 disables it.
-  double qps = 10;
+  // An optional ceiling on attempts per second over all calls (0: none; the
+  // rate adapts to Throttling answers either way), and its burst.
+  double qps = 0;
   int burst = 20;
   absl::Duration timeout = absl::Seconds(10);  // per attempt
   std::string user_agent = "kube-aws-iam-controller";
@@ -83,6 +86,8 @@ class StsClient {
                                                      const std::stop_token& stop = {});
 
   const StsEndpoint& endpoint() const { return endpoint_; }
+  // The pacing of attempts, for metrics.
+  const util::AdaptiveRateLimiter& rate_limiter() const { return limiter_; }
 
  private:
   StsClient(http::Transport& transport, util::Clock& clock, StsClientOptions options,
@@ -98,7 +103,7 @@ class StsClient {
   util::Clock& clock_;
   const StsClientOptions options_;
   const StsEndpoint endpoint_;
-  util::TokenBucket bucket_;
+  util::AdaptiveRateLimiter limiter_;
 };
 
 }  // namespace aws

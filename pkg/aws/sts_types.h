@@ -21,6 +21,8 @@ inline constexpr std::string_view kStsApiVersion = "2011-06-15";
 struct StsTag {
   std::string key;
   std::string value;
+
+  friend bool operator==(const StsTag&, const StsTag&) = default;
 };
 
 struct AssumeRoleRequest {

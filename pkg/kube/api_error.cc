@@ -7,8 +7,6 @@
 namespace kube {
 namespace {
 
-constexpr std::string_view kRetryAfterPrefix = " (retry after ";
-
 util::StatusCode code_for(int http_code, std::string_view reason) {
   using util::StatusCode;
   if (reason == "NotFound") return StatusCode::kNotFound;
@@ -95,34 +93,43 @@ util::Status status_from_status_object(const JsonValue& status) {
   std::string message(json::get_string(status, "message"));
   if (message.empty())
     message = util::cat(reason.empty() ? "unknown error" : reason, " (", http_code, ")");
-  return {code_for(http_code, reason), with_causes(std::move(message), status)};
+  util::ErrorDetail detail{
+      .http_status = http_code, .reason = std::string(reason), .server_message = message};
+  if (const JsonValue* details = json::find(status, "details"); details != nullptr) {
+    if (auto seconds = json::get_int(*details, "retryAfterSeconds"); seconds && *seconds >= 0) {
+      detail.retry_after = absl::Seconds(*seconds);
+    }
+    if (const JsonValue* causes = json::find(*details, "causes");
+        causes != nullptr && causes->IsArray()) {
+      for (const auto& cause : causes->GetArray()) {
+        const std::string_view cause_reason = json::get_string(cause, "reason");
+        if (!cause_reason.empty()) detail.causes.emplace_back(cause_reason);
+      }
+    }
+  }
+  return {code_for(http_code, reason), with_causes(std::move(message), status), std::move(detail)};
 }
 
 util::Status status_from_response(const http::Response& response, std::string_view verb,
                                   std::string_view resource, std::string_view name) {
-  util::Status status;
+  util::ErrorDetail detail;
+  std::string message;
   auto body = json::parse(response.body);
   if (body.ok() && json::get_string(*body, "kind") == "Status" &&
       !json::get_string(*body, "message").empty()) {
-    util::Status parsed = status_from_status_object(*body);
-    // The HTTP code decides when the body's reason is missing.
-    if (json::get_string(*body, "reason").empty()) {
-      parsed = {code_for(response.status, ""), parsed.message()};
-    }
-    status = std::move(parsed);
+    const util::Status parsed = status_from_status_object(*body);
+    detail = *parsed.detail();
+    message = parsed.message();
   } else {
-    status = {code_for(response.status, ""),
-              fallback_message(response.status, verb, resource, name)};
+    message = fallback_message(response.status, verb, resource, name);
   }
-  if (status.code() == util::StatusCode::kUnavailable) {
-    if (auto header = response.headers.get("Retry-After")) {
-      if (auto after = parse_retry_after(*header)) {
-        status = {status.code(), util::cat(status.message(), kRetryAfterPrefix,
-                                           absl::ToInt64Seconds(*after), "s)")};
-      }
-    }
+  // The HTTP status decides when the body has no reason (or no body at all).
+  detail.http_status = response.status;
+  if (auto header = response.headers.get("Retry-After")) {
+    if (auto after = parse_retry_after(*header)) detail.retry_after = *after;
   }
-  return status;
+  const util::StatusCode code = code_for(response.status, detail.reason);
+  return {code, std::move(message), std::move(detail)};
 }
 
 std::optional<absl::Duration> parse_retry_after(std::string_view header) {
@@ -134,14 +141,15 @@ std::optional<absl::Duration> parse_retry_after(std::string_view header) {
 }
 
 std::optional<absl::Duration> retry_after(const util::Status& status) {
-  const std::string& m = status.message();
-  if (!m.ends_with("s)")) return std::nullopt;
-  const size_t start = m.rfind(kRetryAfterPrefix);
-  if (start == std::string::npos) return std::nullopt;
-  std::string_view digits(m);
-  digits = digits.substr(start + kRetryAfterPrefix.size());
-  digits.remove_suffix(2);  // "s)"
-  return parse_retry_after(digits);
+  const util::ErrorDetail* detail = status.detail();
+  if (detail == nullptr) return std::nullopt;
+  return detail->retry_after;
+}
+
+bool is_namespace_terminating(const util::Status& status) {
+  const util::ErrorDetail* detail = status.detail();
+  return status.code() == util::StatusCode::kPermissionDenied && detail != nullptr &&
+         detail->has_cause(kNamespaceTerminatingCause);
 }
 
 }  // namespace kube

@@ -13,11 +13,13 @@
 //   Unauthorized 401                 → kUnauthenticated
 //   Invalid 422, BadRequest 400, 405, 406, 413, 415 → kInvalidArgument
 //                                      (422 keeps details.causes)
-//   TooManyRequests 429, 5xx         → kUnavailable, message ends with
-//                                      " (retry after 3s)" when the server sent
-//                                      Retry-After (see retry_after())
+//   TooManyRequests 429, 5xx         → kUnavailable
+//                                      (Retry-After: see retry_after())
 //   Timeout 504 / ServerTimeout      → kDeadlineExceeded
 //   anything else                    → kUnknown
+// Every status carries the server's answer as util::ErrorDetail: the HTTP
+// status, the Status `reason`, `details.causes[].reason`s and Retry-After
+// (the header, else `details.retryAfterSeconds`).
 // Pure functions; thread-safe.
 #pragma once
 
@@ -39,6 +41,9 @@ util::Status status_from_response(const http::Response& response, std::string_vi
 // The status for a `kind: Status` JSON object (watch ERROR events).
 util::Status status_from_status_object(const JsonValue& status);
 
+// details.causes[].reason of a write refused because its namespace is being deleted.
+inline constexpr std::string_view kNamespaceTerminatingCause = "NamespaceTerminating";
+
 // The server's Retry-After, as carried by status_from_response(); nullopt if none.
 std::optional<absl::Duration> retry_after(const util::Status& status);
 
@@ -53,6 +58,14 @@ inline bool is_already_exists(const util::Status& s) {
 }
 inline bool is_conflict(const util::Status& s) {
   return s.code() == util::StatusCode::kAborted;
+}
+// A write refused because the namespace is being deleted (403 with the
+// NamespaceTerminating cause): no write there can succeed any more.
+bool is_namespace_terminating(const util::Status& status);
+// 429 TooManyRequests: the apiserver (API Priority and Fairness) asks the
+// client to slow down.
+inline bool is_too_many_requests(const util::Status& s) {
+  return s.detail() != nullptr && s.detail()->http_status == 429;
 }
 // 410 Gone / Expired: the requested resourceVersion is no longer available.
 inline bool is_gone(const util::Status& s) {

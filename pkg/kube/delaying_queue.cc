@@ -1,5 +1,7 @@
 #include "pkg/kube/delaying_queue.h"
 
+#include <algorithm>
+
 namespace kube {
 namespace {
 // How long the loop sleeps when nothing waits; any add_after wakes it sooner.
@@ -13,21 +15,22 @@ DelayingQueue::~DelayingQueue() {
   shut_down();
 }
 
-void DelayingQueue::add_after(std::string_view key, absl::Duration d) {
+void DelayingQueue::add_after(std::string_view key, absl::Duration d, Priority priority) {
   if (queue_.shutting_down()) return;
   if (d <= absl::ZeroDuration()) {
-    queue_.add(key);
+    queue_.add(key, priority);
     return;
   }
   const util::MonotonicTime at = clock_.monotonic_now() + d;
   util::MutexLock lock(mu_);
   auto it = ready_at_.find(key);
   if (it != ready_at_.end()) {
-    if (it->second <= at) return;  // the earlier one wins
-    by_time_.erase({it->second, it->first});
-    it->second = at;
+    it->second.priority = std::min(it->second.priority, priority);
+    if (it->second.at <= at) return;  // the earlier one wins
+    by_time_.erase({it->second.at, it->first});
+    it->second.at = at;
   } else {
-    it = ready_at_.emplace(std::string(key), at).first;
+    it = ready_at_.emplace(std::string(key), Waiting{at, priority}).first;
   }
   by_time_.emplace(at, it->first);
   cv_.notify_all();
@@ -36,6 +39,14 @@ void DelayingQueue::add_after(std::string_view key, absl::Duration d) {
 size_t DelayingQueue::waiting() const {
   util::MutexLock lock(mu_);
   return ready_at_.size();
+}
+
+bool DelayingQueue::tracked(std::string_view key) const {
+  {
+    util::MutexLock lock(mu_);
+    if (ready_at_.contains(key)) return true;
+  }
+  return queue_.tracked(key);
 }
 
 void DelayingQueue::shut_down() {
@@ -60,8 +71,9 @@ void DelayingQueue::waiting_loop(std::stop_token stop) {
     const util::MonotonicTime now = clock_.monotonic_now();
     while (!by_time_.empty() && by_time_.begin()->first <= now) {
       const std::string& key = by_time_.begin()->second;
-      queue_.add(key);
-      ready_at_.erase(key);
+      auto waiting = ready_at_.find(key);
+      queue_.add(key, waiting->second.priority);
+      ready_at_.erase(waiting);
       by_time_.erase(by_time_.begin());
     }
     const util::MonotonicTime next = by_time_.empty() ? now + kIdleWait : by_time_.begin()->first;

@@ -1,9 +1,9 @@
 // A WorkQueue that can also add a key later (client-go's DelayingInterface):
 // add_after(key, d) makes `key` ready after `d` on the injected clock. The
 // controller schedules each credential refresh this way. While a key waits,
-// an earlier add_after for it wins (a later one is ignored); a plain add()
-// makes it ready now (a pending delayed add still fires later, harmlessly:
-// the work queue deduplicates).
+// an earlier add_after for it wins (a later one is ignored, but its priority
+// counts if more urgent); a plain add() makes it ready now (a pending delayed
+// add still fires later, harmlessly: the work queue deduplicates).
 //
 // Thread-safety: thread-safe. Ownership: owns a background thread that moves
 // due keys into the queue; the destructor shuts down and joins it. Time
@@ -32,14 +32,18 @@ class DelayingQueue {
   DelayingQueue(const DelayingQueue&) = delete;
   DelayingQueue& operator=(const DelayingQueue&) = delete;
 
-  void add(std::string_view key) { queue_.add(key); }
+  void add(std::string_view key, Priority priority = Priority::kNormal) {
+    queue_.add(key, priority);
+  }
   // d <= 0 adds now.
-  void add_after(std::string_view key, absl::Duration d);
+  void add_after(std::string_view key, absl::Duration d, Priority priority = Priority::kNormal);
   std::optional<std::string> get() { return queue_.get(); }
   void done(std::string_view key) { queue_.done(key); }
   size_t len() const { return queue_.len(); }
   // Keys waiting for their time.
   size_t waiting() const;
+  // Whether `key` is queued, being processed or waiting for its time.
+  bool tracked(std::string_view key) const;
   void shut_down();
   void shut_down_with_drain();
   bool shutting_down() const { return queue_.shutting_down(); }
@@ -51,7 +55,11 @@ class DelayingQueue {
   WorkQueue queue_;
   mutable util::Mutex mu_;
   util::CondVar cv_;
-  std::map<std::string, util::MonotonicTime, std::less<>> ready_at_ ABSL_GUARDED_BY(mu_);
+  struct Waiting {
+    util::MonotonicTime at;
+    Priority priority;
+  };
+  std::map<std::string, Waiting, std::less<>> ready_at_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<util::MonotonicTime, std::string>> by_time_ ABSL_GUARDED_BY(mu_);
   std::jthread loop_;  // last: starts after the members it uses
 };

@@ -23,10 +23,16 @@ class RateLimitingQueue {
   // `limiter` null: default_controller_rate_limiter(clock).
   explicit RateLimitingQueue(util::Clock& clock, std::unique_ptr<RateLimiter> limiter = nullptr);
 
-  void add(std::string_view key) { queue_.add(key); }
-  void add_after(std::string_view key, absl::Duration d) { queue_.add_after(key, d); }
+  void add(std::string_view key, Priority priority = Priority::kNormal) {
+    queue_.add(key, priority);
+  }
+  void add_after(std::string_view key, absl::Duration d, Priority priority = Priority::kNormal) {
+    queue_.add_after(key, d, priority);
+  }
   // Re-adds after the limiter's delay for `key` (and counts a failure).
-  void add_rate_limited(std::string_view key) { queue_.add_after(key, limiter_->when(key)); }
+  void add_rate_limited(std::string_view key, Priority priority = Priority::kNormal) {
+    queue_.add_after(key, limiter_->when(key), priority);
+  }
   // The key succeeded: reset its backoff.
   void forget(std::string_view key) { limiter_->forget(key); }
   int num_requeues(std::string_view key) { return limiter_->num_requeues(key); }
@@ -35,6 +41,7 @@ class RateLimitingQueue {
   void done(std::string_view key) { queue_.done(key); }
   size_t len() const { return queue_.len(); }
   size_t waiting() const { return queue_.waiting(); }
+  bool tracked(std::string_view key) const { return queue_.tracked(key); }
   void shut_down() { queue_.shut_down(); }
   void shut_down_with_drain() { queue_.shut_down_with_drain(); }
   bool shutting_down() const { return queue_.shutting_down(); }

@@ -189,7 +189,8 @@ RestClient::RestClient(Config config, http::Transport& transport, util::Clock& c
       transport_(transport),
       clock_(clock),
       options_(std::move(options)),
-      limiter_(options_.qps, options_.burst, clock) {}
+      limiter_(clock, {.ceiling_qps = std::max(options_.qps, 0.0),
+                       .ceiling_burst = std::max(options_.burst, 1)}) {}
 
 void RestClient::observe(std::string_view verb, const Resource& resource, int code,
                          util::MonotonicTime start) const {
@@ -221,7 +222,8 @@ util::StatusOr<http::Request> RestClient::build_request(const Call& call) {
 util::StatusOr<http::Response> RestClient::execute(const Call& call) {
   bool reauthenticated = false;
   for (int attempt = 0;; ++attempt) {
-    if (!limiter_.take(call.stop)) return util::cancelled_error("request cancelled");
+    const auto ticket = limiter_.acquire(call.stop);
+    if (!ticket) return util::cancelled_error("request cancelled");
     ASSIGN_OR_RETURN(http::Request request, build_request(call));
     const util::MonotonicTime start = clock_.monotonic_now();
     auto response = transport_.send(request);
@@ -230,6 +232,7 @@ util::StatusOr<http::Response> RestClient::execute(const Call& call) {
       return util::annotate(response.status(), util::cat(call.verb, " ", call.resource->resource,
                                                          call.name.empty() ? "" : " ", call.name));
     }
+    limiter_.on_response(*ticket, response->status == 429);
     observe(call.verb, *call.resource, response->status, start);
     if (response->status == 401 && config_.token && !reauthenticated) {
       config_.token->invalidate();  // the token may have rotated under us
@@ -409,7 +412,7 @@ util::Status RestClient::watch(const Resource& resource, std::string_view ns,
   const Call call{
       "watch", http::Method::kGet, &resource, "", resource.collection_path(ns) + q.text(), "", "",
       stop};
-  if (!limiter_.take(stop)) return util::cancelled_error("watch cancelled");
+  if (!limiter_.acquire(stop)) return util::cancelled_error("watch cancelled");
   ASSIGN_OR_RETURN(http::Request request, build_request(call));
   // The server ends the watch after timeoutSeconds; allow some slack before
   // calling the connection dead.

@@ -1,8 +1,10 @@
 // A Kubernetes REST client over http::Transport: get, list, create, update,
 // update_status, patch, delete and watch for any group/version/resource,
-// namespaced or cluster-scoped, with typed errors (api_error.h), a client-side
-// QPS/burst limit, a User-Agent, bearer-token auth from the Config (re-read as
-// the token rotates; a 401 invalidates the token and retries once), bounded
+// namespaced or cluster-scoped, with typed errors (api_error.h), adaptive
+// client-side pacing (util::AdaptiveRateLimiter: unlimited until the apiserver
+// answers 429, as API Priority and Fairness does when overloaded; then the AWS
+// SDKs' adaptive algorithm; an optional fixed QPS ceiling), a User-Agent, bearer-token auth from
+// the Config (re-read as the token rotates; a 401 invalidates the token and retries once), bounded
 // retries honouring Retry-After on 429/5xx, and an observer hook for metrics.
 //
 // Results are Object values (cheap to move); share() them to cache.
@@ -27,8 +29,8 @@
 #include "pkg/kube/config.h"
 #include "pkg/kube/object.h"
 #include "pkg/kube/resource.h"
+#include "pkg/util/adaptive_rate_limiter.h"
 #include "pkg/util/clock.h"
-#include "pkg/util/token_bucket.h"
 
 namespace kube {
 
@@ -42,7 +44,9 @@ struct RequestInfo {
 using RequestObserver = std::function<void(const RequestInfo&)>;
 
 struct RestClientOptions {
-  double qps = 5;  // client-go's defaults; the controller raises them
+  // A ceiling on requests per second and its burst (client-go's defaults);
+  // qps 0: none. Below it the rate adapts to 429 answers.
+  double qps = 5;
   int burst = 10;
   std::string user_agent;  // default: default_user_agent()
   absl::Duration timeout = absl::Seconds(30);
@@ -145,6 +149,8 @@ class RestClient {
                      const WatchCallback& on_event, std::stop_token stop);
 
   const Config& config() const { return config_; }
+  // The pacing of requests, for metrics.
+  const util::AdaptiveRateLimiter& rate_limiter() const { return limiter_; }
 
  private:
   struct Call;
@@ -158,7 +164,7 @@ class RestClient {
   http::Transport& transport_;
   util::Clock& clock_;
   const RestClientOptions options_;
-  util::TokenBucket limiter_;
+  util::AdaptiveRateLimiter limiter_;
 };
 
 }  // namespace kube

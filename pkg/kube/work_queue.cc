@@ -2,25 +2,47 @@
 
 namespace kube {
 
-void WorkQueue::add(std::string_view key) {
+void WorkQueue::enqueue_locked(const std::string& key, Priority priority) {
+  lanes_[static_cast<size_t>(priority)].push_back(key);
+  cv_.notify_one();
+}
+
+void WorkQueue::add(std::string_view key, Priority priority) {
   util::MutexLock lock(mu_);
   if (shutting_down_) return;
-  if (!dirty_.emplace(key).second) return;  // already waiting
-  if (processing_.contains(key)) return;    // queued again at done()
-  queue_.emplace_back(key);
-  cv_.notify_one();
+  auto [it, inserted] = dirty_.try_emplace(std::string(key), priority);
+  const bool processing = processing_.contains(key);
+  if (!inserted) {
+    if (priority >= it->second) return;  // already waiting, at least as urgent
+    it->second = priority;
+    if (!processing) enqueue_locked(it->first, priority);  // moves up; the old entry goes stale
+    return;
+  }
+  if (processing) return;  // queued again at done()
+  ++waiting_;
+  enqueue_locked(it->first, priority);
 }
 
 std::optional<std::string> WorkQueue::get() {
   util::MutexLock lock(mu_);
-  while (queue_.empty() && !shutting_down_)
+  while (waiting_ == 0 && !shutting_down_)
     cv_.wait(mu_);
-  if (queue_.empty()) return std::nullopt;
-  std::string key = std::move(queue_.front());
-  queue_.pop_front();
-  processing_.insert(key);
-  dirty_.erase(key);
-  return key;
+  if (waiting_ == 0) return std::nullopt;
+  // A waiting key has an entry in its lane, so this finds one.
+  for (;;) {
+    const size_t lane = lanes_[0].empty() ? 1 : 0;
+    std::string key = std::move(lanes_[lane].front());
+    lanes_[lane].pop_front();
+    auto it = dirty_.find(key);
+    if (it == dirty_.end() || static_cast<size_t>(it->second) != lane ||
+        processing_.contains(key)) {
+      continue;  // stale: the key moved up, or was handed out already
+    }
+    dirty_.erase(it);
+    --waiting_;
+    processing_.insert(key);
+    return key;
+  }
 }
 
 void WorkQueue::done(std::string_view key) {
@@ -28,14 +50,22 @@ void WorkQueue::done(std::string_view key) {
   auto it = processing_.find(key);
   if (it == processing_.end()) return;
   processing_.erase(it);
-  if (dirty_.contains(key)) queue_.emplace_back(key);
+  if (auto dirty = dirty_.find(key); dirty != dirty_.end()) {
+    ++waiting_;
+    lanes_[static_cast<size_t>(dirty->second)].push_back(dirty->first);
+  }
   // Wakes a worker for the re-queued key, and shut_down_with_drain().
   cv_.notify_all();
 }
 
 size_t WorkQueue::len() const {
   util::MutexLock lock(mu_);
-  return queue_.size();
+  return waiting_;
+}
+
+bool WorkQueue::tracked(std::string_view key) const {
+  util::MutexLock lock(mu_);
+  return dirty_.contains(key) || processing_.contains(key);
 }
 
 void WorkQueue::shut_down() {

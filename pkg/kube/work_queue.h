@@ -1,8 +1,10 @@
-// A work queue of keys for controller workers (client-go's workqueue.Type):
-// a key added many times before a worker takes it is processed once (dirty
-// set); a key is never handed to two workers at once (processing set); a key
-// re-added while being processed is queued again when the worker calls
-// done(). The queue is bounded by the number of distinct keys.
+// A work queue of keys for controller workers (client-go's workqueue.Type,
+// with two priority lanes): a key added many times before a worker takes it
+// is processed once (dirty set); a key is never handed to two workers at once
+// (processing set); a key re-added while being processed is queued again when
+// the worker calls done(). Urgent keys are handed out before normal ones, each
+// lane in FIFO order; adding a waiting normal key as urgent moves it up. The
+// queue is bounded by the number of distinct keys.
 //
 // Thread-safety: thread-safe; any number of producers and workers. Ownership:
 // a worker that got a key from get() must call done(key). Shutdown:
@@ -11,7 +13,10 @@
 // shut_down_with_drain() also waits until every key handed out is done().
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,14 +26,20 @@
 
 namespace kube {
 
+// Which lane a key waits in. kUrgent: work that something is waiting for
+// (for the controller: a role without valid credentials); kNormal: work with
+// slack (a refresh well before expiry).
+enum class Priority { kUrgent = 0, kNormal = 1 };
+
 class WorkQueue {
  public:
   WorkQueue() = default;
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
-  // Queues `key` unless it is already waiting; ignored after shut_down().
-  void add(std::string_view key);
+  // Queues `key` unless it is already waiting (then only raises its
+  // priority); ignored after shut_down().
+  void add(std::string_view key, Priority priority = Priority::kNormal);
   // Blocks until a key is available (then marks it processing) or the queue
   // is shut down and empty (nullopt).
   std::optional<std::string> get();
@@ -36,6 +47,8 @@ class WorkQueue {
   void done(std::string_view key);
   // Keys waiting (not those being processed): the depth metric.
   size_t len() const;
+  // Whether `key` is waiting or being processed.
+  bool tracked(std::string_view key) const;
 
   void shut_down();
   // shut_down(), then blocks until no key is being processed.
@@ -43,13 +56,18 @@ class WorkQueue {
   bool shutting_down() const;
 
  private:
+  void enqueue_locked(const std::string& key, Priority priority) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable util::Mutex mu_;
   util::CondVar cv_;
-  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
-  // Keys that need processing: every key in queue_, plus keys re-added while
-  // processing (they enter queue_ at done()).
-  std::set<std::string, std::less<>> dirty_ ABSL_GUARDED_BY(mu_);
+  // Keys that need processing, with the lane they wait in: every waiting key,
+  // plus keys re-added while processing (they enter a lane at done()).
+  std::map<std::string, Priority, std::less<>> dirty_ ABSL_GUARDED_BY(mu_);
   std::set<std::string, std::less<>> processing_ ABSL_GUARDED_BY(mu_);
+  // Each waiting key has an entry in the lane of its dirty_ priority; a key
+  // moved up leaves a stale entry behind, which get() skips.
+  std::array<std::deque<std::string>, 2> lanes_ ABSL_GUARDED_BY(mu_);
+  size_t waiting_ ABSL_GUARDED_BY(mu_) = 0;  // keys in dirty_ and not in processing_
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -4,12 +4,17 @@
 // own string_view, which does not mix with std::string_view.)
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
+
+#include "absl/time/time.h"
 
 namespace util {
 
@@ -36,14 +41,36 @@ enum class StatusCode {
 // "NOT_FOUND", "UNAVAILABLE", ...
 std::string_view status_code_name(StatusCode code);
 
+// What the far side of a failed call said, as fields, so that code decides
+// on them and never on message text: the HTTP status, the server's own error
+// code (a Kubernetes Status `reason` such as "Conflict" or "TooManyRequests",
+// an AWS `Error/Code` such as "Throttling"), the server's own message (AWS
+// `Error/Message`), Kubernetes `details.causes[].reason`s (such as
+// "NamespaceTerminating"), its request id and the Retry-After it asked for.
+struct ErrorDetail {
+  int http_status = 0;  // 0: no HTTP answer
+  std::string reason;
+  std::string server_message;
+  std::string request_id;  // the server's id of the request, for its support
+  std::vector<std::string> causes;
+  std::optional<absl::Duration> retry_after;
+
+  bool has_cause(std::string_view cause) const;
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(StatusCode code, std::string message);
+  Status(StatusCode code, std::string message, ErrorDetail detail);
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // What the server said, when the failure came from a server's answer.
+  const ErrorDetail* detail() const { return detail_.get(); }
+  // The same failure with `message` instead (the detail is kept).
+  Status with_message(std::string message) const;
   // "UNAVAILABLE: connection refused", or "OK".
   std::string to_string() const;
 
@@ -55,18 +82,27 @@ class [[nodiscard]] Status {
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const ErrorDetail> detail_;  // immutable; shared by copies
 };
 
-inline Status ok_status() { return Status(); }
-inline Status cancelled_error(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
-inline Status unknown_error(std::string m) { return {StatusCode::kUnknown, std::move(m)}; }
+inline Status ok_status() {
+  return Status();
+}
+inline Status cancelled_error(std::string m) {
+  return {StatusCode::kCancelled, std::move(m)};
+}
+inline Status unknown_error(std::string m) {
+  return {StatusCode::kUnknown, std::move(m)};
+}
 inline Status invalid_argument_error(std::string m) {
   return {StatusCode::kInvalidArgument, std::move(m)};
 }
 inline Status deadline_exceeded_error(std::string m) {
   return {StatusCode::kDeadlineExceeded, std::move(m)};
 }
-inline Status not_found_error(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+inline Status not_found_error(std::string m) {
+  return {StatusCode::kNotFound, std::move(m)};
+}
 inline Status already_exists_error(std::string m) {
   return {StatusCode::kAlreadyExists, std::move(m)};
 }
@@ -79,14 +115,24 @@ inline Status resource_exhausted_error(std::string m) {
 inline Status failed_precondition_error(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
-inline Status aborted_error(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
-inline Status out_of_range_error(std::string m) { return {StatusCode::kOutOfRange, std::move(m)}; }
+inline Status aborted_error(std::string m) {
+  return {StatusCode::kAborted, std::move(m)};
+}
+inline Status out_of_range_error(std::string m) {
+  return {StatusCode::kOutOfRange, std::move(m)};
+}
 inline Status unimplemented_error(std::string m) {
   return {StatusCode::kUnimplemented, std::move(m)};
 }
-inline Status internal_error(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
-inline Status unavailable_error(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
-inline Status data_loss_error(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
+inline Status internal_error(std::string m) {
+  return {StatusCode::kInternal, std::move(m)};
+}
+inline Status unavailable_error(std::string m) {
+  return {StatusCode::kUnavailable, std::move(m)};
+}
+inline Status data_loss_error(std::string m) {
+  return {StatusCode::kDataLoss, std::move(m)};
+}
 inline Status unauthenticated_error(std::string m) {
   return {StatusCode::kUnauthenticated, std::move(m)};
 }
@@ -96,7 +142,8 @@ inline Status unauthenticated_error(std::string m) {
 // else (bad input, denied, not found) is terminal until something changes.
 bool is_retryable(const Status& status);
 
-// Prefixes the message with context, keeping the code: "STS AssumeRole: ...".
+// Prefixes the message with context, keeping the code and the detail:
+// "STS AssumeRole: ...".
 Status annotate(const Status& status, std::string_view context);
 
 // A value or the reason there is none. Never holds an OK status without a value.
@@ -145,11 +192,11 @@ class [[nodiscard]] StatusOr {
 #define KAIC_STATUS_CONCAT_(a, b) KAIC_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if it is not OK.
-#define RETURN_IF_ERROR(expr)                                 \
-  do {                                                        \
-    if (::util::Status status_ = (expr); !status_.ok()) {     \
-      return status_;                                         \
-    }                                                         \
+#define RETURN_IF_ERROR(expr)                             \
+  do {                                                    \
+    if (::util::Status status_ = (expr); !status_.ok()) { \
+      return status_;                                     \
+    }                                                     \
   } while (false)
 
 // ASSIGN_OR_RETURN(lhs, expr): evaluates the StatusOr `expr`; returns its

@@ -179,10 +179,8 @@ util::StatusOr<http::Response> FakeApiServer::handle(const http::Request& reques
   util::MutexLock lock(mu_);
   log_.push_back(util::cat(http::method_name(request.method), " ", url));
   if (!failures_.empty()) {
-    Failure f = failures_.front();
+    http::Response r = std::move(failures_.front());
     failures_.erase(failures_.begin());
-    http::Response r = error(f.code, f.reason, util::cat("injected ", f.reason));
-    if (!f.retry_after.empty()) r.headers.add("Retry-After", f.retry_after);
     return r;
   }
   auto parsed = parse_path(path);
@@ -355,6 +353,17 @@ http::Response FakeApiServer::do_patch(const Path& p, const http::Request& reque
   }
   auto patch = json::parse(request.body);
   if (!patch.ok()) return error(400, "BadRequest", patch.status().message());
+  // A resourceVersion in the patch makes it conditional, as on the apiserver.
+  if (const JsonValue* meta = json::find(*patch, "metadata"); meta != nullptr) {
+    const std::string_view rv = json::get_string(*meta, "resourceVersion");
+    if (!rv.empty() && rv != it->second.resource_version()) {
+      return error(409, "Conflict",
+                   util::cat("Operation cannot be fulfilled on ", p.resource, " \"", p.name,
+                             "\": the object has been modified; please apply your changes to "
+                             "the latest version and try again"),
+                   p.resource, p.name);
+    }
+  }
   Object next = it->second;
   merge_patch(next.mutable_json(), *patch);
   return json_response(200, store_locked(p, std::move(next), false).to_json());
@@ -452,9 +461,15 @@ void FakeApiServer::compact() {
 
 void FakeApiServer::fail_next(int count, int http_code, std::string reason,
                               std::string retry_after) {
+  http::Response r = error(http_code, reason, util::cat("injected ", reason));
+  if (!retry_after.empty()) r.headers.add("Retry-After", retry_after);
+  fail_next_with(std::move(r), count);
+}
+
+void FakeApiServer::fail_next_with(http::Response response, int count) {
   util::MutexLock lock(mu_);
   for (int i = 0; i < count; ++i)
-    failures_.push_back({http_code, reason, retry_after});
+    failures_.push_back(response);
 }
 
 std::vector<std::string> FakeApiServer::request_log() const {

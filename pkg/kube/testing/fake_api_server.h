@@ -1,7 +1,8 @@
 // An in-memory Kubernetes API for tests of pkg/kube and its users, served as
 // an http::testing::FakeTransport handler: get, list (label/field selectors,
 // limit/continue), create, update (conditional on resourceVersion, incl.
-// /status), merge and strategic-merge patch, delete (with preconditions) and
+// /status), merge and strategic-merge patch (conditional when it carries
+// metadata.resourceVersion), delete (with preconditions) and
 // watch (the events after a resourceVersion, then the end of the stream), for
 // any group/version/resource path, with Status error bodies like the real
 // apiserver's. One global, increasing resourceVersion; a history of events
@@ -60,6 +61,9 @@ class FakeApiServer {
   // The next `count` requests fail with `http_code` and a Status of `reason`
   // (with a Retry-After header when `retry_after` is set).
   void fail_next(int count, int http_code, std::string reason, std::string retry_after = "");
+  // The next `count` requests get `response` as it is (e.g. a verbatim
+  // apiserver error).
+  void fail_next_with(http::Response response, int count = 1);
   // Requests handled so far, as "METHOD path?query".
   std::vector<std::string> request_log() const;
 
@@ -77,11 +81,6 @@ class FakeApiServer {
     std::string ns;
     std::string type;
     std::string object_json;
-  };
-  struct Failure {
-    int code;
-    std::string reason;
-    std::string retry_after;
   };
   using Key = std::tuple<std::string, std::string, std::string>;  // gvr, ns, name
 
@@ -114,7 +113,7 @@ class FakeApiServer {
   int64_t rv_ ABSL_GUARDED_BY(mu_) = 100;
   int64_t compacted_rv_ ABSL_GUARDED_BY(mu_) = 0;  // versions <= this are gone
   int64_t next_uid_ ABSL_GUARDED_BY(mu_) = 1;
-  std::vector<Failure> failures_ ABSL_GUARDED_BY(mu_);
+  std::vector<http::Response> failures_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> log_ ABSL_GUARDED_BY(mu_);
 };
 

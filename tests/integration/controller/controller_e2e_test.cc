@@ -379,9 +379,13 @@ TEST_F(ControllerE2ETest, StsFailureKeepsTheOldCredentialsAndWarns) {
   EXPECT_EQ(data(*secret("app"), kCredentialsJsonKey), data(first, kCredentialsJsonKey));
   EXPECT_EQ(status("app").expiration, data(first, kExpireKey));
 
-  // Per-key backoff: the next attempt waits for the clock; then it recovers.
+  // AWS refused: retrying soon cannot help, so the role is rechecked every
+  // kBlockedRecheck (a fixed trust policy is noticed then), not hammered.
+  const int64_t refused = aws_sim_->calls().count("AssumeRole", "AccessDenied");
+  clock_.step(absl::Seconds(30));
+  EXPECT_EQ(aws_sim_->calls().count("AssumeRole", "AccessDenied"), refused);
   aws_sim_->faults().set_role_error(kMyRoleArn, "");
-  clock_.step(absl::Seconds(5));
+  clock_.step(kBlockedRecheck);
   const kube::Object recovered = await_secret("app", [&](const kube::Object& s) {
     return data(s, kCredentialsJsonKey) != data(first, kCredentialsJsonKey);
   });

@@ -292,5 +292,28 @@ TEST(AwsErrorTest, CodeRoundTripAndNonAwsMessages) {
   EXPECT_EQ(aws_error_code(appended), "Throttling");
 }
 
+TEST(AwsErrorTest, TheErrorsFieldsTravelWithTheStatus) {
+  const util::Status throttled = append_context(
+      util::annotate(aws_error_status({.code = "Throttling", .message = "Rate exceeded",
+                                       .request_id = "r-1"},
+                                      400),
+                     "STS AssumeRole"),
+      "gave up after 3 attempts");
+  ASSERT_NE(throttled.detail(), nullptr);
+  EXPECT_EQ(throttled.detail()->http_status, 400);
+  EXPECT_EQ(throttled.detail()->server_message, "Rate exceeded");
+  EXPECT_EQ(aws_error_code(throttled), "Throttling");
+  EXPECT_TRUE(is_throttling_error(throttled));
+  EXPECT_EQ(without_request_id(throttled),
+            "STS AssumeRole: Throttling: Rate exceeded; gave up after 3 attempts");
+
+  EXPECT_TRUE(is_throttling_error(aws_error_status({.code = "RequestLimitExceeded"}, 503)));
+  EXPECT_TRUE(is_throttling_error(aws_error_status({}, 429)));
+  EXPECT_FALSE(is_throttling_error(aws_error_status({.code = "AccessDenied"}, 403)));
+  // A message that merely reads like one is not an AWS error.
+  EXPECT_FALSE(is_throttling_error(util::unavailable_error("Throttling: Rate exceeded")));
+  EXPECT_EQ(aws_error_code(util::unavailable_error("Throttling: Rate exceeded")), "");
+}
+
 }  // namespace
 }  // namespace aws

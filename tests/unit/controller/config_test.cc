@@ -27,8 +27,11 @@ TEST(ConfigTest, DefaultsMatchTheGoOriginal) {
   EXPECT_TRUE(config->namespace_.empty());
   EXPECT_EQ(config->metrics_port, 8080);  // the original's liveness probe port
   EXPECT_EQ(config->credentials_mount_path, "/meta/aws-iam");
-  EXPECT_EQ(config->sts_qps, 10);
-  EXPECT_EQ(config->sts_burst, 20);
+  // No fixed client-side limits: both rates adapt to throttling answers;
+  // --sts-qps / --kube-qps are ceilings an operator may add.
+  EXPECT_EQ(config->sts_qps, 0);
+  EXPECT_EQ(config->kube_qps, 0);
+  EXPECT_EQ(config->workers, 32);
   EXPECT_TRUE(config->leader_elect);
   EXPECT_FALSE(config->external_id.has_value());
 }

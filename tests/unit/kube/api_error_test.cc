@@ -89,7 +89,34 @@ TEST(ApiErrorTest, ThrottlingCarriesRetryAfter) {
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_TRUE(util::is_retryable(s));
   EXPECT_EQ(retry_after(s), absl::Seconds(3));
-  EXPECT_EQ(s.message(), "Too many requests, please try again later. (retry after 3s)");
+  EXPECT_TRUE(is_too_many_requests(s));
+  EXPECT_EQ(s.message(), "Too many requests, please try again later.");
+  ASSERT_NE(s.detail(), nullptr);
+  EXPECT_EQ(s.detail()->http_status, 429);
+  EXPECT_EQ(s.detail()->reason, "TooManyRequests");
+}
+
+TEST(ApiErrorTest, RetryAfterFromTheBodyWhenTheHeaderIsMissing) {
+  const std::string body =
+      R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Too many requests, please try again later.","reason":"TooManyRequests","details":{"retryAfterSeconds":2},"code":429})";
+  EXPECT_EQ(retry_after(status_from_response(response(429, body), "get", "secrets", "a")),
+            absl::Seconds(2));
+  // A message that merely looks like one says nothing.
+  EXPECT_EQ(retry_after(util::unavailable_error("x (retry after 5s)")), std::nullopt);
+}
+
+TEST(ApiErrorTest, NamespaceTerminatingIsACauseNotAMessage) {
+  // Verbatim from a real apiserver (NamespaceLifecycle admission).
+  const std::string body =
+      R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"secrets \"s\" is forbidden: unable to create new content in namespace gone because it is being terminated","reason":"Forbidden","details":{"name":"s","kind":"secrets","causes":[{"reason":"NamespaceTerminating","message":"namespace gone is being terminated","field":"metadata.namespace"}]},"code":403})";
+  const util::Status s = status_from_response(response(403, body), "create", "secrets", "s");
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(is_namespace_terminating(s));
+  // RBAC's 403 has the same code and no such cause.
+  const std::string rbac =
+      R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"secrets \"s\" is forbidden: User \"u\" cannot create resource \"secrets\" in API group \"\" in the namespace \"gone\"","reason":"Forbidden","details":{"name":"s","kind":"secrets"},"code":403})";
+  EXPECT_FALSE(is_namespace_terminating(
+      status_from_response(response(403, rbac), "create", "secrets", "s")));
 }
 
 TEST(ApiErrorTest, BodiesThatAreNotStatusReadLikeKubectl) {
@@ -115,8 +142,6 @@ TEST(ApiErrorTest, ParsesRetryAfterSeconds) {
   EXPECT_EQ(parse_retry_after(" 12 "), absl::Seconds(12));
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), std::nullopt);
   EXPECT_EQ(parse_retry_after("-1"), std::nullopt);
-  EXPECT_EQ(retry_after(util::unavailable_error("x (retry after 5s)")), absl::Seconds(5));
-  EXPECT_EQ(retry_after(util::unavailable_error("x (retry after soon)")), std::nullopt);
 }
 
 }  // namespace

@@ -226,7 +226,7 @@ TEST_F(RestClientTest, RetriesAreBoundedAndCarryRetryAfter) {
   // A NotFound reason wins over the HTTP code; throttling without Status:
   EXPECT_EQ(result.status().code(), util::StatusCode::kNotFound);
   fake_.push_response({429, {{"Retry-After", "7"}}, ""});
-  const auto throttled = client_->get(Resource::secrets(), "wire", "s1");
+  const auto throttled = client(options).get(Resource::secrets(), "wire", "s1");
   EXPECT_EQ(throttled.status().code(), util::StatusCode::kUnavailable);
   EXPECT_EQ(retry_after(throttled.status()), absl::Seconds(7));
 }
@@ -274,6 +274,31 @@ TEST_F(RestClientTest, ObserverSeesVerbResourceCodeAndLatency) {
   fake_.push_error(util::unavailable_error("connection refused"));
   (void)c.list(kRoles, "");
   EXPECT_THAT(seen, ElementsAre("get secrets 404 15ms", "list awsiamroles 0 0"));
+}
+
+TEST_F(RestClientTest, NoClientSideLimitUntilThe429ThenItPaces) {
+  RestClientOptions options;
+  options.max_retries = 0;
+  RestClient& c = client(options);  // no ceiling
+  fake_.set_handler([&](const http::Request&) -> util::StatusOr<http::Response> {
+    return fake_.requests().size() == 21 ? http::Response{429, {{"Retry-After", "1"}}, ""}
+                                         : ok(test::wire_sample("secret-create-201.json"));
+  });
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(c.get(Resource::secrets(), "wire", "s1").ok());  // at one instant: no waiting
+  }
+  EXPECT_FALSE(c.get(Resource::secrets(), "wire", "s1").ok());  // API Priority and Fairness
+  EXPECT_EQ(c.rate_limiter().allowed_rate(), 14);  // 0.7 × the 20 accepted in the last second
+  std::atomic<bool> done{false};
+  std::thread next([&] {
+    EXPECT_TRUE(c.get(Resource::secrets(), "wire", "s1").ok());
+    done = true;
+  });
+  ASSERT_TRUE(clock_.await_waiters(1));  // paced now, on the injected clock
+  EXPECT_FALSE(done);
+  clock_.step(absl::Milliseconds(1000 / 14 + 1));
+  next.join();
+  EXPECT_EQ(fake_.requests().size(), 22u);
 }
 
 TEST_F(RestClientTest, ClientSideRateLimitWaitsOnTheClock) {

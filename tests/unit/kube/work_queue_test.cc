@@ -44,6 +44,64 @@ TEST(WorkQueueTest, KeyReAddedWhileProcessingComesBackAfterDone) {
   EXPECT_EQ(q.len(), 0u);
 }
 
+TEST(WorkQueueTest, UrgentKeysGoFirstEachLaneInOrder) {
+  WorkQueue q;
+  q.add("refresh-1");
+  q.add("new-1", Priority::kUrgent);
+  q.add("refresh-2");
+  q.add("new-2", Priority::kUrgent);
+  EXPECT_EQ(q.len(), 4u);
+  std::vector<std::string> order;
+  for (int i = 0; i < 4; ++i) {
+    order.push_back(*q.get());
+    q.done(order.back());
+  }
+  EXPECT_THAT(order, ElementsAre("new-1", "new-2", "refresh-1", "refresh-2"));
+  EXPECT_EQ(q.len(), 0u);
+}
+
+TEST(WorkQueueTest, AWaitingKeyMovesUpWhenAddedAsUrgentButNeverDown) {
+  WorkQueue q;
+  q.add("a");
+  q.add("b");
+  q.add("b", Priority::kUrgent);  // b's credentials just became invalid
+  q.add("a", Priority::kNormal);
+  EXPECT_EQ(q.len(), 2u);  // still two keys, b's old place is skipped
+  EXPECT_THAT(q.get(), Optional(std::string("b")));
+  EXPECT_THAT(q.get(), Optional(std::string("a")));
+  EXPECT_EQ(q.len(), 0u);
+  q.done("a");
+  q.done("b");
+  q.add("c", Priority::kUrgent);
+  q.add("c", Priority::kNormal);  // does not demote
+  q.add("d", Priority::kUrgent);
+  EXPECT_THAT(q.get(), Optional(std::string("c")));
+}
+
+TEST(WorkQueueTest, KeyRaisedWhileProcessingReturnsInTheUrgentLane) {
+  WorkQueue q;
+  q.add("a");
+  ASSERT_THAT(q.get(), Optional(std::string("a")));
+  q.add("a");
+  q.add("a", Priority::kUrgent);
+  q.add("later");
+  q.done("a");
+  EXPECT_EQ(q.len(), 2u);
+  EXPECT_THAT(q.get(), Optional(std::string("a")));
+  EXPECT_THAT(q.get(), Optional(std::string("later")));
+}
+
+TEST(WorkQueueTest, TracksWaitingAndProcessingKeys) {
+  WorkQueue q;
+  EXPECT_FALSE(q.tracked("a"));
+  q.add("a");
+  EXPECT_TRUE(q.tracked("a"));
+  ASSERT_THAT(q.get(), Optional(std::string("a")));
+  EXPECT_TRUE(q.tracked("a"));
+  q.done("a");
+  EXPECT_FALSE(q.tracked("a"));
+}
+
 TEST(WorkQueueTest, ShutDownDrainsQueuedKeysThenReturnsNullopt) {
   WorkQueue q;
   q.add("a");
@@ -188,6 +246,20 @@ TEST_F(DelayingQueueTest, PlainAddIsReadyNowAndNonPositiveDelaysAddNow) {
   q_.add_after("past", absl::Seconds(-3));
   EXPECT_EQ(q_.len(), 3u);
   EXPECT_THAT(q_.get(), Optional(std::string("k")));
+}
+
+TEST_F(DelayingQueueTest, DueKeysKeepTheirPriorityAndAreTrackedWhileWaiting) {
+  q_.add_after("refresh", absl::Seconds(5));
+  q_.add_after("retry", absl::Seconds(5), Priority::kUrgent);
+  q_.add("queued-normal");
+  EXPECT_TRUE(q_.tracked("refresh"));
+  EXPECT_FALSE(q_.tracked("unknown"));
+  ASSERT_TRUE(clock_.await_waiters(1));
+  clock_.step(absl::Seconds(5));
+  ASSERT_TRUE(await_len(q_, 3));
+  EXPECT_THAT(q_.get(), Optional(std::string("retry")));  // urgent, though added last
+  EXPECT_THAT(q_.get(), Optional(std::string("queued-normal")));
+  EXPECT_THAT(q_.get(), Optional(std::string("refresh")));
 }
 
 TEST_F(DelayingQueueTest, ShutDownStopsTheTimerAndWorkers) {

@@ -1,0 +1,430 @@
+// The reconciler, one key at a time, against an in-memory apiserver
+// (kube::testing::FakeApiServer behind the real RestClient) and a scripted
+// credential source: what it writes, what it tells the user, what it returns
+// for the queue, and what it refuses to pay twice for.
+#include "controller/reconciler.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "controller/cache_projection.h"
+#include "pkg/aws/aws_error.h"
+#include "pkg/http/testing/fake_transport.h"
+#include "pkg/kube/api_error.h"
+#include "pkg/kube/config.h"
+#include "pkg/kube/secret.h"
+#include "pkg/kube/testing/fake_api_server.h"
+#include "pkg/kube/testing/fake_recorder.h"
+#include "pkg/util/rfc3339.h"
+#include "pkg/util/strings.h"
+#include "pkg/util/testing/fake_clock.h"
+
+namespace controller {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr std::string_view kRoles = "/apis/zalando.org/v1/namespaces/demo/awsiamroles";
+constexpr std::string_view kSecrets = "/api/v1/namespaces/demo/secrets";
+constexpr std::string_view kArn = "arn:aws:iam::123456789012:role/team/app/my-role";
+
+// Answers AssumeRole from a script; by default with fresh one-hour credentials.
+class ScriptedCredentials final : public CredentialSource {
+ public:
+  explicit ScriptedCredentials(util::Clock& clock) : clock_(clock) {}
+
+  util::StatusOr<IssuedCredentials> issue(const RoleRequest& request, std::stop_token) override {
+    util::MutexLock lock(mu_);
+    ++calls_;
+    Answer next;
+    if (!script_.empty()) {
+      next = std::move(script_.front());
+      script_.pop_front();
+    }
+    if (!next.error.ok()) return next.error;
+    return IssuedCredentials{
+        .credentials = {.role_arn = request.role.str(),
+                        .access_key_id = "ASIAFAKE" + std::to_string(calls_),
+                        .secret_access_key = util::SecretString("secret-" + std::to_string(calls_)),
+                        .session_token = util::SecretString("token"),
+                        .expiration = clock_.system_now() + absl::Hours(1)},
+        .note = std::move(next.note)};
+  }
+
+  void fail_next(util::Status error) {
+    util::MutexLock lock(mu_);
+    script_.push_back({.error = std::move(error)});
+  }
+  void answer_next_with_note(std::string note) {
+    util::MutexLock lock(mu_);
+    script_.push_back({.note = std::move(note)});
+  }
+  int calls() const {
+    util::MutexLock lock(mu_);
+    return calls_;
+  }
+
+ private:
+  struct Answer {
+    util::Status error;  // OK: credentials
+    std::string note;
+  };
+  util::Clock& clock_;
+  mutable util::Mutex mu_;
+  std::deque<Answer> script_ ABSL_GUARDED_BY(mu_);
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+http::Response verbatim_error(int code, std::string body) {
+  return {code, {}, std::move(body)};
+}
+
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  ReconcilerTest() { transport_.set_handler(api_.handler()); }
+
+  // An AWSIAMRole in namespace demo, as a user applies it.
+  void apply_role(std::string_view name, std::string_view spec,
+                  std::string_view labels = R"({"team":"a"})") {
+    api_.apply(kRoles,
+               *kube::Object::parse(util::cat(
+                   R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","metadata":{"name":")",
+                   name, R"(","namespace":"demo","generation":1,"labels":)", labels, R"(},"spec":)",
+                   spec, "}")));
+  }
+
+  // The informers' caches, caught up with the server (projected as the
+  // controller's informers project them).
+  void sync_caches() {
+    sync(kRoles, role_cache_, project_awsiamrole, {});
+    sync(kSecrets, secret_cache_, project_secret, "kube-aws-iam-controller");
+  }
+
+  Outcome reconcile(std::string_view name) {
+    return reconciler_.reconcile(util::cat("demo/", name), {});
+  }
+
+  std::optional<kube::Object> secret(std::string_view name) const {
+    return api_.get(kSecrets, name);
+  }
+  std::string secret_data(std::string_view name, std::string_view key) const {
+    auto s = secret(name);
+    if (!s) return "";
+    auto value = kube::SecretView(*s).data(key);
+    return value.ok() ? std::string(value->reveal()) : "";
+  }
+  AwsIamRoleStatus status(std::string_view name) const {
+    return parse_awsiamrole(api_.get(kRoles, name)->json())->status;
+  }
+  const Condition& ready(std::string_view name) {
+    status_ = status(name);
+    const Condition* c = status_.condition("Ready");
+    EXPECT_NE(c, nullptr);
+    static const Condition kNone;
+    return c != nullptr ? *c : kNone;
+  }
+  int writes_to(std::string_view resource) const {
+    int n = 0;
+    for (const std::string& line : api_.request_log()) {
+      if (!line.starts_with("GET") && line.find(resource) != std::string::npos) ++n;
+    }
+    return n;
+  }
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> out;
+    for (const auto& e : events_.recorded()) {
+      if (e.type == kube::EventType::kWarning) out.push_back(e.reason);
+    }
+    return out;
+  }
+
+  util::testing::FakeClock clock_;
+  kube::testing::FakeApiServer api_;
+  http::testing::FakeTransport transport_;
+  kube::RestClient client_{*kube::config_from_url("http://apiserver.test"),
+                           transport_,
+                           clock_,
+                           {.qps = 0, .max_retries = 0}};
+  RestObjectWriter writer_{client_};
+  kube::Store role_cache_;
+  kube::Store secret_cache_;
+  kube::MutationCache roles_{role_cache_, /*include_adds=*/false};
+  kube::MutationCache secrets_{secret_cache_, /*include_adds=*/true};
+  ScriptedCredentials sts_{clock_};
+  kube::testing::FakeRecorder events_;
+  Reconciler reconciler_{
+      {.roles = roles_,
+       .secrets = secrets_,
+       .kube = writer_,
+       .credentials = sts_,
+       .events = events_,
+       .clock = clock_},
+      {.plan = {.base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")}}};
+  AwsIamRoleStatus status_;
+
+ private:
+  // `heritage`: the label selector of the controller's Secret informer.
+  void sync(std::string_view collection, kube::Store& store, void (*projection)(kube::Object&),
+            std::string_view heritage) {
+    std::vector<kube::ObjectPtr> objects;
+    for (kube::Object o : api_.list(collection)) {
+      if (!heritage.empty() &&
+          (o.label("heritage") != heritage || o.label("type") != "awsiamrole")) {
+        continue;
+      }
+      projection(o);
+      objects.push_back(kube::share(std::move(o)));
+    }
+    store.replace(std::move(objects));
+  }
+};
+
+TEST_F(ReconcilerTest, NewRoleGetsItsSecretStatusAndEventAndARefreshTime) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  const Outcome outcome = reconcile("app");
+
+  ASSERT_TRUE(std::holds_alternative<Done>(outcome));
+  // One hour of credentials, refreshed 22 minutes before they expire.
+  EXPECT_EQ(std::get<Done>(outcome).look_again_at,
+            clock_.system_now() + absl::Hours(1) - absl::Minutes(22));
+  EXPECT_EQ(sts_.calls(), 1);
+  EXPECT_EQ(secret_data("app", kRoleArnKey), kArn);
+  EXPECT_EQ(secret("app")->label("heritage"), "kube-aws-iam-controller");
+  EXPECT_EQ(secret("app")->label("team"), "a");
+  EXPECT_EQ(ready("app").status, "True");
+  EXPECT_EQ(status("app").role_arn, kArn);
+  ASSERT_EQ(events_.recorded().size(), 1u);
+  EXPECT_EQ(events_.recorded()[0].reason, "CreateCredentials");
+}
+
+TEST_F(ReconcilerTest, CachesKeepNoCredentialsButServeOwnWritesUntilCaughtUp) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  reconcile("app");
+  // The informer has not seen the write yet; the read-your-writes cache has,
+  // projected like the informer's: no key material in memory.
+  const kube::ObjectPtr written = secrets_.get("demo/app");
+  ASSERT_NE(written, nullptr);
+  EXPECT_EQ(kube::json::get_string(*kube::json::find(written->json(), "data"), kCredentialsJsonKey),
+            kProjectedValue);
+  EXPECT_EQ(*kube::SecretView(*written).data(kRoleArnKey), util::SecretString(std::string(kArn)));
+
+  // Reconciling again before the caches catch up does nothing at all.
+  const int writes = writes_to("secrets") + writes_to("awsiamroles");
+  const Outcome again = reconcile("app");
+  EXPECT_TRUE(std::holds_alternative<Done>(again));
+  EXPECT_EQ(sts_.calls(), 1);
+  EXPECT_EQ(writes_to("secrets") + writes_to("awsiamroles"), writes);
+  sync_caches();
+  EXPECT_EQ(secrets_.size(), 1u);  // the echo has not reached a handler yet
+  EXPECT_TRUE(secrets_.caught_up(*secret_cache_.get("demo/app")));
+}
+
+TEST_F(ReconcilerTest, AFailedSecretWriteIsRetriedWithoutPayingStsTwice) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  api_.fail_next(1, 500, "InternalError");  // the Secret create
+  const Outcome failed = reconcile("app");
+  ASSERT_TRUE(std::holds_alternative<Retry>(failed));
+  EXPECT_EQ(reconciler_.unwritten_credentials(), 1u);
+  EXPECT_THAT(warnings(), ElementsAre("CreateSecretFailed"));
+  EXPECT_EQ(ready("app").reason, kReasonSecretWriteFailed);
+
+  sync_caches();
+  const Outcome retried = reconcile("app");
+  ASSERT_TRUE(std::holds_alternative<Done>(retried));
+  EXPECT_EQ(sts_.calls(), 1) << "the retry repeats only the write";
+  EXPECT_THAT(secret_data("app", kCredentialsJsonKey), HasSubstr(R"("AccessKeyId":"ASIAFAKE1")"));
+  EXPECT_EQ(reconciler_.unwritten_credentials(), 0u);
+  EXPECT_EQ(ready("app").status, "True");
+}
+
+TEST_F(ReconcilerTest, KeptCredentialsAreDroppedWhenTheSpecChangesOrTheyAge) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  api_.fail_next(1, 500, "InternalError");
+  reconcile("app");
+  // Too old to be worth writing (inside the refresh lead): a new session.
+  clock_.step(absl::Minutes(39));
+  sync_caches();
+  reconcile("app");
+  EXPECT_EQ(sts_.calls(), 2);
+  EXPECT_THAT(secret_data("app", kCredentialsJsonKey), HasSubstr(R"("AccessKeyId":"ASIAFAKE2")"));
+
+  apply_role("other", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  api_.fail_next(1, 500, "InternalError");
+  reconcile("other");
+  apply_role("other", R"({"roleReference":"team/app/my-role","roleSessionDuration":7200})");
+  sync_caches();
+  reconcile("other");
+  EXPECT_EQ(sts_.calls(), 4) << "credentials of the old spec are not written for the new one";
+}
+
+TEST_F(ReconcilerTest, NamespaceBeingDeletedGetsNoStsCallsNoWritesAndNoWarnings) {
+  apply_role("a", R"({"roleReference":"team/app/my-role"})");
+  apply_role("b", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  // Verbatim from a real apiserver (NamespaceLifecycle admission).
+  api_.fail_next_with(verbatim_error(
+      403,
+      R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"secrets \"a\" is forbidden: unable to create new content in namespace demo because it is being terminated","reason":"Forbidden","details":{"name":"a","kind":"secrets","causes":[{"reason":"NamespaceTerminating","message":"namespace demo is being terminated","field":"metadata.namespace"}]},"code":403})"));
+  const Outcome a = reconcile("a");
+  ASSERT_TRUE(std::holds_alternative<Blocked>(a));
+  EXPECT_EQ(std::get<Blocked>(a).recheck_after, std::nullopt) << "waits for the deletion";
+  EXPECT_THAT(warnings(), IsEmpty());
+  const int writes = writes_to("secrets") + writes_to("awsiamroles");
+
+  const Outcome b = reconcile("b");
+  ASSERT_TRUE(std::holds_alternative<Blocked>(b));
+  EXPECT_EQ(sts_.calls(), 1) << "only the first role asked STS";
+  EXPECT_EQ(writes_to("secrets") + writes_to("awsiamroles"), writes);
+  EXPECT_THAT(warnings(), IsEmpty());
+
+  // A role created later shows the namespace accepts writes again.
+  reconciler_.namespace_may_accept_writes("demo");
+  EXPECT_TRUE(std::holds_alternative<Done>(reconcile("b")));
+  EXPECT_TRUE(std::holds_alternative<Done>(reconcile("a")));
+  EXPECT_EQ(sts_.calls(), 2) << "a's kept credentials were written";
+}
+
+TEST_F(ReconcilerTest, ThrottlingIsRetriedQuietly) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  sts_.fail_next(aws::aws_error_status({.code = "Throttling", .message = "Rate exceeded"}, 400));
+  const Outcome outcome = reconcile("app");
+  ASSERT_TRUE(std::holds_alternative<Retry>(outcome));
+  EXPECT_THAT(warnings(), IsEmpty());
+  EXPECT_EQ(writes_to("awsiamroles"), 0) << "no Ready=False for a throttled call";
+}
+
+TEST_F(ReconcilerTest, AccessDeniedWarnsSaysNotReadyAndIsRecheckedSlowly) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  sts_.fail_next(aws::aws_error_status(
+      {.code = "AccessDenied", .message = "not authorized", .request_id = "r-1"}, 403));
+  const Outcome outcome = reconcile("app");
+  ASSERT_TRUE(std::holds_alternative<Blocked>(outcome));
+  EXPECT_EQ(std::get<Blocked>(outcome).recheck_after, kBlockedRecheck);
+  ASSERT_EQ(events_.recorded().size(), 1u);
+  EXPECT_EQ(events_.recorded()[0].reason, "GetCredentialsFailed");
+  EXPECT_EQ(events_.recorded()[0].message, util::cat("Failed to get credentials for role '", kArn,
+                                                     "': AccessDenied: not authorized"));
+  EXPECT_EQ(ready("app").status, "False");
+  EXPECT_EQ(ready("app").message, "AccessDenied: not authorized");
+}
+
+TEST_F(ReconcilerTest, ConflictsAreRetriedQuietlyFromTheLatestState) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  reconcile("app");
+  sync_caches();
+  // Somebody changes the Secret; the controller still holds the old version.
+  kube::Object changed = *secret("app");
+  changed.set_annotation("touched", "yes");
+  api_.apply(kSecrets, changed);
+  clock_.step(absl::Minutes(39));  // the refresh is due
+  const Outcome conflicted = reconcile("app");
+  ASSERT_TRUE(std::holds_alternative<Retry>(conflicted));
+  EXPECT_TRUE(kube::is_conflict(std::get<Retry>(conflicted).error));
+  EXPECT_THAT(warnings(), IsEmpty());
+
+  sync_caches();
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("app")));
+  EXPECT_EQ(sts_.calls(), 2) << "the refresh after the conflict reused its credentials";
+  EXPECT_EQ(secret("app")->annotation("touched"), "yes");
+}
+
+TEST_F(ReconcilerTest, AdoptsASeedSecretButNeverSomebodyElses) {
+  apply_role("seeded", R"({"roleReference":"team/app/my-role"})");
+  apply_role("taken", R"({"roleReference":"team/app/my-role"})");
+  // A seed from set_secret.sh: credential keys, no labels (so not in the cache).
+  api_.apply(kSecrets, kube::SecretBuilder("demo", "seeded")
+                           .data(kCredentialsJsonKey, util::SecretString("{}"))
+                           .build());
+  api_.apply(
+      kSecrets,
+      kube::SecretBuilder("demo", "taken").data("password", util::SecretString("hunter2")).build());
+  sync_caches();
+
+  EXPECT_TRUE(std::holds_alternative<Done>(reconcile("seeded")));
+  EXPECT_EQ(secret_data("seeded", kRoleArnKey), kArn);
+  EXPECT_EQ(secret("seeded")->label("heritage"), "kube-aws-iam-controller");
+
+  const Outcome taken = reconcile("taken");
+  ASSERT_TRUE(std::holds_alternative<Blocked>(taken));
+  EXPECT_EQ(std::get<Blocked>(taken).error.code(), util::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(secret_data("taken", "password"), "hunter2");
+  EXPECT_THAT(warnings(), ElementsAre("CreateSecretFailed"));
+  EXPECT_THAT(ready("taken").message, HasSubstr("not managed by kube-aws-iam-controller"));
+}
+
+TEST_F(ReconcilerTest, AClampedSessionIsToldAndKeptInTheStatus) {
+  apply_role("app", R"({"roleReference":"team/app/my-role","roleSessionDuration":7200})");
+  sync_caches();
+  sts_.answer_next_with_note("sessions last 3600s");
+  reconcile("app");
+  EXPECT_THAT(warnings(), ElementsAre("SessionDurationClamped"));
+  EXPECT_THAT(ready("app").message, HasSubstr("sessions last 3600s"));
+
+  // Later reconciles keep the note rather than rewrite the message.
+  sync_caches();
+  const int status_writes = writes_to("awsiamroles");
+  reconcile("app");
+  EXPECT_EQ(writes_to("awsiamroles"), status_writes);
+  EXPECT_THAT(ready("app").message, HasSubstr("sessions last 3600s"));
+}
+
+TEST_F(ReconcilerTest, AnUnusableSpecIsToldOnceAndWaitsForAChange) {
+  apply_role("bad", R"({"roleReference":"arn:aws:iam::12:role/x"})");
+  sync_caches();
+  const Outcome first = reconcile("bad");
+  ASSERT_TRUE(std::holds_alternative<Blocked>(first));
+  EXPECT_EQ(std::get<Blocked>(first).recheck_after, std::nullopt);
+  EXPECT_EQ(ready("bad").reason, kReasonInvalidSpec);
+  EXPECT_THAT(warnings(), ElementsAre("GetCredentialsFailed"));
+
+  reconcile("bad");  // e.g. after a restart: the status already says it
+  sync_caches();
+  reconcile("bad");
+  EXPECT_THAT(warnings(), ElementsAre("GetCredentialsFailed"));
+  EXPECT_EQ(sts_.calls(), 0);
+}
+
+TEST_F(ReconcilerTest, DeletesOrphansOfOurs) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  reconcile("app");
+  api_.remove(kRoles, "app");  // without garbage collection
+  sync_caches();
+  const Outcome outcome = reconcile("app");
+  ASSERT_TRUE(std::holds_alternative<Done>(outcome));
+  EXPECT_FALSE(secret("app").has_value());
+  EXPECT_THAT(api_.request_log().back(), HasSubstr("DELETE /api/v1/namespaces/demo/secrets/app"));
+}
+
+TEST_F(ReconcilerTest, RepairsDriftedLabelsWithoutTouchingTheCredentials) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  reconcile("app");
+  const std::string credentials = secret_data("app", kCredentialsJsonKey);
+  apply_role("app", R"({"roleReference":"team/app/my-role"})", R"({"team":"b"})");
+  kube::Object drifted = *secret("app");
+  drifted.set_label("stray", "x");
+  api_.apply(kSecrets, drifted);
+  sync_caches();
+
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("app")));
+  EXPECT_EQ(secret("app")->label("team"), "b");
+  EXPECT_EQ(secret("app")->label("stray"), std::nullopt);
+  EXPECT_EQ(secret_data("app", kCredentialsJsonKey), credentials);
+  EXPECT_EQ(sts_.calls(), 1);
+}
+
+}  // namespace
+}  // namespace controller
