@@ -1,33 +1,76 @@
 #include "controller/cache_projection.h"
 
+#include <initializer_list>
+
+#include "controller/plan.h"
 #include "controller/secret_data.h"
 
 namespace controller {
 namespace {
 
-constexpr std::string_view kLastAppliedAnnotation =
-    "kubectl.kubernetes.io/last-applied-configuration";
+// Moves the members named `keys` of `from` (those present) into `to`.
+void take(kube::JsonValue& from, kube::JsonValue& to,
+          std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    if (kube::JsonValue* value = kube::json::find(from, key); value != nullptr) {
+      kube::json::set(to, key, std::move(*value));
+    }
+  }
+}
 
-void strip_metadata(kube::Object& object) {
-  object.strip_managed_fields();
-  object.remove_annotation(kLastAppliedAnnotation);
+// A new object with `keys` of `object`, and metadata with `metadata_keys`.
+kube::JsonValue projection(kube::JsonValue& object, std::initializer_list<std::string_view> keys,
+                           std::initializer_list<std::string_view> metadata_keys) {
+  kube::JsonValue out(rapidjson::kObjectType);
+  take(object, out, {"apiVersion", "kind"});
+  kube::JsonValue metadata(rapidjson::kObjectType);
+  if (kube::JsonValue* from = kube::json::find(object, "metadata"); from != nullptr) {
+    take(*from, metadata, metadata_keys);
+  }
+  kube::json::set(out, "metadata", std::move(metadata));
+  take(object, out, keys);
+  return out;
+}
+
+// The object as parsed from its own JSON: rapidjson sizes parsed member
+// arrays exactly, while one built member by member reserves 16 members per
+// object (half a kilobyte) — at 10,000 cached objects that is the difference.
+kube::Object compacted(const kube::JsonValue& object) {
+  auto parsed = kube::Object::parse(kube::json::serialize(object));
+  return parsed.ok() ? std::move(*parsed) : kube::Object();
 }
 
 }  // namespace
 
 void project_secret(kube::Object& secret) {
-  strip_metadata(secret);
-  kube::JsonValue* data = kube::json::find(secret.mutable_json(), "data");
-  if (data == nullptr || !data->IsObject()) return;
-  for (auto& member : data->GetObject()) {
-    const std::string_view key = kube::json::as_string(member.name);
-    if (key == kRoleArnKey || key == kExpireKey || key == kGenerationKey) continue;
-    member.value = kube::json::make_string(kProjectedValue);
+  kube::JsonValue& object = secret.mutable_json();
+  kube::JsonValue out =
+      projection(object, {"type"},
+                 {"name", "namespace", "uid", "resourceVersion", "labels", "ownerReferences"});
+  if (auto issued_at = secret.annotation(kIssuedAtAnnotation)) {
+    kube::JsonValue annotations(rapidjson::kObjectType);
+    kube::json::set_string(annotations, kIssuedAtAnnotation, *issued_at);
+    kube::json::set(kube::json::ensure_object(out, "metadata"), "annotations",
+                    std::move(annotations));
   }
+  if (kube::JsonValue* data = kube::json::find(object, "data");
+      data != nullptr && data->IsObject()) {
+    kube::JsonValue projected(rapidjson::kObjectType);
+    for (auto& member : data->GetObject()) {
+      const std::string_view key = kube::json::as_string(member.name);
+      const bool kept = key == kRoleArnKey || key == kExpireKey || key == kGenerationKey;
+      kube::json::set(projected, key,
+                      kept ? std::move(member.value) : kube::json::make_string(kProjectedValue));
+    }
+    kube::json::set(out, "data", std::move(projected));
+  }
+  secret = compacted(out);
 }
 
 void project_awsiamrole(kube::Object& role) {
-  strip_metadata(role);
+  role = compacted(projection(role.mutable_json(), {"spec", "status"},
+                              {"name", "namespace", "uid", "resourceVersion", "generation",
+                               "labels", "deletionTimestamp"}));
 }
 
 }  // namespace controller

@@ -1,14 +1,14 @@
 // What the controller's informers keep of each object: what its decisions
 // need, never credentials (client-go's informer transform). At 10,000 roles
-// this halves the caches, and a heap dump of the controller holds no keys.
+// this more than halves the caches, and a heap dump holds no keys.
 //
-// Secrets keep their metadata (less managedFields and kubectl's
-// last-applied-configuration annotation, which can hold a copy of seed
-// credentials), their type, and the data keys role-arn, expire and
-// awsiamrole-generation as they are; every other data key stays present with
-// kProjectedValue instead of its value. A projected Secret is never written
-// back as it is: updates replace all data, metadata repairs are patches.
-// AWSIAMRoles lose managedFields and the last-applied-configuration annotation.
+// Secrets keep apiVersion, kind, type; name, namespace, uid,
+// resourceVersion, labels, ownerReferences and the issued-at annotation; the
+// data keys role-arn, expire and awsiamrole-generation as they are; every
+// other data key present with kProjectedValue instead of its value. A
+// projected Secret is never written back: the reconciler sends merge patches.
+// AWSIAMRoles keep apiVersion, kind, spec and status; name, namespace, uid,
+// resourceVersion, generation, labels and deletionTimestamp.
 #pragma once
 
 #include <string_view>
@@ -17,8 +17,13 @@
 
 namespace controller {
 
-// base64("(not cached)"): a data value present on the server, left out here.
-inline constexpr std::string_view kProjectedValue = "KG5vdCBjYWNoZWQp";
+// kubectl apply's copy of what was applied (for a seed Secret: its credentials).
+inline constexpr std::string_view kLastAppliedAnnotation =
+    "kubectl.kubernetes.io/last-applied-configuration";
+
+// base64("-"): a data value present on the server, left out here (short
+// enough to need no allocation of its own).
+inline constexpr std::string_view kProjectedValue = "LQ==";
 
 void project_secret(kube::Object& secret);
 void project_awsiamrole(kube::Object& role);

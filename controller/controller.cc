@@ -2,6 +2,7 @@
 
 #include <absl/random/random.h>
 #include <glog/logging.h>
+#include <malloc.h>
 
 #include <limits>
 #include <thread>
@@ -156,6 +157,7 @@ void Controller::run_workers(const std::stop_token& stop) {
 void Controller::work(const std::stop_token& stop) {
   while (std::optional<std::string> key = queue_.get()) {
     follow_up(*key, reconciler_.reconcile(*key, stop));
+    reconciles_.fetch_add(1, std::memory_order_relaxed);
     reconciled_once(*key);
     queue_.done(*key);
   }
@@ -203,19 +205,28 @@ bool Controller::parked(const std::string& key) const {
 }
 
 void Controller::sweep() {
-  for (const kube::Store* store : {&roles_.store(), &secrets_.store()}) {
-    for (const std::string& key : store->keys()) {
-      if (queue_.tracked(key) || parked(key)) continue;
-      VLOG(1) << "safety net: " << key << " was not scheduled; queuing it";
-      queue_.add(key, priority_of(key));
-    }
+  // AWSIAMRole keys only: a Secret's key is its role's, and a Secret whose
+  // role is gone is queued by the role's deletion (or the first pass).
+  for (const std::string& key : queue_.untracked(roles_.store().keys())) {
+    if (parked(key)) continue;
+    VLOG(1) << "safety net: " << key << " was not scheduled; queuing it";
+    queue_.add(key, priority_of(key));
   }
 }
 
 void Controller::sweep_loop(const std::stop_token& stop) {
   if (options_.resync <= absl::ZeroDuration()) return;
+  uint64_t reconciles_at_last_trim = 0;
   while (util::sleep_for(clock_, options_.resync, stop)) {
     sweep();
+    // A burst leaves its freed request and response buffers in glibc's
+    // per-thread arenas; once the queue is empty again, hand them back to the
+    // system so that the resident size is what the caches need.
+    const uint64_t reconciles = reconciles_.load(std::memory_order_relaxed);
+    if (reconciles != reconciles_at_last_trim && queue_.len() == 0) {
+      malloc_trim(0);
+      reconciles_at_last_trim = reconciles;
+    }
   }
 }
 

@@ -102,6 +102,7 @@ class Controller {
   util::Mutex first_pass_mu_;
   std::set<std::string, std::less<>> first_pass_pending_ ABSL_GUARDED_BY(first_pass_mu_);
   std::atomic<bool> first_pass_done_{false};
+  std::atomic<uint64_t> reconciles_{0};
 };
 
 }  // namespace controller

@@ -8,12 +8,6 @@ util::StatusOr<kube::Object> RestObjectWriter::create(const kube::Resource& reso
   return client_.create(resource, object, {.stop = stop});
 }
 
-util::StatusOr<kube::Object> RestObjectWriter::update(const kube::Resource& resource,
-                                                      const kube::Object& object,
-                                                      const std::stop_token& stop) {
-  return client_.update(resource, object, {.stop = stop});
-}
-
 util::StatusOr<kube::Object> RestObjectWriter::get(const kube::Resource& resource,
                                                    std::string_view ns, std::string_view name,
                                                    const std::stop_token& stop) {

@@ -23,13 +23,10 @@ class ObjectWriter {
   virtual util::StatusOr<kube::Object> create(const kube::Resource& resource,
                                               const kube::Object& object,
                                               const std::stop_token& stop) = 0;
-  // PUT, conditional on the object's resourceVersion.
-  virtual util::StatusOr<kube::Object> update(const kube::Resource& resource,
-                                              const kube::Object& object,
-                                              const std::stop_token& stop) = 0;
   virtual util::StatusOr<kube::Object> get(const kube::Resource& resource, std::string_view ns,
                                            std::string_view name, const std::stop_token& stop) = 0;
-  // A JSON merge patch of the object, or of its `subresource` ("status").
+  // A JSON merge patch of the object, or of its `subresource` ("status");
+  // conditional when the patch carries metadata.resourceVersion.
   virtual util::StatusOr<kube::Object> merge_patch(const kube::Resource& resource,
                                                    std::string_view ns, std::string_view name,
                                                    std::string_view patch,
@@ -45,8 +42,6 @@ class RestObjectWriter final : public ObjectWriter {
  public:
   explicit RestObjectWriter(kube::RestClient& client) : client_(client) {}
   util::StatusOr<kube::Object> create(const kube::Resource& resource, const kube::Object& object,
-                                      const std::stop_token& stop) override;
-  util::StatusOr<kube::Object> update(const kube::Resource& resource, const kube::Object& object,
                                       const std::stop_token& stop) override;
   util::StatusOr<kube::Object> get(const kube::Resource& resource, std::string_view ns,
                                    std::string_view name, const std::stop_token& stop) override;

@@ -39,22 +39,51 @@ std::vector<kube::OwnerReference> owner_references_for(const kube::Object* secre
   return refs;
 }
 
-// A merge patch that makes the Secret's labels exactly `labels` and its
-// ownerReferences `refs`, conditional on the resourceVersion it was decided on.
-std::string metadata_patch(const kube::Object& secret, const kube::StringMap& labels,
-                           const std::vector<kube::OwnerReference>& refs) {
-  kube::Object patch;
-  patch.set_resource_version(secret.resource_version());
-  patch.set_labels(labels);
-  patch.set_owner_references(refs);
-  kube::JsonValue& patch_labels = kube::json::ensure_object(
-      kube::json::ensure_object(patch.mutable_json(), "metadata"), "labels");
-  for (const auto& [key, value] : secret.labels()) {
-    if (!labels.contains(key)) {
-      kube::json::set(patch_labels, key, kube::JsonValue(rapidjson::kNullType));  // removes it
+// A merge patch that gives `current` the labels, ownerReferences and
+// annotations of `desired` — and with `with_data` exactly its data — on the
+// condition that `current` is still the server's version. Labels and data
+// keys that only `current` has are removed; annotations of others stay, but
+// kubectl's last-applied-configuration goes (it can hold seed credentials).
+std::string secret_patch(const kube::Object& current, const kube::Object& desired, bool with_data) {
+  kube::JsonValue patch(rapidjson::kObjectType);
+  kube::JsonValue& metadata = kube::json::ensure_object(patch, "metadata");
+  kube::json::set_string(metadata, "resourceVersion", current.resource_version());
+  kube::JsonAllocator allocator;
+  auto copy_with_removals = [&](const kube::JsonValue* wanted, const kube::JsonValue* existing) {
+    kube::JsonValue out(rapidjson::kObjectType);
+    if (wanted != nullptr) out.CopyFrom(*wanted, allocator);
+    if (existing != nullptr && existing->IsObject()) {
+      for (const auto& member : existing->GetObject()) {
+        const std::string_view key = kube::json::as_string(member.name);
+        if (kube::json::find(out, key) == nullptr) {
+          kube::json::set(out, key, kube::JsonValue(rapidjson::kNullType));
+        }
+      }
     }
+    return out;
+  };
+  kube::json::set(
+      metadata, "labels",
+      copy_with_removals(kube::json::find_path(desired.json(), {"metadata", "labels"}),
+                         kube::json::find_path(current.json(), {"metadata", "labels"})));
+  if (const kube::JsonValue* wanted =
+          kube::json::find_path(desired.json(), {"metadata", "ownerReferences"})) {
+    kube::JsonValue refs;
+    refs.CopyFrom(*wanted, allocator);
+    kube::json::set(metadata, "ownerReferences", std::move(refs));
   }
-  return patch.to_json();
+  kube::JsonValue annotations(rapidjson::kObjectType);
+  for (const auto& [key, value] : desired.annotations()) {
+    kube::json::set_string(annotations, key, value);
+  }
+  kube::json::set(annotations, kLastAppliedAnnotation, kube::JsonValue(rapidjson::kNullType));
+  kube::json::set(metadata, "annotations", std::move(annotations));
+  if (with_data) {
+    kube::json::set(patch, "data",
+                    copy_with_removals(kube::json::find(desired.json(), "data"),
+                                       kube::json::find(current.json(), "data")));
+  }
+  return kube::json::serialize(patch);
 }
 
 kube::ObjectPtr projected(kube::Object object, void (*projection)(kube::Object&)) {
@@ -241,9 +270,7 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
   const RoleCredentials& credentials = issued->issued.credentials;
   const std::string& note = issued->issued.note;
 
-  kube::SecretBuilder builder = secret != nullptr ? kube::SecretBuilder(*secret)
-                                                  : kube::SecretBuilder(role.namespace_, role.name);
-  builder.clear_data();
+  kube::SecretBuilder builder(role.namespace_, role.name);
   for (const auto& [key, value] :
        render_secret_data(credentials, role.generation, options_.mount_path)) {
     builder.data(key, value);
@@ -287,7 +314,7 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
 }
 
 util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object* secret,
-                                      kube::Object desired, bool& created, Failure& failure,
+                                      const kube::Object& desired, bool& created, Failure& failure,
                                       const std::stop_token& stop) {
   const std::string key = role.key();
   util::StatusOr<kube::Object> written = util::internal_error("not written");
@@ -295,7 +322,8 @@ util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object
   if (secret != nullptr) {
     failure.event_reason = kEventUpdateSecretFailed;
     step = "update";
-    written = deps_.kube.update(secrets_resource_, desired, stop);
+    written = deps_.kube.merge_patch(secrets_resource_, role.namespace_, role.name,
+                                     secret_patch(*secret, desired, /*with_data=*/true), "", stop);
   } else {
     failure.event_reason = kEventCreateSecretFailed;
     step = "create";
@@ -317,10 +345,11 @@ util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object
                       "(no heritage label, no credential keys); not overwriting it"));
       } else {
         LOG(INFO) << "adopting existing Secret " << key;
-        desired.set_resource_version(live->resource_version());
         failure.event_reason = kEventUpdateSecretFailed;
         step = "adopt";
-        written = deps_.kube.update(secrets_resource_, desired, stop);
+        written =
+            deps_.kube.merge_patch(secrets_resource_, role.namespace_, role.name,
+                                   secret_patch(*live, desired, /*with_data=*/true), "", stop);
       }
     }
   }
@@ -339,8 +368,11 @@ util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object
 Reconciler::Reconciled Reconciler::repair_metadata(const AwsIamRole& role,
                                                    const kube::Object& secret, const Plan& plan,
                                                    const std::stop_token& stop) {
-  const std::string patch =
-      metadata_patch(secret, secret_labels(role), owner_references_for(&secret, role));
+  const kube::Object desired = kube::SecretBuilder(secret)
+                                   .labels(secret_labels(role))
+                                   .owner_references(owner_references_for(&secret, role))
+                                   .build();
+  const std::string patch = secret_patch(secret, desired, /*with_data=*/false);
   auto patched = deps_.kube.merge_patch(secrets_resource_, secret.namespace_name(), secret.name(),
                                         patch, "", stop);
   if (!patched.ok()) {

@@ -106,7 +106,7 @@ class Reconciler {
   // credentials, such as a seed Secret). `created` says which happened; on
   // failure `failure` has the Event's reason and message.
   util::Status write_secret(const AwsIamRole& role, const kube::Object* secret,
-                            kube::Object desired, bool& created, Failure& failure,
+                            const kube::Object& desired, bool& created, Failure& failure,
                             const std::stop_token& stop);
   Reconciled repair_metadata(const AwsIamRole& role, const kube::Object& secret, const Plan& plan,
                              const std::stop_token& stop);

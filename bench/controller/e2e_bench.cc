@@ -1,232 +1,400 @@
-// End-to-end scale benchmark of the controller binary: the Kubernetes API and
-// STS/IMDS simulators run in this process on loopback; the controller runs as
-// a child process. Creates N AWSIAMRoles at a steady rate and measures, for
-// each, the time from sending the create to seeing its Secret on a watch;
-// then the controller's idle RSS, its calls while idle, and SIGTERM time.
+// End-to-end benchmarks of the controller binary at its default flags against
+// simulators that charge the measured latency model (bench_world.h). Each
+// scenario prints what a user would notice, the model next to the figures,
+// and one "csv," line for docs/benchmarks.md's tables and plot.
 //
-//   e2e_bench [roles=1000] [creates_per_second=50]
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
+//   controller_e2e_bench burst     [roles=1000] [creates_per_second=200]
+//   controller_e2e_bench scale     [roles=10000]   (then restart and idle)
+//   controller_e2e_bench throttled [roles=2000] [account_rps=50]
+//   controller_e2e_bench clusters  [controllers=3] [roles_each=600] [account_rps=50]
+//   controller_e2e_bench limit     [seconds=5] [clients=32]
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include "bench/controller/bench_world.h"
+#include "pkg/kube/secret.h"
+#include "pkg/util/strings.h"
 
-#include "controller/reconciler.h"
-#include "pkg/http/curl_transport.h"
-#include "pkg/kube/config.h"
-#include "pkg/kube/rest_client.h"
-#include "pkg/util/mutex.h"
-#include "tests/sim/aws/aws_simulator.h"
-#include "tests/sim/aws/config_loader.h"
-#include "tests/sim/kube/server.h"
-
-extern char** environ;
-
+namespace bench {
 namespace {
 
-namespace fs = std::filesystem;
-using SteadyClock = std::chrono::steady_clock;
+constexpr auto kConvergeTimeout = std::chrono::seconds(300);
 
-int free_port() {
-  const int sock = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(sock);
-  return ntohs(addr.sin_port);
-}
+struct World {
+  fs::path work;
+  util::RealClock clock;
+  sim::kube::LatencyModel kube_model = sim::kube::LatencyModel::measured();
+  sim::aws::StsCostModel sts_model = sim::aws::StsCostModel::measured();
+  std::unique_ptr<sim::aws::AwsSimulator> aws;
+  std::vector<std::unique_ptr<Cluster>> clusters;
+  std::vector<std::unique_ptr<ControllerProcess>> controllers;
 
-std::string proc_status_field(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return line.substr(field.size() + 1);
+  World() : work(fs::temp_directory_path() / ("kaic-e2e-bench-" + std::to_string(getpid()))) {
+    fs::create_directories(work);
   }
-  return "?";
-}
+  ~World() {
+    controllers.clear();
+    clusters.clear();
+    if (aws) aws->stop();
+    if (keep_work) {
+      std::cerr << "e2e_bench: logs kept in " << work.string() << "\n";
+    } else {
+      fs::remove_all(work);
+    }
+  }
+  bool keep_work = false;  // a failed run keeps the controllers' logs
 
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * values.size()));
-  return values[index];
-}
+  // `count` clusters with `namespaces` namespaces each, and a controller in each.
+  util::Status start(int count, int namespaces) {
+    ASSIGN_OR_RETURN(aws, start_aws(clock, sts_model));
+    for (int i = 0; i < count; ++i) {
+      ASSIGN_OR_RETURN(auto cluster, Cluster::create(work, util::cat("c", i), kube_model));
+      RETURN_IF_ERROR(cluster->create_namespaces(namespaces));
+      clusters.push_back(std::move(cluster));
+    }
+    for (int i = 0; i < count; ++i)
+      RETURN_IF_ERROR(start_controller(i));
+    return util::ok_status();
+  }
 
-int fail(const std::string& what) {
-  std::cerr << "e2e_bench: " << what << "\n";
+  util::Status start_controller(int i) {
+    ASSIGN_OR_RETURN(auto controller,
+                     ControllerProcess::start(clusters[i]->kubeconfig(), *aws,
+                                              work / util::cat("controller-", i, ".log")));
+    if (!controller->wait_ready(std::chrono::seconds(60))) {
+      return util::deadline_exceeded_error(
+          util::cat("controller not ready; see ", controller->log_path().string()));
+    }
+    if (controllers.size() <= static_cast<size_t>(i)) controllers.resize(i + 1);
+    controllers[i] = std::move(controller);
+    return util::ok_status();
+  }
+
+  int64_t assume_role(std::string_view result) const {
+    return aws->calls().count("AssumeRole", result);
+  }
+  // STS calls of any kind (not the IMDS calls that fetch the base credentials).
+  int64_t sts_calls() const {
+    int64_t n = 0;
+    for (const char* action : {"AssumeRole", "AssumeRoleWithWebIdentity", "GetCallerIdentity"}) {
+      n += static_cast<int64_t>(aws->calls().calls_of(action).size());
+    }
+    return n;
+  }
+};
+
+int fail(const util::Status& status) {
+  std::cerr << "e2e_bench: " << status << "\n";
   return 1;
 }
 
+int fail(World& world, const util::Status& status) {
+  world.keep_work = true;
+  return fail(status);
+}
+
+void print_latencies(const World& world, const Cluster& cluster) {
+  const std::vector<double> ms = cluster.latencies_ms();
+  std::printf(
+      "CR create -> Secret seen on a watch: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+      percentile(ms, 0.50), percentile(ms, 0.90), percentile(ms, 0.99), percentile(ms, 1.0));
+  std::printf("  the model's floor (create + STS + Secret create): p50 %.1f ms, p99 %.1f ms\n",
+              model_floor_ms(world.kube_model, world.sts_model, 0.5),
+              model_floor_ms(world.kube_model, world.sts_model, 0.99));
+}
+
+void print_warnings(Cluster& cluster) {
+  const auto warnings = cluster.warnings();
+  std::string text;
+  for (const auto& [reason, n] : warnings)
+    text += util::cat(" ", reason, "=", n);
+  std::printf("Warning Events:%s\n", text.empty() ? " none" : text.c_str());
+}
+
+// Writes by resource over `seconds` of idling, and STS calls.
+void idle(World& world, int seconds) {
+  sim::kube::Server& kube = world.clusters[0]->sim();
+  ControllerProcess& controller = *world.controllers[0];
+  const int64_t sts = world.sts_calls();
+  const int64_t secrets = kube.counters().writes("secrets");
+  const int64_t roles = kube.counters().writes("awsiamroles");
+  const int64_t events = kube.counters().writes("events");
+  const int64_t leases = kube.counters().writes("leases");
+  const double cpu = controller.cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  const double used = controller.cpu_seconds() - cpu;
+  std::printf(
+      "idle %d s: %lld STS calls; writes: %lld Secrets, %lld AWSIAMRoles, %lld Events, "
+      "%lld Leases (leader election renews every 2 s); CPU %.2f s = %.3f%% of a core\n",
+      seconds, static_cast<long long>(world.sts_calls() - sts),
+      static_cast<long long>(kube.counters().writes("secrets") - secrets),
+      static_cast<long long>(kube.counters().writes("awsiamroles") - roles),
+      static_cast<long long>(kube.counters().writes("events") - events),
+      static_cast<long long>(kube.counters().writes("leases") - leases), used,
+      100.0 * used / seconds);
+}
+
+int burst(int roles, double rate) {
+  World world;
+  if (auto s = world.start(1, 100); !s.ok()) return fail(world, s);
+  Cluster& cluster = *world.clusters[0];
+  std::printf("model: %s\n", describe(world.kube_model, world.sts_model).c_str());
+  if (auto s = cluster.create_roles(0, roles, 100, rate, "team/app/my-role"); !s.ok()) {
+    return fail(world, s);
+  }
+  if (!cluster.wait_for_secrets(roles, kConvergeTimeout)) {
+    return fail(world, util::deadline_exceeded_error(
+                           util::cat(cluster.secrets_seen(), " of ", roles, " Secrets")));
+  }
+  const double after_last_create = seconds_between(cluster.last_sent(), cluster.last_seen());
+  std::printf(
+      "%d roles created at %.0f/s over 100 namespaces: last Secret %.3f s after the "
+      "last create (%.2f s from the first)\n",
+      roles, rate, after_last_create, seconds_between(cluster.first_sent(), cluster.last_seen()));
+  print_latencies(world, cluster);
+  std::printf("STS AssumeRole: %lld OK, %lld Throttling\n",
+              static_cast<long long>(world.assume_role("Success")),
+              static_cast<long long>(world.assume_role("Throttling")));
+  print_warnings(cluster);
+  std::printf("controller RSS %lld kB (peak %lld kB)\n",
+              static_cast<long long>(world.controllers[0]->rss_kb()),
+              static_cast<long long>(world.controllers[0]->peak_rss_kb()));
+  const std::vector<double> ms = cluster.latencies_ms();
+  std::printf("csv,burst,%d,%.0f,%.3f,%.1f,%.1f,%lld\n", roles, rate, after_last_create,
+              percentile(ms, 0.5), percentile(ms, 0.99),
+              static_cast<long long>(world.controllers[0]->rss_kb()));
+  return 0;
+}
+
+int scale(int roles) {
+  World world;
+  const int namespaces = std::max(1, std::min(100, roles / 10));
+  if (auto s = world.start(1, namespaces); !s.ok()) return fail(world, s);
+  Cluster& cluster = *world.clusters[0];
+  std::printf("model: %s\n", describe(world.kube_model, world.sts_model).c_str());
+  if (auto s = cluster.create_roles(0, roles, namespaces, 0, "team/app/my-role", 32); !s.ok()) {
+    return fail(world, s);
+  }
+  const double created = seconds_between(cluster.first_sent(), cluster.last_sent());
+  if (!cluster.wait_for_secrets(roles, kConvergeTimeout)) {
+    return fail(world, util::deadline_exceeded_error(
+                           util::cat(cluster.secrets_seen(), " of ", roles, " Secrets")));
+  }
+  const double converged = seconds_between(cluster.first_sent(), cluster.last_seen());
+  const std::vector<double> ms = cluster.latencies_ms();
+  std::printf(
+      "%d roles created as fast as 32 clients could (%.1f s): every Secret %.2f s after "
+      "the first create\n",
+      roles, created, converged);
+  print_latencies(world, cluster);
+  std::printf("STS AssumeRole: %lld OK, %lld Throttling; apiserver 429s: %lld\n",
+              static_cast<long long>(world.assume_role("Success")),
+              static_cast<long long>(world.assume_role("Throttling")),
+              static_cast<long long>(cluster.sim().counters().inflight_limit_rejections()));
+  // Let the Events of the burst drain (one writer, off the hot path), then idle.
+  int64_t events = -1;
+  for (int i = 0; i < 120 && cluster.sim().counters().writes("events") != events; ++i) {
+    events = cluster.sim().counters().writes("events");
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(10));  // a sweep, and its trim
+  const int64_t rss = world.controllers[0]->rss_kb();
+  std::printf("controller RSS %lld kB (peak %lld kB) with %d roles and Secrets cached\n",
+              static_cast<long long>(rss),
+              static_cast<long long>(world.controllers[0]->peak_rss_kb()), roles);
+  idle(world, 30);
+  print_warnings(cluster);
+
+  // Restart: a new process finds every Secret valid.
+  double stop_seconds = 0;
+  const int exit_status = world.controllers[0]->terminate(&stop_seconds);
+  std::printf("SIGTERM -> exit: %.0f ms, exit status %d\n", stop_seconds * 1000, exit_status);
+  const int64_t sts = world.sts_calls();
+  const int64_t writes =
+      cluster.sim().counters().writes() - cluster.sim().counters().writes("leases");
+  const auto restart = SteadyClock::now();
+  if (auto s = world.start_controller(0); !s.ok()) return fail(world, s);
+  const double ready = seconds_between(restart, SteadyClock::now());
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  std::printf(
+      "restart with %d valid Secrets: ready (caches synced, leading, every role looked "
+      "at) in %.2f s; then %lld STS calls, %lld writes besides the Lease\n",
+      roles, ready, static_cast<long long>(world.sts_calls() - sts),
+      static_cast<long long>(cluster.sim().counters().writes() -
+                             cluster.sim().counters().writes("leases") - writes));
+  std::printf("restarted controller RSS %lld kB (peak %lld kB)\n",
+              static_cast<long long>(world.controllers[0]->rss_kb()),
+              static_cast<long long>(world.controllers[0]->peak_rss_kb()));
+  std::printf("csv,scale,%d,%.2f,%.1f,%.1f,%lld,%.2f\n", roles, converged, percentile(ms, 0.5),
+              percentile(ms, 0.99), static_cast<long long>(rss), ready);
+  return 0;
+}
+
+int throttled(int roles, double account_rps) {
+  World world;
+  world.sts_model.account_rps = account_rps;
+  world.sts_model.account_burst = account_rps;
+  if (auto s = world.start(1, 100); !s.ok()) return fail(world, s);
+  Cluster& cluster = *world.clusters[0];
+  std::printf("model: %s\n", describe(world.kube_model, world.sts_model).c_str());
+  if (auto s = cluster.create_roles(0, roles, 100, 0, "team/app/my-role", 32); !s.ok()) {
+    return fail(world, s);
+  }
+  if (!cluster.wait_for_secrets(roles, kConvergeTimeout)) {
+    return fail(world, util::deadline_exceeded_error(
+                           util::cat(cluster.secrets_seen(), " of ", roles, " Secrets")));
+  }
+  const double converged = seconds_between(cluster.first_sent(), cluster.last_seen());
+  const double floor = (roles - account_rps) / account_rps;  // the burst goes at once
+  const int64_t ok = world.assume_role("Success");
+  const int64_t throttled = world.assume_role("Throttling");
+  std::printf(
+      "%d roles at once, STS throttled at %.0f/s per account: every Secret in %.1f s "
+      "(floor %.1f s: %.0f%% above)\n",
+      roles, account_rps, converged, floor, 100 * (converged / floor - 1));
+  std::printf("STS AssumeRole: %lld OK, %lld Throttling (%.1f%% of calls)\n",
+              static_cast<long long>(ok), static_cast<long long>(throttled),
+              100.0 * throttled / static_cast<double>(ok + throttled));
+  print_latencies(world, cluster);
+  print_warnings(cluster);
+  std::printf("csv,throttled,%d,%.0f,%.1f,%.1f,%.2f\n", roles, account_rps, converged, floor,
+              100.0 * throttled / static_cast<double>(ok + throttled));
+  return 0;
+}
+
+int clusters(int count, int roles_each, double account_rps) {
+  World world;
+  world.sts_model.account_rps = account_rps;
+  world.sts_model.account_burst = account_rps;
+  if (auto s = world.start(count, 20); !s.ok()) return fail(world, s);
+  std::printf("model: %s; %d clusters (a kube-sim and a controller each), one AWS account\n",
+              describe(world.kube_model, world.sts_model).c_str(), count);
+  {
+    std::vector<std::jthread> creators;
+    for (int i = 0; i < count; ++i) {
+      creators.emplace_back([&world, i, roles_each] {
+        (void)world.clusters[i]->create_roles(0, roles_each, 20, 0,
+                                              util::cat("cluster-", i, "/app"), 16);
+      });
+    }
+  }
+  SteadyClock::time_point start = SteadyClock::time_point::max();
+  for (auto& c : world.clusters)
+    start = std::min(start, c->first_sent());
+  std::vector<double> done;
+  for (int i = 0; i < count; ++i) {
+    if (!world.clusters[i]->wait_for_secrets(roles_each, kConvergeTimeout)) {
+      return fail(world, util::deadline_exceeded_error(util::cat("cluster ", i, ": ",
+                                                                 world.clusters[i]->secrets_seen(),
+                                                                 " of ", roles_each, " Secrets")));
+    }
+    done.push_back(seconds_between(start, world.clusters[i]->last_seen()));
+  }
+  // Shares of the accepted calls while every cluster still had work.
+  const double contended = *std::min_element(done.begin(), done.end());
+  const absl::Time window_end =
+      world.clock.system_now() -
+      absl::Seconds(seconds_between(start, SteadyClock::now()) - contended);
+  std::vector<int64_t> accepted(count, 0);
+  int64_t total_ok = 0;
+  int64_t total_throttled = 0;
+  for (const auto& call : world.aws->calls().calls_of("AssumeRole")) {
+    if (call.result == "Throttling") ++total_throttled;
+    if (call.result != "Success") continue;
+    ++total_ok;
+    if (call.time > window_end) continue;
+    for (int i = 0; i < count; ++i) {
+      if (call.role_arn.find(util::cat("role/cluster-", i, "/")) != std::string::npos)
+        ++accepted[i];
+    }
+  }
+  int64_t in_window = 0;
+  for (int64_t a : accepted)
+    in_window += a;
+  const double floor = (count * roles_each - account_rps) / account_rps;
+  std::printf("%d x %d roles at once: done after", count, roles_each);
+  for (double d : done)
+    std::printf(" %.1f s", d);
+  std::printf(" (floor for all %.1f s)\n", floor);
+  std::printf("share of accepted calls while all were busy (first %.1f s):", contended);
+  double worst = 0;
+  for (int64_t a : accepted) {
+    const double share = static_cast<double>(a) * count / static_cast<double>(in_window);
+    worst = std::max(worst, std::abs(share - 1));
+    std::printf(" %.2f", share);
+  }
+  std::printf(" of a fair share (worst %.0f%% off)\n", worst * 100);
+  std::printf("STS AssumeRole: %lld OK, %lld Throttling (%.1f%% of calls)\n",
+              static_cast<long long>(total_ok), static_cast<long long>(total_throttled),
+              100.0 * total_throttled / static_cast<double>(total_ok + total_throttled));
+  for (auto& c : world.clusters)
+    print_warnings(*c);
+  std::printf("csv,clusters,%d,%d,%.0f,%.1f,%.1f,%.0f,%.2f\n", count, roles_each, account_rps,
+              *std::max_element(done.begin(), done.end()), floor, worst * 100,
+              100.0 * total_throttled / static_cast<double>(total_ok + total_throttled));
+  return 0;
+}
+
+// The simulator's own write capacity under the model, with the smallest
+// client that can use it: `clients` threads creating Secrets back to back.
+int limit(int seconds, int clients) {
+  World world;
+  util::RealClock clock;
+  sim::kube::ServerOptions options;
+  options.latency_model = world.kube_model;
+  auto kube_sim = sim::kube::Server::create(options);
+  if (!kube_sim.ok()) return fail(kube_sim.status());
+  if (auto s = (*kube_sim)->start(); !s.ok()) return fail(world, s);
+  auto transport = *http::CurlTransport::create({.max_connections_per_host = clients + 4});
+  kube::RestClient client(*kube::config_from_url((*kube_sim)->url()), *transport, clock,
+                          {.qps = 0});
+  std::atomic<int64_t> written{0};
+  const auto deadline = SteadyClock::now() + std::chrono::seconds(seconds);
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < clients; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; SteadyClock::now() < deadline; ++i) {
+          const kube::Object secret =
+              kube::SecretBuilder("default", util::cat("s-", t, "-", i)).build();
+          if (client.create(kube::Resource::secrets(), secret).ok()) ++written;
+        }
+      });
+    }
+  }
+  const double rate = static_cast<double>(written.load()) / seconds;
+  std::printf("model: %s\n", describe(world.kube_model, world.sts_model).c_str());
+  std::printf(
+      "the simulator's write capacity with %d clients creating back to back: %.0f "
+      "writes/s\n",
+      clients, rate);
+  std::printf("csv,limit,%d,%.0f\n", clients, rate);
+  (*kube_sim)->stop();
+  return 0;
+}
+
+int usage() {
+  std::cerr << "usage: controller_e2e_bench burst|scale|throttled|clusters|limit [args...]\n";
+  return 2;
+}
+
 }  // namespace
+}  // namespace bench
 
 int main(int argc, char** argv) {
-  const int roles = argc > 1 ? std::stoi(argv[1]) : 1000;
-  const double rate = argc > 2 ? std::stod(argv[2]) : 50;
-  const fs::path source(KAIC_SOURCE_DIR);
-  const fs::path work = fs::temp_directory_path() / ("kaic-e2e-bench-" + std::to_string(getpid()));
-  fs::create_directories(work);
-
-  util::RealClock clock;
-  auto kube_sim = *sim::kube::Server::create({});
-  if (!kube_sim->start().ok()) return fail("kube-sim did not start");
-  const std::string kubeconfig = (work / "kubeconfig").string();
-  if (!kube_sim->write_kubeconfig(kubeconfig, util::SecretString("")).ok()) {
-    return fail("cannot write kubeconfig");
+  if (argc < 2) return bench::usage();
+  const std::string scenario = argv[1];
+  auto arg = [&](int i, double fallback) { return argc > i ? std::stod(argv[i]) : fallback; };
+  if (scenario == "burst") return bench::burst(static_cast<int>(arg(2, 1000)), arg(3, 200));
+  if (scenario == "scale") return bench::scale(static_cast<int>(arg(2, 10000)));
+  if (scenario == "throttled") return bench::throttled(static_cast<int>(arg(2, 2000)), arg(3, 50));
+  if (scenario == "clusters") {
+    return bench::clusters(static_cast<int>(arg(2, 3)), static_cast<int>(arg(3, 600)), arg(4, 50));
   }
-  const std::string apply = "kubectl --kubeconfig " + kubeconfig + " apply -f " +
-                            (source / "crd/awsiamrole-crd.yaml").string() + " >/dev/null";
-  if (std::system(apply.c_str()) != 0) return fail("kubectl apply of the CRD failed");
-  auto iam = sim::aws::load_iam_config((source / "tests/sim/aws/sandbox-config.yaml").string());
-  if (!iam.ok()) return fail("sandbox config: " + iam.status().message());
-  auto aws_sim = *sim::aws::AwsSimulator::create({.config = *iam}, clock);
-  if (!aws_sim->start().ok()) return fail("aws-sim did not start");
-
-  auto transport = *http::CurlTransport::create({});
-  kube::RestClient kube(*kube::config_from_url(kube_sim->url()), *transport, clock, {.qps = 0});
-  auto ns = *kube::Object::parse(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}})");
-  if (!kube.create(kube::Resource::namespaces(), ns).ok()) return fail("cannot create namespace");
-
-  // The controller, as deployed, but with client limits raised for the burst.
-  const int metrics_port = free_port();
-  const std::string log_path = (work / "controller.log").string();
-  std::vector<std::string> args = {KAIC_CONTROLLER_PATH,
-                                   "--kubeconfig=" + kubeconfig,
-                                   "--sts-endpoint=" + aws_sim->sts_endpoint(),
-                                   "--base-role-arn=arn:aws:iam::123456789012:role/",
-                                   "--metrics-address=127.0.0.1:" + std::to_string(metrics_port),
-                                   "--leader-elect=false",
-                                   "--sts-qps=500",
-                                   "--sts-burst=500",
-                                   "--kube-qps=2000",
-                                   "--kube-burst=2000"};
-  std::vector<char*> argv_c;
-  for (std::string& a : args) argv_c.push_back(a.data());
-  argv_c.push_back(nullptr);
-  std::string imds_env = "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + aws_sim->imds_endpoint();
-  std::vector<char*> env_c;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("AWS_", 0) != 0) env_c.push_back(*e);
-  }
-  env_c.push_back(imds_env.data());
-  env_c.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv_c[0], &actions, nullptr, argv_c.data(), env_c.data()) != 0) {
-    return fail("cannot start the controller");
-  }
-
-  // Secrets as a client sees them: first ADDED per name.
-  util::Mutex mu;
-  std::map<std::string, SteadyClock::time_point> seen;
-  std::map<std::string, SteadyClock::time_point> sent;
-  auto list = kube.list(kube::Resource::secrets(), "bench");
-  std::stop_source stop_watch;
-  std::jthread watcher([&] {
-    (void)kube.watch(kube::Resource::secrets(), "bench",
-               {.resource_version = list->resource_version},
-               [&](kube::WatchEvent&& event) {
-                 if (event.type == kube::WatchEventType::kAdded) {
-                   util::MutexLock lock(mu);
-                   seen.emplace(std::string(event.object.name()), SteadyClock::now());
-                 }
-                 return true;
-               },
-               stop_watch.get_token());
-  });
-
-  // Wait for the controller to be ready before the clock starts.
-  auto health = *http::CurlTransport::create({});
-  const auto ready_deadline = SteadyClock::now() + std::chrono::seconds(30);
-  for (;;) {
-    auto r = health->send({.method = http::Method::kGet,
-                           .url = "http://127.0.0.1:" + std::to_string(metrics_port) + "/readyz"});
-    if (r.ok() && r->status == 200) break;
-    if (SteadyClock::now() > ready_deadline) return fail("controller not ready; see " + log_path);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-
-  const auto interval = std::chrono::duration<double>(1.0 / rate);
-  const auto start = SteadyClock::now();
-  for (int i = 0; i < roles; ++i) {
-    std::this_thread::sleep_until(start + std::chrono::duration_cast<SteadyClock::duration>(interval * i));
-    const std::string name = "role-" + std::to_string(i);
-    auto role = *kube::Object::parse(
-        R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","metadata":{"name":")" + name +
-        R"(","namespace":"bench"},"spec":{"roleReference":"team/app/my-role"}})");
-    {
-      util::MutexLock lock(mu);
-      sent[name] = SteadyClock::now();
-    }
-    if (!kube.create(controller::awsiamroles_resource(), role).ok()) return fail("create failed");
-  }
-  const auto all_deadline = SteadyClock::now() + std::chrono::seconds(120);
-  for (;;) {
-    {
-      util::MutexLock lock(mu);
-      if (seen.size() >= static_cast<size_t>(roles)) break;
-    }
-    if (SteadyClock::now() > all_deadline) return fail("not every Secret appeared; see " + log_path);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  const double burst_seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  std::vector<double> latencies_ms;
-  {
-    util::MutexLock lock(mu);
-    for (const auto& [name, t] : sent) {
-      latencies_ms.push_back(std::chrono::duration<double, std::milli>(seen.at(name) - t).count());
-    }
-  }
-
-  // Idle: let the status writes and events settle, then watch nothing happen.
-  std::this_thread::sleep_for(std::chrono::seconds(5));
-  const int64_t sts_before = aws_sim->calls().total();
-  const int64_t writes_before = kube_sim->counters().writes();
-  std::this_thread::sleep_for(std::chrono::seconds(10));
-  const int64_t idle_sts = aws_sim->calls().total() - sts_before;
-  const int64_t idle_writes = kube_sim->counters().writes() - writes_before;
-  const std::string rss = proc_status_field(pid, "VmRSS");
-  const std::string hwm = proc_status_field(pid, "VmHWM");
-
-  const auto term_sent = SteadyClock::now();
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const double term_ms =
-      std::chrono::duration<double, std::milli>(SteadyClock::now() - term_sent).count();
-  stop_watch.request_stop();
-  kube_sim->drop_watches();
-
-  std::printf("roles: %d created at %.0f/s; all Secrets written in %.2f s\n", roles, rate,
-              burst_seconds);
-  std::printf("CR create -> Secret seen on a watch: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-              percentile(latencies_ms, 0.50), percentile(latencies_ms, 0.90),
-              percentile(latencies_ms, 0.99), percentile(latencies_ms, 1.0));
-  std::printf("controller idle with %d roles: VmRSS %s, VmHWM %s\n", roles, rss.c_str(), hwm.c_str());
-  std::printf("in 10 s idle: %lld STS calls, %lld Kubernetes writes\n",
-              static_cast<long long>(idle_sts), static_cast<long long>(idle_writes));
-  std::printf("SIGTERM -> exit: %.0f ms, exit status %d\n", term_ms,
-              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  aws_sim->stop();
-  kube_sim->stop();
-  fs::remove_all(work);
-  return 0;
+  if (scenario == "limit")
+    return bench::limit(static_cast<int>(arg(2, 5)), static_cast<int>(arg(3, 32)));
+  return bench::usage();
 }

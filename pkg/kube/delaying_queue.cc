@@ -41,12 +41,12 @@ size_t DelayingQueue::waiting() const {
   return ready_at_.size();
 }
 
-bool DelayingQueue::tracked(std::string_view key) const {
+std::vector<std::string> DelayingQueue::untracked(std::vector<std::string> keys) const {
   {
     util::MutexLock lock(mu_);
-    if (ready_at_.contains(key)) return true;
+    std::erase_if(keys, [&](const std::string& key) { return ready_at_.contains(key); });
   }
-  return queue_.tracked(key);
+  return queue_.untracked(std::move(keys));
 }
 
 void DelayingQueue::shut_down() {

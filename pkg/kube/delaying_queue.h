@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "pkg/kube/work_queue.h"
 #include "pkg/util/clock.h"
@@ -42,8 +43,9 @@ class DelayingQueue {
   size_t len() const { return queue_.len(); }
   // Keys waiting for their time.
   size_t waiting() const;
-  // Whether `key` is queued, being processed or waiting for its time.
-  bool tracked(std::string_view key) const;
+  // The keys of `keys` that are neither queued, being processed nor waiting
+  // for their time.
+  std::vector<std::string> untracked(std::vector<std::string> keys) const;
   void shut_down();
   void shut_down_with_drain();
   bool shutting_down() const { return queue_.shutting_down(); }

@@ -41,7 +41,9 @@ class RateLimitingQueue {
   void done(std::string_view key) { queue_.done(key); }
   size_t len() const { return queue_.len(); }
   size_t waiting() const { return queue_.waiting(); }
-  bool tracked(std::string_view key) const { return queue_.tracked(key); }
+  std::vector<std::string> untracked(std::vector<std::string> keys) const {
+    return queue_.untracked(std::move(keys));
+  }
   void shut_down() { queue_.shut_down(); }
   void shut_down_with_drain() { queue_.shut_down_with_drain(); }
   bool shutting_down() const { return queue_.shutting_down(); }

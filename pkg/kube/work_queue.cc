@@ -63,9 +63,12 @@ size_t WorkQueue::len() const {
   return waiting_;
 }
 
-bool WorkQueue::tracked(std::string_view key) const {
+std::vector<std::string> WorkQueue::untracked(std::vector<std::string> keys) const {
   util::MutexLock lock(mu_);
-  return dirty_.contains(key) || processing_.contains(key);
+  std::erase_if(keys, [&](const std::string& key) {
+    return dirty_.contains(key) || processing_.contains(key);
+  });
+  return keys;
 }
 
 void WorkQueue::shut_down() {

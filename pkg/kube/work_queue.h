@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pkg/util/mutex.h"
 
@@ -47,8 +48,9 @@ class WorkQueue {
   void done(std::string_view key);
   // Keys waiting (not those being processed): the depth metric.
   size_t len() const;
-  // Whether `key` is waiting or being processed.
-  bool tracked(std::string_view key) const;
+  // The keys of `keys` that are neither waiting nor being processed (one
+  // lock for the lot: for sweeps over every cached key).
+  std::vector<std::string> untracked(std::vector<std::string> keys) const;
 
   void shut_down();
   // shut_down(), then blocks until no key is being processed.

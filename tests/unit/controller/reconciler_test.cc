@@ -340,6 +340,24 @@ TEST_F(ReconcilerTest, ConflictsAreRetriedQuietlyFromTheLatestState) {
   EXPECT_EQ(secret("app")->annotation("touched"), "yes");
 }
 
+TEST_F(ReconcilerTest, ARefreshKeepsOthersAnnotationsAndDropsKubectlsCopyOfTheSeed) {
+  apply_role("app", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+  reconcile("app");
+  kube::Object annotated = *secret("app");
+  annotated.set_annotation("backup.example.com/exclude", "true");
+  annotated.set_annotation("kubectl.kubernetes.io/last-applied-configuration", "{seed}");
+  api_.apply(kSecrets, annotated);
+  sync_caches();
+  clock_.step(absl::Minutes(39));  // the refresh is due
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("app")));
+  EXPECT_EQ(sts_.calls(), 2);
+  EXPECT_EQ(secret("app")->annotation("backup.example.com/exclude"), "true");
+  EXPECT_EQ(secret("app")->annotation("kubectl.kubernetes.io/last-applied-configuration"),
+            std::nullopt);
+  EXPECT_THAT(secret_data("app", kCredentialsJsonKey), HasSubstr(R"("AccessKeyId":"ASIAFAKE2")"));
+}
+
 TEST_F(ReconcilerTest, AdoptsASeedSecretButNeverSomebodyElses) {
   apply_role("seeded", R"({"roleReference":"team/app/my-role"})");
   apply_role("taken", R"({"roleReference":"team/app/my-role"})");

@@ -17,6 +17,7 @@ namespace kube {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using ::testing::Optional;
 
 TEST(WorkQueueTest, DeduplicatesWaitingKeysInFifoOrder) {
@@ -91,15 +92,16 @@ TEST(WorkQueueTest, KeyRaisedWhileProcessingReturnsInTheUrgentLane) {
   EXPECT_THAT(q.get(), Optional(std::string("later")));
 }
 
-TEST(WorkQueueTest, TracksWaitingAndProcessingKeys) {
+TEST(WorkQueueTest, TellsWhichKeysItKnowsNothingOf) {
   WorkQueue q;
-  EXPECT_FALSE(q.tracked("a"));
+  EXPECT_THAT(q.untracked({"a"}), ElementsAre("a"));
   q.add("a");
-  EXPECT_TRUE(q.tracked("a"));
+  EXPECT_THAT(q.untracked({"a"}), IsEmpty());  // waiting
   ASSERT_THAT(q.get(), Optional(std::string("a")));
-  EXPECT_TRUE(q.tracked("a"));
+  EXPECT_THAT(q.untracked({"a"}), IsEmpty());  // processing
   q.done("a");
-  EXPECT_FALSE(q.tracked("a"));
+  q.add("b");
+  EXPECT_THAT(q.untracked({"a", "b", "c"}), ElementsAre("a", "c"));
 }
 
 TEST(WorkQueueTest, ShutDownDrainsQueuedKeysThenReturnsNullopt) {
@@ -252,8 +254,7 @@ TEST_F(DelayingQueueTest, DueKeysKeepTheirPriorityAndAreTrackedWhileWaiting) {
   q_.add_after("refresh", absl::Seconds(5));
   q_.add_after("retry", absl::Seconds(5), Priority::kUrgent);
   q_.add("queued-normal");
-  EXPECT_TRUE(q_.tracked("refresh"));
-  EXPECT_FALSE(q_.tracked("unknown"));
+  EXPECT_THAT(q_.untracked({"refresh", "unknown", "queued-normal"}), ElementsAre("unknown"));
   ASSERT_TRUE(clock_.await_waiters(1));
   clock_.step(absl::Seconds(5));
   ASSERT_TRUE(await_len(q_, 3));
