@@ -43,10 +43,19 @@ void ControllerMetrics::kube_request(const kube::RequestInfo& request) {
 
 namespace {
 
-// Fields 14 (utime) and 15 (stime) of /proc/self/stat, in clock ticks; the
-// command name (field 2) may contain spaces, so parse after its ')'.
-double cpu_seconds() {
-  std::ifstream in("/proc/self/stat");
+double resident_bytes() {
+  std::ifstream in("/proc/self/statm");
+  long pages_total = 0, pages_resident = 0;
+  in >> pages_total >> pages_resident;
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+double process_cpu_seconds(const std::string& proc_dir) {
+  // Fields 14 (utime) and 15 (stime), in clock ticks; the command name
+  // (field 2) may contain spaces, so parse after its ')'.
+  std::ifstream in(proc_dir + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t end = stat.rfind(')');
   if (end == std::string::npos) return 0;
@@ -59,20 +68,12 @@ double cpu_seconds() {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double resident_bytes() {
-  std::ifstream in("/proc/self/statm");
-  long pages_total = 0, pages_resident = 0;
-  in >> pages_total >> pages_resident;
-  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
-
-}  // namespace
-
 void register_process_metrics(metrics::Registry& registry) {
   registry.callback_gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
                           resident_bytes);
   registry.callback_gauge("process_cpu_seconds_total",
-                          "Total user and system CPU time spent in seconds.", cpu_seconds);
+                          "Total user and system CPU time spent in seconds.",
+                          [] { return process_cpu_seconds("/proc/self"); });
 }
 
 }  // namespace controller

@@ -2,6 +2,7 @@
 // the process metrics every exporter carries (RSS, CPU).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "controller/metrics.h"
@@ -26,6 +27,10 @@ struct ControllerMetrics {
   metrics::Counter& kube_requests;
   metrics::Gauge& leader;
 };
+
+// User + system CPU seconds of the process whose /proc directory is
+// `proc_dir` ("/proc/self", "/proc/1234"); 0 when unreadable.
+double process_cpu_seconds(const std::string& proc_dir);
 
 // process_resident_memory_bytes and process_cpu_seconds_total, read from
 // /proc/self when scraped.

@@ -280,8 +280,7 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
   desired.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(issued->issued_at));
   bool created = false;
   Failure failure;
-  const util::Status written =
-      write_secret(role, secret, std::move(desired), created, failure, stop);
+  const util::Status written = write_secret(role, secret, desired, created, failure, stop);
   if (!written.ok()) {
     if (kube::is_namespace_terminating(written)) {
       remember_terminating(role.namespace_);
@@ -290,7 +289,7 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
     failure.condition_reason = kReasonSecretWriteFailed;
     failure.condition_message = written.message();
     failure.error = written;
-    return fail(role, role_object, std::move(failure), stop);
+    return fail(role, role_object, failure, stop);
   }
   {
     util::MutexLock lock(mu_);
@@ -399,7 +398,7 @@ Reconciler::Reconciled Reconciler::delete_orphan(const kube::Object& secret, con
 }
 
 Reconciler::Reconciled Reconciler::fail(const AwsIamRole& role, const kube::Object& role_object,
-                                        Failure failure, const std::stop_token& stop) {
+                                        const Failure& failure, const std::stop_token& stop) {
   if (is_quiet_failure(failure.error)) {
     VLOG(1) << role.key() << ": " << failure.error << " (retrying)";
   } else {

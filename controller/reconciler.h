@@ -114,7 +114,7 @@ class Reconciler {
                            const std::stop_token& stop);
   // Tells the user (Warning, Ready=False) unless the failure is quiet, and
   // classifies it.
-  Reconciled fail(const AwsIamRole& role, const kube::Object& role_object, Failure failure,
+  Reconciled fail(const AwsIamRole& role, const kube::Object& role_object, const Failure& failure,
                   const std::stop_token& stop);
   void write_status(const AwsIamRole& role, const AwsIamRoleStatus& status,
                     const std::stop_token& stop);

@@ -14,13 +14,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "controller/controller_metrics.h"
 #include "controller/reconciler.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/json.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/config_loader.h"
-
-extern char** environ;
 
 namespace bench {
 namespace {
@@ -30,7 +29,10 @@ int free_port() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  if (bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(sock);
+    return 0;  // the controller then fails to start, and says why
+  }
   socklen_t len = sizeof(addr);
   getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len);
   close(sock);
@@ -46,6 +48,13 @@ int64_t proc_status_kb(pid_t pid, const std::string& field) {
   return -1;
 }
 
+SteadyClock::time_point latest(const std::map<std::string, SteadyClock::time_point>& times) {
+  SteadyClock::time_point last{};
+  for (const auto& [key, t] : times)
+    last = std::max(last, t);
+  return last;
+}
+
 std::string millis(absl::Duration d) {
   return util::cat(absl::ToDoubleMilliseconds(d), " ms");
 }
@@ -59,7 +68,8 @@ double seconds_between(SteadyClock::time_point from, SteadyClock::time_point to)
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * values.size()));
+  const size_t index =
+      std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size())));
   return values[index];
 }
 
@@ -96,16 +106,20 @@ util::StatusOr<std::unique_ptr<ControllerProcess>> ControllerProcess::start(
   const int metrics_port = free_port();
   std::vector<std::string> args;
   // KAIC_BENCH_WRAP="heaptrack -o /tmp/ht": profile the controller.
-  if (const char* wrap = std::getenv("KAIC_BENCH_WRAP"); wrap != nullptr) {  // NOLINT
+  if (const char* wrap = std::getenv("KAIC_BENCH_WRAP");  // NOLINT(concurrency-mt-unsafe)
+      wrap != nullptr) {
     for (std::string_view word : util::split(wrap, ' ')) {
       if (!word.empty()) args.emplace_back(word);
     }
   }
-  args.insert(args.end(), {KAIC_CONTROLLER_PATH, "--kubeconfig=" + kubeconfig,
-                           "--sts-endpoint=" + aws.sts_endpoint(),
+  // KAIC_BENCH_CONTROLLER: another build of the controller, e.g. an older one.
+  const char* binary = std::getenv("KAIC_BENCH_CONTROLLER");  // NOLINT(concurrency-mt-unsafe)
+  args.insert(args.end(), {binary != nullptr ? binary : KAIC_CONTROLLER_PATH,
+                           "--kubeconfig=" + kubeconfig, "--sts-endpoint=" + aws.sts_endpoint(),
                            "--metrics-address=127.0.0.1:" + std::to_string(metrics_port)});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args)
     argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -153,17 +167,7 @@ int64_t ControllerProcess::peak_rss_kb() const {
 }
 
 double ControllerProcess::cpu_seconds() const {
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t end = stat.rfind(')');
-  if (end == std::string::npos) return -1;
-  std::istringstream fields(stat.substr(end + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return controller::process_cpu_seconds(util::cat("/proc/", pid_));
 }
 
 int ControllerProcess::terminate(double* seconds) {
@@ -255,6 +259,7 @@ util::Status Cluster::create_roles(int first, int count, int namespaces, double 
   util::Status first_error;
   {
     std::vector<std::jthread> threads;
+    threads.reserve(senders);
     for (int s = 0; s < senders; ++s) {
       threads.emplace_back([&, s] {
         for (int i = s; i < count; i += senders) {
@@ -316,26 +321,20 @@ std::vector<double> Cluster::latencies_ms() const {
 
 SteadyClock::time_point Cluster::first_sent() const {
   util::MutexLock lock(mu_);
-  SteadyClock::time_point first = SteadyClock::time_point::max();
-  for (const auto& [key, t] : sent_)
-    first = std::min(first, t);
-  return first;
+  if (sent_.empty()) return SteadyClock::time_point::max();
+  return std::min_element(sent_.begin(), sent_.end(),
+                          [](const auto& a, const auto& b) { return a.second < b.second; })
+      ->second;
 }
 
 SteadyClock::time_point Cluster::last_sent() const {
   util::MutexLock lock(mu_);
-  SteadyClock::time_point last{};
-  for (const auto& [key, t] : sent_)
-    last = std::max(last, t);
-  return last;
+  return latest(sent_);
 }
 
 SteadyClock::time_point Cluster::last_seen() const {
   util::MutexLock lock(mu_);
-  SteadyClock::time_point last{};
-  for (const auto& [key, t] : seen_)
-    last = std::max(last, t);
-  return last;
+  return latest(seen_);
 }
 
 std::map<std::string, int> Cluster::warnings() {

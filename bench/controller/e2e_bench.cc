@@ -4,10 +4,16 @@
 // and one "csv," line for docs/benchmarks.md's tables and plot.
 //
 //   controller_e2e_bench burst     [roles=1000] [creates_per_second=200]
-//   controller_e2e_bench scale     [roles=10000]   (then restart and idle)
+//   controller_e2e_bench scale     [roles=10000] [max_mutating_inflight=200]
+//                                  (then idle and restart; a small in-flight limit
+//                                  makes the apiserver answer 429 as APF does)
 //   controller_e2e_bench throttled [roles=2000] [account_rps=50]
 //   controller_e2e_bench clusters  [controllers=3] [roles_each=600] [account_rps=50]
 //   controller_e2e_bench limit     [seconds=5] [clients=32]
+//
+// KAIC_BENCH_CONTROLLER=<path> runs another build of the controller (an older
+// one, for a before/after); KAIC_BENCH_WRAP="heaptrack -o /tmp/ht" runs it
+// under a profiler.
 #include <unistd.h>
 
 #include <cstdio>
@@ -169,8 +175,9 @@ int burst(int roles, double rate) {
   return 0;
 }
 
-int scale(int roles) {
+int scale(int roles, int max_mutating_inflight) {
   World world;
+  world.kube_model.max_mutating_inflight = max_mutating_inflight;
   const int namespaces = std::max(1, std::min(100, roles / 10));
   if (auto s = world.start(1, namespaces); !s.ok()) return fail(world, s);
   Cluster& cluster = *world.clusters[0];
@@ -228,8 +235,9 @@ int scale(int roles) {
   std::printf("restarted controller RSS %lld kB (peak %lld kB)\n",
               static_cast<long long>(world.controllers[0]->rss_kb()),
               static_cast<long long>(world.controllers[0]->peak_rss_kb()));
-  std::printf("csv,scale,%d,%.2f,%.1f,%.1f,%lld,%.2f\n", roles, converged, percentile(ms, 0.5),
-              percentile(ms, 0.99), static_cast<long long>(rss), ready);
+  std::printf("csv,scale,%d,%.2f,%.1f,%.1f,%lld,%.2f,%lld\n", roles, converged, percentile(ms, 0.5),
+              percentile(ms, 0.99), static_cast<long long>(rss), ready,
+              static_cast<long long>(world.controllers[0]->rss_kb()));
   return 0;
 }
 
@@ -257,11 +265,11 @@ int throttled(int roles, double account_rps) {
       roles, account_rps, converged, floor, 100 * (converged / floor - 1));
   std::printf("STS AssumeRole: %lld OK, %lld Throttling (%.1f%% of calls)\n",
               static_cast<long long>(ok), static_cast<long long>(throttled),
-              100.0 * throttled / static_cast<double>(ok + throttled));
+              100.0 * static_cast<double>(throttled) / static_cast<double>(ok + throttled));
   print_latencies(world, cluster);
   print_warnings(cluster);
   std::printf("csv,throttled,%d,%.0f,%.1f,%.1f,%.2f\n", roles, account_rps, converged, floor,
-              100.0 * throttled / static_cast<double>(ok + throttled));
+              100.0 * static_cast<double>(throttled) / static_cast<double>(ok + throttled));
   return 0;
 }
 
@@ -274,6 +282,7 @@ int clusters(int count, int roles_each, double account_rps) {
               describe(world.kube_model, world.sts_model).c_str(), count);
   {
     std::vector<std::jthread> creators;
+    creators.reserve(count);
     for (int i = 0; i < count; ++i) {
       creators.emplace_back([&world, i, roles_each] {
         (void)world.clusters[i]->create_roles(0, roles_each, 20, 0,
@@ -329,12 +338,14 @@ int clusters(int count, int roles_each, double account_rps) {
   std::printf(" of a fair share (worst %.0f%% off)\n", worst * 100);
   std::printf("STS AssumeRole: %lld OK, %lld Throttling (%.1f%% of calls)\n",
               static_cast<long long>(total_ok), static_cast<long long>(total_throttled),
-              100.0 * total_throttled / static_cast<double>(total_ok + total_throttled));
+              100.0 * static_cast<double>(total_throttled) /
+                  static_cast<double>(total_ok + total_throttled));
   for (auto& c : world.clusters)
     print_warnings(*c);
   std::printf("csv,clusters,%d,%d,%.0f,%.1f,%.1f,%.0f,%.2f\n", count, roles_each, account_rps,
               *std::max_element(done.begin(), done.end()), floor, worst * 100,
-              100.0 * total_throttled / static_cast<double>(total_ok + total_throttled));
+              100.0 * static_cast<double>(total_throttled) /
+                  static_cast<double>(total_ok + total_throttled));
   return 0;
 }
 
@@ -355,6 +366,7 @@ int limit(int seconds, int clients) {
   const auto deadline = SteadyClock::now() + std::chrono::seconds(seconds);
   {
     std::vector<std::jthread> threads;
+    threads.reserve(clients);
     for (int t = 0; t < clients; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; SteadyClock::now() < deadline; ++i) {
@@ -389,7 +401,11 @@ int main(int argc, char** argv) {
   const std::string scenario = argv[1];
   auto arg = [&](int i, double fallback) { return argc > i ? std::stod(argv[i]) : fallback; };
   if (scenario == "burst") return bench::burst(static_cast<int>(arg(2, 1000)), arg(3, 200));
-  if (scenario == "scale") return bench::scale(static_cast<int>(arg(2, 10000)));
+  if (scenario == "scale") {
+    return bench::scale(
+        static_cast<int>(arg(2, 10000)),
+        static_cast<int>(arg(3, sim::kube::LatencyModel::measured().max_mutating_inflight)));
+  }
   if (scenario == "throttled") return bench::throttled(static_cast<int>(arg(2, 2000)), arg(3, 50));
   if (scenario == "clusters") {
     return bench::clusters(static_cast<int>(arg(2, 3)), static_cast<int>(arg(3, 600)), arg(4, 50));

@@ -42,11 +42,14 @@ size_t DelayingQueue::waiting() const {
 }
 
 std::vector<std::string> DelayingQueue::untracked(std::vector<std::string> keys) const {
+  std::vector<std::string> not_waiting;
   {
     util::MutexLock lock(mu_);
-    std::erase_if(keys, [&](const std::string& key) { return ready_at_.contains(key); });
+    for (std::string& key : keys) {
+      if (!ready_at_.contains(key)) not_waiting.push_back(std::move(key));
+    }
   }
-  return queue_.untracked(std::move(keys));
+  return queue_.untracked(std::move(not_waiting));
 }
 
 void DelayingQueue::shut_down() {

@@ -64,11 +64,12 @@ size_t WorkQueue::len() const {
 }
 
 std::vector<std::string> WorkQueue::untracked(std::vector<std::string> keys) const {
+  std::vector<std::string> out;
   util::MutexLock lock(mu_);
-  std::erase_if(keys, [&](const std::string& key) {
-    return dirty_.contains(key) || processing_.contains(key);
-  });
-  return keys;
+  for (std::string& key : keys) {
+    if (!dirty_.contains(key) && !processing_.contains(key)) out.push_back(std::move(key));
+  }
+  return out;
 }
 
 void WorkQueue::shut_down() {
