@@ -46,7 +46,6 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                        ReconcilerOptions reconciler_options, ControllerOptions options,
                        ControllerMetrics* metrics)
     : options_(std::move(options)),
-      reconciler_options_(reconciler_options),
       clock_(clock),
       roles_(kube, awsiamroles_resource(), clock,
              informer_options(options_, "", project_awsiamrole)),
@@ -108,14 +107,7 @@ Controller::~Controller() {
 }
 
 kube::Priority Controller::priority_of(const std::string& key) {
-  const kube::ObjectPtr role_object = role_writes_.get(key);
-  if (role_object == nullptr) return kube::Priority::kNormal;  // at most an orphan to delete
-  auto role = parse_awsiamrole(role_object->json());
-  if (!role.ok()) return kube::Priority::kNormal;
-  const kube::ObjectPtr secret = secret_writes_.get(key);
-  return plan(&*role, secret.get(), clock_.system_now(), reconciler_options_.plan).urgent
-             ? kube::Priority::kUrgent
-             : kube::Priority::kNormal;
+  return reconciler_.urgent(key) ? kube::Priority::kUrgent : kube::Priority::kNormal;
 }
 
 void Controller::enqueue(const std::string& key) {

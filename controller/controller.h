@@ -85,7 +85,6 @@ class Controller {
   std::vector<std::pair<metrics::Labels, double>> validity_seconds() const;
 
   const ControllerOptions options_;
-  const ReconcilerOptions reconciler_options_;
   util::Clock& clock_;
   kube::Informer roles_;
   kube::Informer secrets_;

@@ -148,24 +148,34 @@ void Reconciler::namespace_may_accept_writes(std::string_view ns) {
   }
 }
 
+util::StatusOr<Reconciler::Decision> Reconciler::decide(const std::string& key) {
+  Decision decision{.role_object = deps_.roles.get(key)};
+  if (decision.role_object != nullptr) {
+    ASSIGN_OR_RETURN(decision.role, parse_awsiamrole(decision.role_object->json()));
+  }
+  decision.secret = deps_.secrets.get(key);
+  decision.plan = plan(decision.role ? &*decision.role : nullptr, decision.secret.get(),
+                       deps_.clock.system_now(), options_.plan);
+  return decision;
+}
+
+bool Reconciler::urgent(const std::string& key) {
+  auto decision = decide(key);
+  return decision.ok() && decision->plan.urgent;
+}
+
 Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
                                                   const std::stop_token& stop) {
-  const kube::ObjectPtr role_object = deps_.roles.get(key);
-  std::optional<AwsIamRole> role;
-  if (role_object != nullptr) {
-    auto parsed = parse_awsiamrole(role_object->json());
-    if (!parsed.ok()) {
-      LOG(ERROR) << "AWSIAMRole " << key << " is unreadable: " << parsed.status();
-      return {Result::kInvalid, Blocked{.error = parsed.status()}};
-    }
-    role = std::move(*parsed);
-  } else {
+  auto decided = decide(key);
+  if (!decided.ok()) {
+    LOG(ERROR) << "AWSIAMRole " << key << " is unreadable: " << decided.status();
+    return {Result::kInvalid, Blocked{.error = decided.status()}};
+  }
+  const auto& [role_object, role, secret, plan] = *decided;
+  if (!role) {
     util::MutexLock lock(mu_);
     unwritten_.erase(key);
   }
-  const kube::ObjectPtr secret = deps_.secrets.get(key);
-  const absl::Time now = deps_.clock.system_now();
-  const Plan plan = controller::plan(role ? &*role : nullptr, secret.get(), now, options_.plan);
   VLOG(1) << "reconcile " << key << ": " << action_name(plan.action)
           << (plan.why.empty() ? "" : ": ") << plan.why;
 

@@ -65,6 +65,10 @@ class Reconciler {
   Reconciler(ReconcilerDeps deps, ReconcilerOptions options);
   Outcome reconcile(const std::string& key, const std::stop_token& stop);
 
+  // Whether `key`'s AWSIAMRole has no valid credentials now (plan()'s
+  // `urgent`): its work goes before refreshes that still have slack.
+  bool urgent(const std::string& key);
+
   // Credentials issued and not yet written (for tests and metrics).
   size_t unwritten_credentials() const;
 
@@ -95,6 +99,15 @@ class Reconciler {
     absl::Time issued_at;
   };
 
+  // What the caches hold for a key, and plan()'s decision on it.
+  struct Decision {
+    kube::ObjectPtr role_object;     // null when the AWSIAMRole does not exist
+    std::optional<AwsIamRole> role;  // parsed role_object
+    kube::ObjectPtr secret;          // null when the Secret does not exist
+    Plan plan;
+  };
+  // kInvalidArgument when the AWSIAMRole cannot be read at all.
+  util::StatusOr<Decision> decide(const std::string& key);
   Reconciled reconcile_role(const std::string& key, const std::stop_token& stop);
   Reconciled issue(const AwsIamRole& role, const kube::Object& role_object,
                    const kube::Object* secret, const Plan& plan, const std::stop_token& stop);

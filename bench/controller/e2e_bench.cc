@@ -352,15 +352,14 @@ int clusters(int count, int roles_each, double account_rps) {
 // The simulator's own write capacity under the model, with the smallest
 // client that can use it: `clients` threads creating Secrets back to back.
 int limit(int seconds, int clients) {
-  World world;
-  util::RealClock clock;
+  World world;  // only its models and clock: no controller, no STS
   sim::kube::ServerOptions options;
   options.latency_model = world.kube_model;
   auto kube_sim = sim::kube::Server::create(options);
   if (!kube_sim.ok()) return fail(kube_sim.status());
   if (auto s = (*kube_sim)->start(); !s.ok()) return fail(world, s);
   auto transport = *http::CurlTransport::create({.max_connections_per_host = clients + 4});
-  kube::RestClient client(*kube::config_from_url((*kube_sim)->url()), *transport, clock,
+  kube::RestClient client(*kube::config_from_url((*kube_sim)->url()), *transport, world.clock,
                           {.qps = 0});
   std::atomic<int64_t> written{0};
   const auto deadline = SteadyClock::now() + std::chrono::seconds(seconds);
