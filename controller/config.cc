@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include "pkg/util/go_duration.h"
@@ -78,6 +79,12 @@ DEFINE_string(external_id, "",
               "AWSIAMRole's) and {cluster} (--cluster-name), e.g. '{cluster}/{namespace}', so "
               "role trust policies can pin namespaces with sts:ExternalId (empty: none).");
 
+// Flags of released Go versions that mean nothing here. Accepted, so that a
+// Deployment written for that version starts this binary, with one warning.
+DEFINE_int32(event_queue_size, 0,
+             "Obsolete: the Go original's pod-event queue (v0.0.1 to v0.3.0, removed with its "
+             "pod watcher in v0.4.0). Accepted and ignored.");
+
 namespace controller {
 namespace {
 
@@ -97,7 +104,7 @@ util::StatusOr<absl::Duration> duration_flag(std::string_view flag, const std::s
 
 std::string env_or(const char* name, std::string fallback) {
   const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): start-up only
-  return value != nullptr && *value != '\0' ? value : fallback;
+  return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
 }
 
 }  // namespace
@@ -224,6 +231,11 @@ util::StatusOr<Config> config_from_flags() {
       return invalid("external-id", FLAGS_external_id, external_id.status().message());
     }
     c.external_id = *std::move(external_id);
+  }
+  if (!gflags::GetCommandLineFlagInfoOrDie("event_queue_size").is_default) {
+    c.warnings.emplace_back(
+        "--event-queue-size is obsolete (the Go original's pod watcher, removed in its v0.4.0) "
+        "and does nothing; remove it from the arguments");
   }
   return c;
 }

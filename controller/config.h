@@ -50,6 +50,10 @@ struct Config {
   bool session_tags = false;
   std::string cluster_name;
   std::optional<ExternalIdTemplate> external_id;  // none: no ExternalId is sent
+
+  // One line for each flag given that does nothing here (an obsolete flag of
+  // the Go original), to log as a warning once logging is set up.
+  std::vector<std::string> warnings;
 };
 
 // Builds the Config from the command-line flags (gflags, already parsed) and
@@ -65,7 +69,8 @@ util::Status parse_listen_address(std::string_view text, std::string& host, int&
 // `--refresh_limit=5m`, `--no-debug` → `--nodebug`. Stops at a bare `--`.
 std::vector<std::string> normalize_flag_syntax(const std::vector<std::string>& args);
 
-// The text printed by --help: every flag of this program with its meaning.
+// The text printed by --help (and kingpin's --help-long and --help-man): every
+// flag of this program with its meaning.
 std::string usage_text(std::string_view program);
 
 }  // namespace controller

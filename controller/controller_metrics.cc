@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "controller/build_info.h"
+
 namespace controller {
 
 ControllerMetrics::ControllerMetrics(metrics::Registry& r)
@@ -69,6 +71,11 @@ double process_cpu_seconds(const std::string& proc_dir) {
 }
 
 void register_process_metrics(metrics::Registry& registry) {
+  registry
+      .gauge("kube_aws_iam_controller_build_info",
+             "Always 1; the labels say which version and source revision is running.",
+             {"version", "revision"})
+      .set({std::string(version()), std::string(revision())}, 1);
   registry.callback_gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
                           resident_bytes);
   registry.callback_gauge("process_cpu_seconds_total",

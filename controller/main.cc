@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "controller/build_info.h"
 #include "controller/config.h"
 #include "controller/controller.h"
 #include "controller/controller_metrics.h"
@@ -310,8 +311,16 @@ int run(const Config& config) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const std::string& arg : args) {
-    if (arg == "--help" || arg == "-h" || arg == "-help") {
+    if (arg == "--") break;
+    // --help-long and --help-man: kingpin's, which the Go original had.
+    if (arg == "--help" || arg == "-h" || arg == "-help" || arg == "--help-long" ||
+        arg == "--help-man") {
       std::cout << controller::usage_text("kube-aws-iam-controller");
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "kube-aws-iam-controller " << controller::version() << " (revision "
+                << controller::revision() << ")\n";
       return 0;
     }
   }
@@ -337,5 +346,9 @@ int main(int argc, char** argv) {
     config->identity += controller::random_suffix();
   }
   controller::init_logging(argv[0], config->log_format, config->debug);
+  LOG(INFO) << "kube-aws-iam-controller " << controller::version() << " (revision "
+            << controller::revision() << ")";
+  for (const std::string& warning : config->warnings)
+    LOG(WARNING) << warning;
   return controller::run(*config);
 }

@@ -10,7 +10,8 @@
 #   c  --assume-role=kaic-intermediate chaining, as STS saw it (/_sim/calls)
 #   d  leader election: two replicas, one Lease, one writer; SIGTERM -> exit 0,
 #      Lease released, the other replica takes over
-#   e  --help and an invalid flag value
+#   e  --help, --version, an invalid flag value, and the arguments each released
+#      version of the Go original documented (obsolete ones warn once)
 #   f  docs/deployment.yaml and docs/example-app.yaml pass server-side (strict)
 #      validation against kube-sim
 #
@@ -400,6 +401,8 @@ if ! wait_until 20 "kube-sim kubeconfig" test -s "$KUBECONFIG" ||
   exit 1
 fi
 json_field() { "$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+# kubectl_server: the API server URL of the kubeconfig (what --apiserver takes).
+kubectl_server() { "$KUBECTL" config view --minify -o 'jsonpath={.clusters[0].cluster.server}'; }
 STS=$(json_field "$WORK/aws-sim.json" sts_endpoint)
 IMDS=$(json_field "$WORK/aws-sim.json" imds_endpoint)
 "$KUBECTL" apply -f "$SOURCE_DIR/crd/awsiamrole-crd.yaml" >/dev/null
@@ -452,6 +455,10 @@ print(sts.get_caller_identity()["Arn"])' "$STS" 2>"$SDIR/boto3.err") ||
   metrics=$(curl -fsS "http://127.0.0.1:$port/metrics") || fail "/metrics is not 200"
   grep -q '^kube_aws_iam_controller_sts_requests_total{operation="AssumeRole",outcome="OK"} ' <<<"$metrics" ||
     fail "/metrics lacks kube_aws_iam_controller_sts_requests_total{operation=\"AssumeRole\",outcome=\"OK\"}"
+  local version
+  version=$("$CONTROLLER" --version | sed -n 's/^kube-aws-iam-controller \([^ ]*\) (revision \(.*\))$/version="\1",revision="\2"/p')
+  grep -qF "kube_aws_iam_controller_build_info{$version} 1" <<<"$metrics" ||
+    fail "/metrics lacks kube_aws_iam_controller_build_info{$version} 1"
 }
 
 # ---------------------------------------------------------------------------
@@ -651,6 +658,46 @@ section_e() {
   expect_eq "$(wc -l <<<"$out")" 1 "number of lines printed for --interval=abc (got: $out)"
   grep -q -- '--interval' <<<"$out" || fail "the error does not name --interval: $out"
   note "--interval=abc: exit $rc: $out"
+
+  out=$("$CONTROLLER" --version 2>&1) || fail "--version exited $?"
+  expect_match "$out" '^kube-aws-iam-controller [0-9]+\.[0-9]+\.[0-9]+ \(revision ([0-9a-f]{12}(-dirty)?|unknown)\)$' "--version"
+  note "--version: $out"
+  local flag
+  for flag in --help-long --help-man; do  # kingpin's, which the Go original had
+    out=$("$CONTROLLER" "$flag" 2>&1) || fail "$flag exited $?"
+    grep -q -- '--refresh-limit' <<<"$out" || fail "$flag does not list --refresh-limit"
+  done
+
+  # Swapping the image must be enough: the arguments each released version of
+  # the Go original documented start this binary, which then does its job.
+  local ns=sec-e
+  "$KUBECTL" get namespace kube-system >/dev/null 2>&1 || "$KUBECTL" create namespace kube-system >/dev/null
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  local -A go_args=(
+    # v0.0.1 to v0.3.0: kingpin flags, with the pod watcher's queue.
+    [v0.3.0]="--debug --interval=10s --refresh-limit=15m --event-queue-size=1000 --base-role-arn=$BASE_ROLE_ARN --namespace=$ns"
+    # v0.4.0 and later: no pod watcher; --assume-role and --apiserver.
+    [v0.4.0]="--debug --interval=10s --refresh-limit=15m --base-role-arn=$BASE_ROLE_ARN --assume-role=kaic-intermediate --namespace=$ns --apiserver=$(kubectl_server)"
+  )
+  local version role obsolete_lines
+  for version in v0.3.0 v0.4.0; do
+    role="app-${version//./-}"
+    apply_role "$ns" "$role" team/app/my-role
+    # shellcheck disable=SC2086 # the arguments as a Deployment lists them
+    start_controller "go-$version" AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- ${go_args[$version]}
+    wait_until 20 "Secret $ns/$role from the controller started with $version's arguments" \
+      secret_has_key "$ns" "$role" credentials.process ||
+      fail "started with the Go original $version's arguments, the controller wrote no Secret"
+    stop_pid "$LAST_PID"
+    forget_pid "$LAST_PID"
+    obsolete_lines=$(grep -c 'is obsolete' "$SDIR/go-$version.log" || true)
+    if [[ "${go_args[$version]}" == *--event-queue-size* ]]; then
+      expect_eq "$obsolete_lines" 1 "warnings about --event-queue-size with $version's arguments"
+    else
+      expect_eq "$obsolete_lines" 0 "warnings about obsolete flags with $version's arguments"
+    fi
+    note "the Go original $version's arguments: Secret $ns/$role written"
+  done
 }
 
 # ---------------------------------------------------------------------------
@@ -677,7 +724,7 @@ run_section a "AWS CLI (credentials.process) and boto3 (credentials) use the Sec
 run_section b "seed bootstrap: set_secret.sh, adoption, second role, past the seed's expiry" section_b
 run_section c "--assume-role=kaic-intermediate chaining" section_c
 run_section d "leader election: one writer, SIGTERM, takeover" section_d
-run_section e "flags: --help, invalid --interval" section_e
+run_section e "flags: --help, --version, invalid --interval, the Go original's arguments" section_e
 run_section f "manifests pass server-side validation" section_f
 
 if ((${#FAILED[@]} > 0)); then

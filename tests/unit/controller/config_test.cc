@@ -36,6 +36,20 @@ TEST(ConfigTest, DefaultsMatchTheGoOriginal) {
   EXPECT_FALSE(config->external_id.has_value());
 }
 
+TEST(ConfigTest, ObsoleteFlagOfTheGoOriginalIsAcceptedWithOneWarning) {
+  gflags::FlagSaver saver;
+  auto quiet = config_from_flags();
+  ASSERT_TRUE(quiet.ok()) << quiet.status();
+  EXPECT_TRUE(quiet->warnings.empty());
+
+  ASSERT_FALSE(
+      gflags::SetCommandLineOption("event_queue_size", "1000").empty());  // as kingpin parsed it
+  auto config = config_from_flags();
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->warnings.size(), 1U);
+  EXPECT_NE(config->warnings[0].find("--event-queue-size is obsolete"), std::string::npos);
+}
+
 TEST(ConfigTest, ExternalIdTemplateBindsTheClusterName) {
   gflags::FlagSaver saver;
   FLAGS_cluster_name = "prod";
