@@ -14,15 +14,20 @@
 #      version of the Go original documented (obsolete ones warn once)
 #   f  docs/deployment.yaml and docs/example-app.yaml pass server-side (strict)
 #      validation against kube-sim
+#   g  the container image (not in the default sections; ctest runs it as
+#      controller_image_test): scripts/build-image.sh builds it offline; run
+#      with podman (--read-only, --user 65534, --cap-drop=all) it prints the
+#      binary's --version and, against the simulators, writes a Secret
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
 #     --controller=build/controller/kube-aws-iam-controller \
 #     --kube-sim=build/tests/sim/kube/kube-sim --aws-sim=build/tests/sim/aws/aws-sim \
-#     [--sections=abcdef] [--keep-tmp]
+#     [--sections=abcdef] [--keep-tmp]        (g: the image, needs podman)
 # Env: KUBECTL (default kubectl), AWS (default /usr/bin/aws, else aws on PATH),
 #      PYTHON (default /usr/bin/python3, with boto3).
-# Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client is missing.
+# Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client
+#       (or, for section g, podman) is missing.
 #
 # Everything listens on 127.0.0.1 with OS-chosen ports. Every process started
 # here is stopped by PID (TERM, then KILL after 5 s) and the temporary directory
@@ -78,6 +83,9 @@ KUBECTL=$(command -v "$KUBECTL")
 AWS=$(command -v "$AWS")
 PYTHON=$(command -v "$PYTHON")
 "$PYTHON" -c 'import boto3' 2>/dev/null || { echo "SKIP: $PYTHON has no boto3 (python3-boto3)"; exit 77; }
+if [[ "$SECTIONS" == *g* ]]; then
+  command -v podman >/dev/null 2>&1 || { echo "SKIP: podman not found (scripts/install-deps.sh)"; exit 77; }
+fi
 
 ACCOUNT=123456789012
 BASE_ROLE_ARN="arn:aws:iam::$ACCOUNT:role/"
@@ -720,12 +728,83 @@ section_f() {
   note "$(tr '\n' ';' <<<"$out")"
 }
 
+# ---------------------------------------------------------------------------
+# podman with a private storage under $SDIR, and runc with cgroupfs: settings
+# that run containers on this kind of machine (crun cannot here) and on others.
+# The section's own cleanup removes the container and unmounts the storage.
+podman_g() {
+  CONTAINERS_CONF="$SDIR/containers.conf" podman --root "$SDIR/podman/root" --runroot "$SDIR/podman/run" "$@"
+}
+
+section_g_cleanup() {
+  podman_g rm --force --time 5 kaic-image-test >/dev/null 2>&1 || true
+  podman_g system reset --force >/dev/null 2>&1 || true
+  section_cleanup
+}
+
+section_g() {
+  local ns=sec-g ref version out files
+  trap section_g_cleanup EXIT
+  printf '%s\n' '[containers]' 'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]' \
+    '[engine]' 'runtime = "runc"' 'cgroup_manager = "cgroupfs"' 'events_logger = "file"' \
+    >"$SDIR/containers.conf"
+  out=$("$SOURCE_DIR/scripts/build-image.sh" --binary="$CONTROLLER" --storage="$SDIR/podman" \
+    --output="$SDIR/image.oci.tar" 2>"$SDIR/build-image.log") ||
+    fail "scripts/build-image.sh failed: $(tail -n 5 "$SDIR/build-image.log")"
+  ref=$(tail -n 1 <<<"$out")
+  expect_match "$ref" '^localhost/kube-aws-iam-controller:[0-9]+\.[0-9]+\.[0-9]+$' "the image reference (last line)"
+  [[ -s "$SDIR/image.oci.tar" ]] || fail "no OCI archive written"
+  note "$(tail -n 1 "$SDIR/build-image.log")"
+
+  # What is in it: the binary, its libraries, the CA bundle, passwd; no shell.
+  expect_eq "$(podman_g image inspect --format '{{.Config.User}} {{json .Config.Entrypoint}}' "$ref")" \
+    '65534:65534 ["/kube-aws-iam-controller"]' "image user and entrypoint"
+  version=$("$CONTROLLER" --version)
+  expect_eq "$(podman_g image inspect --format '{{index .Labels "org.opencontainers.image.version"}} {{index .Labels "org.opencontainers.image.revision"}}' "$ref")" \
+    "$(sed 's/^kube-aws-iam-controller \([^ ]*\) (revision \(.*\))$/\1 \2/' <<<"$version")" "OCI version and revision labels"
+  podman_g create --name kaic-image-files "$ref" >/dev/null
+  files=$(podman_g export kaic-image-files | tar -t)
+  podman_g rm kaic-image-files >/dev/null
+  grep -qx 'kube-aws-iam-controller' <<<"$files" || fail "no /kube-aws-iam-controller in the image"
+  grep -qx 'etc/ssl/certs/ca-certificates.crt' <<<"$files" || fail "no CA bundle in the image"
+  if grep -Eq '(^|/)(sh|bash|dash|busybox|apt|dpkg)$' <<<"$files"; then
+    fail "the image has a shell or a package manager: $(grep -E '(^|/)(sh|bash|dash|busybox|apt|dpkg)$' <<<"$files" | tr '\n' ' ')"
+  fi
+  note "$(grep -vc '/$' <<<"$files") files in the image"
+
+  local run_flags=(--network=host --read-only --user 65534 --cap-drop=all --security-opt=no-new-privileges)
+  out=$(podman_g run --rm "${run_flags[@]}" "$ref" --version 2>&1) || fail "podman run $ref --version: $out"
+  expect_eq "$out" "$version" "--version in the container"
+
+  # Against the simulators, as a Deployment runs it: read-only, unprivileged.
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+  install -m 0644 "$KUBECONFIG" "$SDIR/kubeconfig"  # the simulator's own token, for user 65534
+  podman_g run --detach --name kaic-image-test "${run_flags[@]}" \
+    --volume "$SDIR/kubeconfig:/etc/kube-aws-iam-controller/kubeconfig:ro" \
+    --env AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" "$ref" \
+    --kubeconfig=/etc/kube-aws-iam-controller/kubeconfig --sts-endpoint="$STS" \
+    --namespace="$ns" --leader-election-namespace="$ns" --metrics-address=127.0.0.1:0 >/dev/null ||
+    fail "podman run --detach $ref failed"
+  if ! wait_until 30 "Secret $ns/app from the container" secret_has_key "$ns" app credentials.process; then
+    podman_g logs kaic-image-test >"$SDIR/container.log" 2>&1 || true
+    fail "the controller in the container wrote no Secret"
+  fi
+  podman_g stop --time 10 kaic-image-test >/dev/null
+  expect_eq "$(podman_g inspect --format '{{.State.ExitCode}}' kaic-image-test)" 0 "exit code after SIGTERM"
+  podman_g logs kaic-image-test >"$SDIR/container.log" 2>&1
+  log_has "$SDIR/container.log" "created credentials for $ns/app" ||
+    fail "no 'created credentials for $ns/app' in the container's log"
+  note "the container wrote Secret $ns/app and exited 0 on SIGTERM"
+}
+
 run_section a "AWS CLI (credentials.process) and boto3 (credentials) use the Secret" section_a
 run_section b "seed bootstrap: set_secret.sh, adoption, second role, past the seed's expiry" section_b
 run_section c "--assume-role=kaic-intermediate chaining" section_c
 run_section d "leader election: one writer, SIGTERM, takeover" section_d
 run_section e "flags: --help, --version, invalid --interval, the Go original's arguments" section_e
 run_section f "manifests pass server-side validation" section_f
+run_section g "the container image: built offline, run read-only as 65534" section_g
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"
