@@ -12,8 +12,10 @@
 #      Lease released, the other replica takes over
 #   e  --help, --version, an invalid flag value, and the arguments each released
 #      version of the Go original documented (obsolete ones warn once)
-#   f  docs/deployment.yaml and docs/example-app.yaml pass server-side (strict)
-#      validation against kube-sim
+#   f  the installs (deploy/base, its variants and the example overlay) render
+#      with kubectl kustomize and pass server-side (strict) validation against
+#      kube-sim; docs/deployment.yaml is the rendered base; the Restricted Pod
+#      Security Standard holds for all but the host-network variant
 #   g  the container image (not in the default sections; ctest runs it as
 #      controller_image_test): scripts/build-image.sh builds it offline; run
 #      with podman (--read-only, --user 65534, --cap-drop=all) it prints the
@@ -710,12 +712,26 @@ section_e() {
 
 # ---------------------------------------------------------------------------
 section_f() {
-  local out
-  "$KUBECTL" get namespace kube-system >/dev/null 2>&1 || "$KUBECTL" create namespace kube-system >/dev/null
-  out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SOURCE_DIR/docs/deployment.yaml" 2>&1) ||
-    fail "docs/deployment.yaml failed strict server-side validation:"$'\n'"$out"
-  grep -q 'deployment.apps/kube-aws-iam-controller created (server dry run)' <<<"$out" ||
-    fail "unexpected output: $out"
+  local out install rendered violations
+  # Dry runs do not create namespaces: the installs' own must exist.
+  "$KUBECTL" create namespace kube-aws-iam-controller >/dev/null
+  "$KUBECTL" create namespace platform-iam >/dev/null
+
+  # docs/deployment.yaml is the rendered default install.
+  rendered=$("$KUBECTL" kustomize "$SOURCE_DIR/deploy/base") || fail "kubectl kustomize deploy/base failed"
+  expect_eq "$(grep -v '^#' "$SOURCE_DIR/docs/deployment.yaml")" "$rendered" \
+    "docs/deployment.yaml (without its header) against 'kubectl kustomize deploy/base'"
+
+  # Every install renders and passes strict server-side validation.
+  for install in base variants/irsa variants/instance-profile variants/seed examples/custom; do
+    "$KUBECTL" kustomize "$SOURCE_DIR/deploy/$install" >"$SDIR/${install//\//-}.yaml" ||
+      fail "kubectl kustomize deploy/$install failed"
+    out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/${install//\//-}.yaml" 2>&1) ||
+      fail "deploy/$install failed strict server-side validation:"$'\n'"$out"
+    grep -q 'deployment.apps/kube-aws-iam-controller created (server dry run)' <<<"$out" ||
+      fail "deploy/$install: unexpected output: $out"
+    note "deploy/$install: $(grep -c 'created (server dry run)' <<<"$out") objects pass --validate=strict"
+  done
   # The check can fail: the Go original's typo is rejected.
   sed 's/initialDelaySeconds:/initialDelaySecond:/' "$SOURCE_DIR/docs/deployment.yaml" >"$SDIR/typo.yaml"
   grep -q initialDelaySecond: "$SDIR/typo.yaml" || fail "docs/deployment.yaml has no initialDelaySeconds to mistype"
@@ -723,6 +739,39 @@ section_f() {
     fail "strict validation accepted 'initialDelaySecond' (the check proves nothing)"
   fi
   grep -q 'unknown field' <<<"$out" || fail "unexpected rejection of the typo: $out"
+  # A namespace of one's own moves the ClusterRoleBinding's subject along.
+  expect_eq "$("$PYTHON" -c '
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "ClusterRoleBinding":
+        print(d["subjects"][0]["namespace"])' "$SDIR/examples-custom.yaml")" platform-iam \
+    "deploy/examples/custom: the ClusterRoleBinding subject's namespace"
+
+  # The Restricted Pod Security Standard, field by field (pod_security.py):
+  # every install but the host-network one passes.
+  for install in base variants-irsa variants-seed examples-custom; do
+    violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/$install.yaml") ||
+      fail "deploy/${install/-//} breaks the Restricted Pod Security Standard:"$'\n'"$violations"
+  done
+  violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/variants-instance-profile.yaml") &&
+    fail "the instance-profile variant (hostNetwork) passed the Restricted check"
+  expect_eq "$violations" "Deployment/kube-aws-iam-controller: spec.hostNetwork: must be unset or false (Baseline: host namespaces)" \
+    "the instance-profile variant's only violation"
+  # ...and the check can fail on each field it guards.
+  local edit field
+  for edit in 's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/=readOnlyRootFilesystem' \
+    's/runAsNonRoot: true/runAsNonRoot: false/=runAsNonRoot' \
+    's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/=allowPrivilegeEscalation' \
+    's/type: RuntimeDefault/type: Unconfined/=seccompProfile.type' \
+    's/- ALL/- NET_RAW/=capabilities.drop' \
+    's/memory: 128Mi/cpu: 100m/=resources.limits.memory'; do
+    field=${edit##*=}
+    violations=$(sed "${edit%=*}" "$SDIR/base.yaml" | "$PYTHON" "$HERE/pod_security.py") &&
+      fail "pod_security.py accepted the default install edited with '${edit%=*}'"
+    grep -qF "$field" <<<"$violations" || fail "pod_security.py did not name $field: $violations"
+  done
+  note "deploy/base and its variants meet the Restricted profile (instance-profile: hostNetwork only)"
+
   out=$("$KUBECTL" apply --dry-run=server -f "$SOURCE_DIR/docs/example-app.yaml" 2>&1) ||
     fail "docs/example-app.yaml failed server-side dry run:"$'\n'"$out"
   note "$(tr '\n' ';' <<<"$out")"
@@ -803,7 +852,7 @@ run_section b "seed bootstrap: set_secret.sh, adoption, second role, past the se
 run_section c "--assume-role=kaic-intermediate chaining" section_c
 run_section d "leader election: one writer, SIGTERM, takeover" section_d
 run_section e "flags: --help, --version, invalid --interval, the Go original's arguments" section_e
-run_section f "manifests pass server-side validation" section_f
+run_section f "installs: kustomize, strict validation, Restricted Pod Security" section_f
 run_section g "the container image: built offline, run read-only as 65534" section_g
 
 if ((${#FAILED[@]} > 0)); then

@@ -73,6 +73,12 @@ std::vector<ResourceType> builtin_resource_types() {
   sa.short_names = {"sa"};
   types.push_back(sa);
 
+  ResourceType svc = builtin("", "v1", "services", "Service", true, "io.k8s.api.core.v1.Service");
+  svc.short_names = {"svc"};
+  svc.categories = {"all"};
+  svc.status_subresource = true;
+  types.push_back(svc);
+
   ResourceType deploy =
       builtin("apps", "v1", "deployments", "Deployment", true, "io.k8s.api.apps.v1.Deployment");
   deploy.short_names = {"deploy"};
@@ -80,6 +86,19 @@ std::vector<ResourceType> builtin_resource_types() {
   deploy.status_subresource = true;
   deploy.has_generation = true;
   types.push_back(deploy);
+
+  ResourceType pdb = builtin("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true,
+                             "io.k8s.api.policy.v1.PodDisruptionBudget");
+  pdb.short_names = {"pdb"};
+  pdb.status_subresource = true;
+  pdb.has_generation = true;
+  types.push_back(pdb);
+
+  ResourceType netpol = builtin("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true,
+                                "io.k8s.api.networking.v1.NetworkPolicy");
+  netpol.short_names = {"netpol"};
+  netpol.has_generation = true;
+  types.push_back(netpol);
 
   ResourceType lease = builtin("coordination.k8s.io", "v1", "leases", "Lease", true,
                                "io.k8s.api.coordination.v1.Lease");
