@@ -96,6 +96,17 @@ const Condition* AwsIamRoleStatus::condition(std::string_view type) const {
   return nullptr;
 }
 
+std::string_view ready_status(const kube::JsonValue& role) {
+  const kube::JsonValue* conditions = kube::json::find_path(role, {"status", "conditions"});
+  if (conditions == nullptr || !conditions->IsArray()) return "Unknown";
+  for (const auto& item : conditions->GetArray()) {
+    if (kube::json::get_string(item, "type") != kReadyCondition) continue;
+    const std::string_view status = kube::json::get_string(item, "status");
+    return status == "True" || status == "False" ? status : "Unknown";
+  }
+  return "Unknown";
+}
+
 util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object) {
   const kube::JsonValue* metadata = object_member(object, "metadata");
   if (metadata == nullptr) return util::invalid_argument_error("AWSIAMRole has no metadata");

@@ -19,6 +19,9 @@ inline constexpr int64_t kDefaultSessionDurationSeconds = 3600;
 inline constexpr int64_t kMinSessionDurationSeconds = 900;
 inline constexpr int64_t kMaxSessionDurationSeconds = 43200;
 
+// The condition that says whether a role's Secret holds usable credentials.
+inline constexpr std::string_view kReadyCondition = "Ready";
+
 struct Condition {
   std::string type;
   std::string status;  // "True", "False", "Unknown"
@@ -67,6 +70,11 @@ struct AwsIamRole {
 // cannot be identified (no metadata.name/namespace); spec problems are
 // reported through AwsIamRole::spec_error so they can be surfaced on the CR.
 util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object);
+
+// The status of the role's Ready condition as written ("True" or "False"),
+// "Unknown" when it has none (not reconciled yet) or an unexpected value.
+// Reads only that field: cheap enough for every cached role at each scrape.
+std::string_view ready_status(const kube::JsonValue& role);
 
 // Writes `status` as the JSON object for .status.
 kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocator& allocator);

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/awsiamrole.h"
 #include "controller/cache_projection.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
@@ -240,6 +241,19 @@ void Controller::register_metrics(metrics::Registry& registry) {
                           [this] { return static_cast<double>(queue_.len()); });
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [this] { return static_cast<double>(roles_.store().size()); });
+  registry.callback_gauge_vec("kube_aws_iam_controller_roles",
+                              "AWSIAMRoles in the cache, by their Ready condition.", {"ready"},
+                              [this] {
+                                std::vector<std::pair<metrics::Labels, double>> counts = {
+                                    {{"True"}, 0}, {{"False"}, 0}, {{"Unknown"}, 0}};
+                                for (const kube::ObjectPtr& role : roles_.store().list()) {
+                                  const std::string_view ready = ready_status(role->json());
+                                  for (auto& [labels, count] : counts) {
+                                    if (labels[0] == ready) ++count;
+                                  }
+                                }
+                                return counts;
+                              });
   registry.callback_gauge(
       "kube_aws_iam_controller_unwritten_credentials",
       "Roles whose issued credentials wait for their Secret write to succeed.",

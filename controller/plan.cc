@@ -33,7 +33,7 @@ bool owned_by(const kube::Object& secret, const AwsIamRole& role) {
 }
 
 bool ready_matches(const AwsIamRoleStatus& current, const Condition& wanted) {
-  const Condition* ready = current.condition("Ready");
+  const Condition* ready = current.condition(kReadyCondition);
   return ready != nullptr && ready->status == wanted.status;
 }
 
@@ -41,14 +41,14 @@ bool ready_matches(const AwsIamRoleStatus& current, const Condition& wanted) {
 // status flips: lastTransitionTime records flips, not rewrites.
 AwsIamRoleStatus with_ready(const AwsIamRoleStatus& current, AwsIamRoleStatus wanted,
                             Condition ready, absl::Time now) {
-  const Condition* old = current.condition("Ready");
+  const Condition* old = current.condition(kReadyCondition);
   ready.last_transition_time = ready_matches(current, ready) && !old->last_transition_time.empty()
                                    ? old->last_transition_time
                                    : util::format_rfc3339(now);
   wanted.conditions = {std::move(ready)};
   // Keep conditions of other types (set by other tools) untouched.
   for (const Condition& c : current.conditions) {
-    if (c.type != "Ready") wanted.conditions.push_back(c);
+    if (c.type != kReadyCondition) wanted.conditions.push_back(c);
   }
   return wanted;
 }
@@ -84,8 +84,8 @@ std::string_view action_name(Action action) {
 }
 
 bool status_describes(const AwsIamRoleStatus& current, const AwsIamRoleStatus& wanted) {
-  const Condition* current_ready = current.condition("Ready");
-  const Condition* wanted_ready = wanted.condition("Ready");
+  const Condition* current_ready = current.condition(kReadyCondition);
+  const Condition* wanted_ready = wanted.condition(kReadyCondition);
   if (current_ready == nullptr || wanted_ready == nullptr) return current == wanted;
   return current.observed_generation == wanted.observed_generation &&
          current.role_arn == wanted.role_arn && current.expiration == wanted.expiration &&
@@ -138,7 +138,7 @@ AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
     if (!extra.empty()) message = util::cat(message, "; ", extra);
   }
   return with_ready(role.status, std::move(wanted),
-                    {.type = "Ready",
+                    {.type = std::string(kReadyCondition),
                      .status = "True",
                      .reason = std::string(kReasonCredentialsIssued),
                      .message = std::move(message),
@@ -151,7 +151,7 @@ AwsIamRoleStatus failed_status(const AwsIamRole& role, std::string_view reason,
   AwsIamRoleStatus wanted = role.status;
   wanted.observed_generation = role.generation;
   return with_ready(role.status, std::move(wanted),
-                    {.type = "Ready",
+                    {.type = std::string(kReadyCondition),
                      .status = "False",
                      .reason = std::string(reason),
                      .message = std::string(message),

@@ -33,6 +33,9 @@ if [ "$build_only" = false ]; then
     awscli python3-boto3 openssl curl procps
     # the container image: built (scripts/build-image.sh) and run in the tests
     podman buildah runc
+    # deploy/monitoring: promtool checks and unit-tests the alert rules;
+    # PyYAML reads manifests in the tests (Debian's python3, /usr/bin/python3)
+    prometheus python3-yaml
   )
 fi
 

@@ -15,7 +15,9 @@
 #   f  the installs (deploy/base, its variants and the example overlay) render
 #      with kubectl kustomize and pass server-side (strict) validation against
 #      kube-sim; docs/deployment.yaml is the rendered base; the Restricted Pod
-#      Security Standard holds for all but the host-network variant
+#      Security Standard holds for all but the host-network variant;
+#      deploy/monitoring passes strict validation against the real
+#      prometheus-operator CRDs
 #   g  the container image (not in the default sections; ctest runs it as
 #      controller_image_test): scripts/build-image.sh builds it offline; run
 #      with podman (--read-only, --user 65534, --cap-drop=all) it prints the
@@ -465,6 +467,10 @@ print(sts.get_caller_identity()["Arn"])' "$STS" 2>"$SDIR/boto3.err") ||
   metrics=$(curl -fsS "http://127.0.0.1:$port/metrics") || fail "/metrics is not 200"
   grep -q '^kube_aws_iam_controller_sts_requests_total{operation="AssumeRole",outcome="OK"} ' <<<"$metrics" ||
     fail "/metrics lacks kube_aws_iam_controller_sts_requests_total{operation=\"AssumeRole\",outcome=\"OK\"}"
+  # The one role of this section becomes Ready (its status write follows the Secret's).
+  roles_ready() { curl -fsS "http://127.0.0.1:$port/metrics" | grep -x 'kube_aws_iam_controller_roles{ready="True"} 1'; }
+  wait_until 10 'kube_aws_iam_controller_roles{ready="True"} 1' roles_ready ||
+    fail "/metrics: $(curl -fsS "http://127.0.0.1:$port/metrics" | grep '^kube_aws_iam_controller_roles' | tr '\n' ' ')"
   local version
   version=$("$CONTROLLER" --version | sed -n 's/^kube-aws-iam-controller \([^ ]*\) (revision \(.*\))$/version="\1",revision="\2"/p')
   grep -qF "kube_aws_iam_controller_build_info{$version} 1" <<<"$metrics" ||
@@ -771,6 +777,24 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
     grep -qF "$field" <<<"$violations" || fail "pod_security.py did not name $field: $violations"
   done
   note "deploy/base and its variants meet the Restricted profile (instance-profile: hostNetwork only)"
+
+  # deploy/monitoring against the prometheus-operator's real CRDs.
+  "$KUBECTL" apply --server-side -f "$SOURCE_DIR/tests/data/prometheus-operator-crds/" >/dev/null ||
+    fail "the prometheus-operator CRDs did not apply"
+  wait_until 20 "established ServiceMonitor, PodMonitor and PrometheusRule CRDs" \
+    "$KUBECTL" get servicemonitors,podmonitors,prometheusrules -A
+  out=$("$KUBECTL" apply --dry-run=server --validate=strict -k "$SOURCE_DIR/deploy/monitoring" 2>&1) ||
+    fail "deploy/monitoring failed strict server-side validation:"$'\n'"$out"
+  expect_eq "$(grep -c 'created (server dry run)' <<<"$out")" 3 "objects of deploy/monitoring created (dry run): $out"
+  out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SOURCE_DIR/deploy/monitoring/podmonitor.yaml" 2>&1) ||
+    fail "deploy/monitoring/podmonitor.yaml failed strict server-side validation:"$'\n'"$out"
+  # ...which rejects what the operator would not understand.
+  sed 's/^    interval: 30s/    intervall: 30s/' "$SOURCE_DIR/deploy/monitoring/servicemonitor.yaml" >"$SDIR/sm-typo.yaml"
+  if out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/sm-typo.yaml" -n kube-aws-iam-controller 2>&1); then
+    fail "strict validation accepted a ServiceMonitor with 'intervall'"
+  fi
+  grep -q 'unknown field' <<<"$out" || fail "unexpected rejection of the ServiceMonitor typo: $out"
+  note "deploy/monitoring: ServiceMonitor, PrometheusRule, dashboard ConfigMap and the PodMonitor pass --validate=strict"
 
   out=$("$KUBECTL" apply --dry-run=server -f "$SOURCE_DIR/docs/example-app.yaml" 2>&1) ||
     fail "docs/example-app.yaml failed server-side dry run:"$'\n'"$out"

@@ -59,10 +59,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         SpecCase{"name", R"({"roleReference":"my-role"})", nullptr},
         SpecCase{"duration", R"({"roleReference":"my-role","roleSessionDuration":43200})", nullptr},
-        SpecCase{"zero_duration_means_default", R"({"roleReference":"abc","roleSessionDuration":0})",
-                 nullptr},
-        SpecCase{"policy", R"({"roleReference":"abc","policy":"{}","policyARNs":["arn:aws:iam::aws:policy/ReadOnlyAccess"]})",
-                 nullptr},
+        SpecCase{"zero_duration_means_default",
+                 R"({"roleReference":"abc","roleSessionDuration":0})", nullptr},
+        SpecCase{
+            "policy",
+            R"({"roleReference":"abc","policy":"{}","policyARNs":["arn:aws:iam::aws:policy/ReadOnlyAccess"]})",
+            nullptr},
         SpecCase{"no_spec", "", "spec is missing"},
         SpecCase{"no_reference", R"({})", "spec.roleReference is missing"},
         SpecCase{"reference_not_string", R"({"roleReference":42})",
@@ -84,12 +86,26 @@ TEST(AwsIamRoleTest, RejectsObjectsWithoutIdentity) {
   EXPECT_FALSE(parse_awsiamrole(doc).ok());
 }
 
+TEST(AwsIamRoleTest, ReadyStatusReadsOnlyTheReadyCondition) {
+  EXPECT_EQ(ready_status(parse(R"({"metadata":{"name":"r"}})")), "Unknown");  // not reconciled
+  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":[
+      {"type":"Other","status":"True"},{"type":"Ready","status":"False"}]}})")),
+            "False");
+  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":[{"type":"Ready","status":"True"}]}})")),
+            "True");
+  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":[{"type":"Ready","status":"yes"}]}})")),
+            "Unknown");
+  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":{"type":"Ready"}}})")), "Unknown");
+}
+
 TEST(AwsIamRoleTest, StatusRoundTripsThroughJson) {
   AwsIamRoleStatus status{.observed_generation = 4,
                           .role_arn = "arn:aws:iam::1:role/x",
                           .expiration = "2026-01-02T03:04:05Z",
-                          .conditions = {{.type = "Ready", .status = "True",
-                                          .reason = "CredentialsIssued", .message = "ok",
+                          .conditions = {{.type = "Ready",
+                                          .status = "True",
+                                          .reason = "CredentialsIssued",
+                                          .message = "ok",
                                           .last_transition_time = "2026-01-02T02:04:05Z",
                                           .observed_generation = 4}}};
   kube::JsonAllocator allocator;
