@@ -40,6 +40,22 @@ struct Overloaded : F... {
 template <typename... F>
 Overloaded(F...) -> Overloaded<F...>;  // clang 14 has no aggregate deduction
 
+// controller-runtime's name for what an outcome does to the key.
+ReconcileResult runtime_result(const Outcome& outcome) {
+  return std::visit(Overloaded{
+                        [](const Done& done) {
+                          return done.look_again_at ? ReconcileResult::kRequeueAfter
+                                                    : ReconcileResult::kSuccess;
+                        },
+                        [](const Retry&) { return ReconcileResult::kError; },
+                        [](const Blocked& blocked) {
+                          return blocked.recheck_after ? ReconcileResult::kError
+                                                       : ReconcileResult::kTerminalError;
+                        },
+                    },
+                    outcome);
+}
+
 }  // namespace
 
 Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
@@ -48,6 +64,7 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                        ControllerMetrics* metrics)
     : options_(std::move(options)),
       clock_(clock),
+      metrics_(metrics),
       roles_(kube, awsiamroles_resource(), clock,
              informer_options(options_, "", project_awsiamrole)),
       secrets_(kube, kube::Resource::secrets(), clock,
@@ -56,8 +73,10 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    util::cat(kHeritageLabel, "=", kHeritageValue, ",", kTypeLabel, "=", kTypeValue),
                    project_secret)),
       writer_(kube),
-      queue_(clock, std::make_unique<kube::ExponentialFailureRateLimiter>(options_.retry_base,
-                                                                          options_.retry_max)),
+      queue_(clock,
+             std::make_unique<kube::ExponentialFailureRateLimiter>(options_.retry_base,
+                                                                   options_.retry_max),
+             metrics != nullptr ? &metrics->queue : nullptr),
       reconciler_({.roles = role_writes_,
                    .secrets = secret_writes_,
                    .kube = writer_,
@@ -151,7 +170,12 @@ void Controller::run_workers(const std::stop_token& stop) {
 
 void Controller::work(const std::stop_token& stop) {
   while (std::optional<std::string> key = queue_.get()) {
-    follow_up(*key, reconciler_.reconcile(*key, stop));
+    const util::MonotonicTime started = clock_.monotonic_now();
+    const Outcome outcome = reconciler_.reconcile(*key, stop);
+    if (metrics_ != nullptr) {
+      metrics_->reconcile_result(runtime_result(outcome), clock_.monotonic_now() - started);
+    }
+    follow_up(*key, outcome);
     reconciles_.fetch_add(1, std::memory_order_relaxed);
     reconciled_once(*key);
     queue_.done(*key);
@@ -239,6 +263,41 @@ void Controller::register_metrics(metrics::Registry& registry) {
   registry.callback_gauge("kube_aws_iam_controller_workqueue_depth",
                           "Keys waiting to be reconciled now.",
                           [this] { return static_cast<double>(queue_.len()); });
+  // client-go's and controller-runtime's gauges, labelled as they label them.
+  const metrics::Labels queue_labels = {std::string(kControllerName), std::string(kControllerName)};
+  registry.callback_gauge_vec("workqueue_depth", "Current depth of workqueue",
+                              {"name", "controller"}, [this, queue_labels] {
+                                return std::vector<std::pair<metrics::Labels, double>>{
+                                    {queue_labels, static_cast<double>(queue_.len())}};
+                              });
+  registry.callback_gauge_vec(
+      "workqueue_unfinished_work_seconds",
+      "How many seconds of work has been done that is in progress and hasn't been observed by "
+      "work_duration. Large values indicate stuck threads.",
+      {"name", "controller"}, [this, queue_labels] {
+        return std::vector<std::pair<metrics::Labels, double>>{
+            {queue_labels, absl::ToDoubleSeconds(queue_.in_flight().total)}};
+      });
+  registry.callback_gauge_vec(
+      "workqueue_longest_running_processor_seconds",
+      "How many seconds has the longest running processor for workqueue been running.",
+      {"name", "controller"}, [this, queue_labels] {
+        return std::vector<std::pair<metrics::Labels, double>>{
+            {queue_labels, absl::ToDoubleSeconds(queue_.in_flight().longest)}};
+      });
+  const metrics::Labels controller_label = {std::string(kControllerName)};
+  registry.callback_gauge_vec(
+      "controller_runtime_active_workers", "Number of currently used workers per controller",
+      {"controller"}, [this, controller_label] {
+        return std::vector<std::pair<metrics::Labels, double>>{
+            {controller_label, static_cast<double>(queue_.in_flight().keys)}};
+      });
+  registry.callback_gauge_vec("controller_runtime_max_concurrent_reconciles",
+                              "Maximum number of concurrent reconciles per controller",
+                              {"controller"}, [this, controller_label] {
+                                return std::vector<std::pair<metrics::Labels, double>>{
+                                    {controller_label, static_cast<double>(options_.workers)}};
+                              });
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [this] { return static_cast<double>(roles_.store().size()); });
   registry.callback_gauge_vec("kube_aws_iam_controller_roles",

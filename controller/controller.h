@@ -67,7 +67,9 @@ class Controller {
   bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }
   size_t queue_depth() const { return queue_.len(); }
 
-  // Workqueue depth, managed roles, per-role validity, earliest expiry.
+  // Workqueue depth, managed roles, roles by readiness, per-role validity,
+  // earliest expiry; client-go's queue gauges and controller-runtime's
+  // worker gauges.
   void register_metrics(metrics::Registry& registry);
 
  private:
@@ -86,6 +88,7 @@ class Controller {
 
   const ControllerOptions options_;
   util::Clock& clock_;
+  ControllerMetrics* const metrics_;  // may be null
   kube::Informer roles_;
   kube::Informer secrets_;
   // The controller never creates AWSIAMRoles, only their status.

@@ -5,10 +5,63 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "controller/build_info.h"
 
 namespace controller {
+namespace {
+
+// Both label values of the workqueue_* and controller_runtime_* series.
+const metrics::Labels& queue_labels() {
+  static const metrics::Labels kLabels = {std::string(kControllerName),
+                                          std::string(kControllerName)};
+  return kLabels;
+}
+
+// client-go's workqueue duration buckets: 10 ns to 1,000 s, by tens.
+std::vector<double> workqueue_buckets() {
+  std::vector<double> bounds;
+  double bound = 1e-8;
+  for (int i = 0; i < 12; ++i, bound *= 10)
+    bounds.push_back(bound);
+  return bounds;
+}
+
+// controller-runtime's controller_runtime_reconcile_time_seconds buckets.
+std::vector<double> reconcile_time_buckets() {
+  return {0.005, 0.01, 0.025, 0.05, 0.1,  0.15, 0.2,  0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6,
+          0.7,   0.8,  0.9,   1.0,  1.25, 1.5,  1.75, 2.0,  2.5, 3.0,  3.5, 4.0,  4.5, 5,
+          6,     7,    8,     9,    10,   15,   20,   25,   30,  40,   50,  60};
+}
+
+}  // namespace
+
+WorkQueueMetrics::WorkQueueMetrics(metrics::Registry& r)
+    : adds_(r.counter("workqueue_adds_total", "Total number of adds handled by workqueue",
+                      {"name", "controller"})),
+      queue_duration_(r.histogram("workqueue_queue_duration_seconds",
+                                  "How long in seconds an item stays in workqueue before being "
+                                  "requested",
+                                  {"name", "controller"}, workqueue_buckets())),
+      work_duration_(r.histogram("workqueue_work_duration_seconds",
+                                 "How long in seconds processing an item from workqueue takes.",
+                                 {"name", "controller"}, workqueue_buckets())),
+      retries_(r.counter("workqueue_retries_total", "Total number of retries handled by workqueue",
+                         {"name", "controller"})) {}
+
+void WorkQueueMetrics::on_add() {
+  adds_.inc(queue_labels());
+}
+void WorkQueueMetrics::on_get(absl::Duration waited) {
+  queue_duration_.observe(queue_labels(), absl::ToDoubleSeconds(waited));
+}
+void WorkQueueMetrics::on_done(absl::Duration worked) {
+  work_duration_.observe(queue_labels(), absl::ToDoubleSeconds(worked));
+}
+void WorkQueueMetrics::on_retry() {
+  retries_.inc(queue_labels());
+}
 
 ControllerMetrics::ControllerMetrics(metrics::Registry& r)
     : registry(r),
@@ -26,7 +79,42 @@ ControllerMetrics::ControllerMetrics(metrics::Registry& r)
                               "Kubernetes API requests, by verb, resource and HTTP code.",
                               {"verb", "resource", "code"})),
       leader(r.gauge("kube_aws_iam_controller_leader",
-                     "1 when this replica holds the leader Lease (or runs unelected).")) {}
+                     "1 when this replica holds the leader Lease (or runs unelected).")),
+      queue(r),
+      runtime_reconciles(r.counter("controller_runtime_reconcile_total",
+                                   "Total number of reconciliations per controller",
+                                   {"controller", "result"})),
+      runtime_errors(r.counter("controller_runtime_reconcile_errors_total",
+                               "Total number of reconciliation errors per controller",
+                               {"controller"})),
+      runtime_terminal_errors(r.counter(
+          "controller_runtime_terminal_reconcile_errors_total",
+          "Total number of terminal reconciliation errors per controller", {"controller"})),
+      runtime_reconcile_time(r.histogram("controller_runtime_reconcile_time_seconds",
+                                         "Length of time per reconciliation per controller",
+                                         {"controller"}, reconcile_time_buckets())) {}
+
+void ControllerMetrics::reconcile_result(ReconcileResult result, absl::Duration took) {
+  const metrics::Labels controller = {std::string(kControllerName)};
+  std::string_view label;
+  switch (result) {
+    case ReconcileResult::kSuccess:
+      label = "success";
+      break;
+    case ReconcileResult::kRequeueAfter:
+      label = "requeue_after";
+      break;
+    case ReconcileResult::kTerminalError:
+      runtime_terminal_errors.inc(controller);
+      [[fallthrough]];
+    case ReconcileResult::kError:
+      label = "error";
+      runtime_errors.inc(controller);
+      break;
+  }
+  runtime_reconciles.inc({std::string(kControllerName), std::string(label)});
+  runtime_reconcile_time.observe(controller, absl::ToDoubleSeconds(took));
+}
 
 void ControllerMetrics::reconciled(std::string_view result, absl::Duration took) {
   reconciles.inc({std::string(result)});

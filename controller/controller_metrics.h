@@ -1,4 +1,6 @@
-// The controller's Prometheus metrics (documented in docs/operations.md), and
+// The controller's Prometheus metrics (documented in docs/operations.md): its
+// own, the ones Kubernetes controllers share (client-go's workqueue_* and
+// controller-runtime's controller_runtime_*, so existing dashboards work), and
 // the process metrics every exporter carries (RSS, CPU).
 #pragma once
 
@@ -8,8 +10,35 @@
 #include "controller/metrics.h"
 #include "pkg/aws/sts_client.h"
 #include "pkg/kube/rest_client.h"
+#include "pkg/kube/work_queue.h"
 
 namespace controller {
+
+// The `name`/`controller` label value of the workqueue_* and
+// controller_runtime_* metrics (controller-runtime names both after the
+// controller).
+inline constexpr std::string_view kControllerName = "awsiamrole";
+
+// client-go's workqueue metrics for the controller's queue; the gauges
+// (depth, unfinished work, longest running processor) are read from the queue
+// when scraped (Controller::register_metrics).
+class WorkQueueMetrics final : public kube::WorkQueueObserver {
+ public:
+  explicit WorkQueueMetrics(metrics::Registry& registry);
+  void on_add() override;
+  void on_get(absl::Duration waited) override;
+  void on_done(absl::Duration worked) override;
+  void on_retry() override;
+
+ private:
+  metrics::Counter& adds_;
+  metrics::Histogram& queue_duration_;
+  metrics::Histogram& work_duration_;
+  metrics::Counter& retries_;
+};
+
+// controller-runtime's result label of controller_runtime_reconcile_total.
+enum class ReconcileResult { kSuccess, kRequeueAfter, kError, kTerminalError };
 
 struct ControllerMetrics {
   explicit ControllerMetrics(metrics::Registry& registry);
@@ -18,6 +47,8 @@ struct ControllerMetrics {
   void reconciled(std::string_view result, absl::Duration took);
   void sts_attempt(const aws::StsAttempt& attempt);
   void kube_request(const kube::RequestInfo& request);
+  // One reconcile as controller-runtime counts it.
+  void reconcile_result(ReconcileResult result, absl::Duration took);
 
   metrics::Registry& registry;
   metrics::Counter& reconciles;
@@ -26,6 +57,11 @@ struct ControllerMetrics {
   metrics::Histogram& sts_duration;
   metrics::Counter& kube_requests;
   metrics::Gauge& leader;
+  WorkQueueMetrics queue;
+  metrics::Counter& runtime_reconciles;
+  metrics::Counter& runtime_errors;
+  metrics::Counter& runtime_terminal_errors;
+  metrics::Histogram& runtime_reconcile_time;
 };
 
 // User + system CPU seconds of the process whose /proc directory is

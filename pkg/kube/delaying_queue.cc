@@ -8,8 +8,11 @@ namespace {
 constexpr absl::Duration kIdleWait = absl::Hours(1);
 }  // namespace
 
-DelayingQueue::DelayingQueue(util::Clock& clock)
-    : clock_(clock), loop_([this](std::stop_token stop) { waiting_loop(std::move(stop)); }) {}
+DelayingQueue::DelayingQueue(util::Clock& clock, WorkQueueObserver* observer)
+    : clock_(clock),
+      observer_(observer),
+      queue_(clock, observer),
+      loop_([this](std::stop_token stop) { waiting_loop(std::move(stop)); }) {}
 
 DelayingQueue::~DelayingQueue() {
   shut_down();
@@ -17,6 +20,7 @@ DelayingQueue::~DelayingQueue() {
 
 void DelayingQueue::add_after(std::string_view key, absl::Duration d, Priority priority) {
   if (queue_.shutting_down()) return;
+  if (observer_ != nullptr) observer_->on_retry();
   if (d <= absl::ZeroDuration()) {
     queue_.add(key, priority);
     return;

@@ -28,7 +28,8 @@ namespace kube {
 
 class DelayingQueue {
  public:
-  explicit DelayingQueue(util::Clock& clock);
+  // `observer` (optional): see WorkQueueObserver; add_after counts as a retry.
+  explicit DelayingQueue(util::Clock& clock, WorkQueueObserver* observer = nullptr);
   ~DelayingQueue();
   DelayingQueue(const DelayingQueue&) = delete;
   DelayingQueue& operator=(const DelayingQueue&) = delete;
@@ -41,6 +42,7 @@ class DelayingQueue {
   std::optional<std::string> get() { return queue_.get(); }
   void done(std::string_view key) { queue_.done(key); }
   size_t len() const { return queue_.len(); }
+  WorkQueue::InFlight in_flight() const { return queue_.in_flight(); }
   // Keys waiting for their time.
   size_t waiting() const;
   // The keys of `keys` that are neither queued, being processed nor waiting
@@ -54,6 +56,7 @@ class DelayingQueue {
   void waiting_loop(std::stop_token stop);
 
   util::Clock& clock_;
+  WorkQueueObserver* const observer_;
   WorkQueue queue_;
   mutable util::Mutex mu_;
   util::CondVar cv_;

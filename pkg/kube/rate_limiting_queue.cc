@@ -2,8 +2,9 @@
 
 namespace kube {
 
-RateLimitingQueue::RateLimitingQueue(util::Clock& clock, std::unique_ptr<RateLimiter> limiter)
+RateLimitingQueue::RateLimitingQueue(util::Clock& clock, std::unique_ptr<RateLimiter> limiter,
+                                     WorkQueueObserver* observer)
     : limiter_(limiter ? std::move(limiter) : default_controller_rate_limiter(clock)),
-      queue_(clock) {}
+      queue_(clock, observer) {}
 
 }  // namespace kube

@@ -20,8 +20,10 @@ namespace kube {
 
 class RateLimitingQueue {
  public:
-  // `limiter` null: default_controller_rate_limiter(clock).
-  explicit RateLimitingQueue(util::Clock& clock, std::unique_ptr<RateLimiter> limiter = nullptr);
+  // `limiter` null: default_controller_rate_limiter(clock). `observer`
+  // (optional): see WorkQueueObserver.
+  explicit RateLimitingQueue(util::Clock& clock, std::unique_ptr<RateLimiter> limiter = nullptr,
+                             WorkQueueObserver* observer = nullptr);
 
   void add(std::string_view key, Priority priority = Priority::kNormal) {
     queue_.add(key, priority);
@@ -40,6 +42,7 @@ class RateLimitingQueue {
   std::optional<std::string> get() { return queue_.get(); }
   void done(std::string_view key) { queue_.done(key); }
   size_t len() const { return queue_.len(); }
+  WorkQueue::InFlight in_flight() const { return queue_.in_flight(); }
   size_t waiting() const { return queue_.waiting(); }
   std::vector<std::string> untracked(std::vector<std::string> keys) const {
     return queue_.untracked(std::move(keys));

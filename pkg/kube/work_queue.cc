@@ -1,6 +1,12 @@
 #include "pkg/kube/work_queue.h"
 
+#include <algorithm>
+
 namespace kube {
+
+util::MonotonicTime WorkQueue::now() const {
+  return clock_ != nullptr ? clock_->monotonic_now() : util::MonotonicTime();
+}
 
 void WorkQueue::enqueue_locked(const std::string& key, Priority priority) {
   lanes_[static_cast<size_t>(priority)].push_back(key);
@@ -10,14 +16,17 @@ void WorkQueue::enqueue_locked(const std::string& key, Priority priority) {
 void WorkQueue::add(std::string_view key, Priority priority) {
   util::MutexLock lock(mu_);
   if (shutting_down_) return;
-  auto [it, inserted] = dirty_.try_emplace(std::string(key), priority);
+  auto [it, inserted] =
+      dirty_.try_emplace(std::string(key), Dirty{priority, util::MonotonicTime()});
   const bool processing = processing_.contains(key);
   if (!inserted) {
-    if (priority >= it->second) return;  // already waiting, at least as urgent
-    it->second = priority;
+    if (priority >= it->second.priority) return;  // already waiting, at least as urgent
+    it->second.priority = priority;
     if (!processing) enqueue_locked(it->first, priority);  // moves up; the old entry goes stale
     return;
   }
+  it->second.since = now();
+  if (observer_ != nullptr) observer_->on_add();
   if (processing) return;  // queued again at done()
   ++waiting_;
   enqueue_locked(it->first, priority);
@@ -34,13 +43,15 @@ std::optional<std::string> WorkQueue::get() {
     std::string key = std::move(lanes_[lane].front());
     lanes_[lane].pop_front();
     auto it = dirty_.find(key);
-    if (it == dirty_.end() || static_cast<size_t>(it->second) != lane ||
+    if (it == dirty_.end() || static_cast<size_t>(it->second.priority) != lane ||
         processing_.contains(key)) {
       continue;  // stale: the key moved up, or was handed out already
     }
+    const util::MonotonicTime started = now();
+    if (observer_ != nullptr) observer_->on_get(started - it->second.since);
     dirty_.erase(it);
     --waiting_;
-    processing_.insert(key);
+    processing_.emplace(key, started);
     return key;
   }
 }
@@ -49,10 +60,11 @@ void WorkQueue::done(std::string_view key) {
   util::MutexLock lock(mu_);
   auto it = processing_.find(key);
   if (it == processing_.end()) return;
+  if (observer_ != nullptr) observer_->on_done(now() - it->second);
   processing_.erase(it);
   if (auto dirty = dirty_.find(key); dirty != dirty_.end()) {
     ++waiting_;
-    lanes_[static_cast<size_t>(dirty->second)].push_back(dirty->first);
+    lanes_[static_cast<size_t>(dirty->second.priority)].push_back(dirty->first);
   }
   // Wakes a worker for the re-queued key, and shut_down_with_drain().
   cv_.notify_all();
@@ -61,6 +73,20 @@ void WorkQueue::done(std::string_view key) {
 size_t WorkQueue::len() const {
   util::MutexLock lock(mu_);
   return waiting_;
+}
+
+WorkQueue::InFlight WorkQueue::in_flight() const {
+  util::MutexLock lock(mu_);
+  InFlight out;
+  out.keys = processing_.size();
+  if (clock_ == nullptr) return out;
+  const util::MonotonicTime t = now();
+  for (const auto& entry : processing_) {
+    const absl::Duration running = t - entry.second;
+    out.total += running;
+    out.longest = std::max(out.longest, running);
+  }
+  return out;
 }
 
 std::vector<std::string> WorkQueue::untracked(std::vector<std::string> keys) const {

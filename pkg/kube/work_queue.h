@@ -11,6 +11,8 @@
 // shut_down() stops accepting adds and makes get() return nullopt once the
 // queue is empty (queued keys are still handed out: workers drain it);
 // shut_down_with_drain() also waits until every key handed out is done().
+// Time source: the Clock, when given (how long keys wait and are worked on,
+// for a WorkQueueObserver and in_flight()).
 #pragma once
 
 #include <array>
@@ -23,6 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/time.h"
+#include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
 
 namespace kube {
@@ -32,9 +36,31 @@ namespace kube {
 // slack (a refresh well before expiry).
 enum class Priority { kUrgent = 0, kNormal = 1 };
 
+// Hears what a work queue does, in client-go's terms (its workqueue metrics:
+// adds, queue and work durations, retries), for a metrics exporter. Called
+// with the queue's lock held: implementations must be quick and must not call
+// the queue.
+class WorkQueueObserver {
+ public:
+  virtual ~WorkQueueObserver() = default;
+  // A key that was not waiting now is (client-go counts it in adds_total).
+  virtual void on_add() = 0;
+  // A worker took a key that had waited `waited` since it was added.
+  virtual void on_get(absl::Duration waited) = 0;
+  // A worker finished a key after `worked`.
+  virtual void on_done(absl::Duration worked) = 0;
+  // A key was added with a delay (client-go counts every AddAfter as a retry).
+  virtual void on_retry() = 0;
+};
+
 class WorkQueue {
  public:
+  // Untimed and unobserved.
   WorkQueue() = default;
+  // Timed by `clock`; `observer` (optional) hears of adds, hand-outs and
+  // completions. Both must outlive the queue.
+  explicit WorkQueue(util::Clock& clock, WorkQueueObserver* observer = nullptr)
+      : clock_(&clock), observer_(observer) {}
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
@@ -48,6 +74,15 @@ class WorkQueue {
   void done(std::string_view key);
   // Keys waiting (not those being processed): the depth metric.
   size_t len() const;
+  // The keys being processed now: how many, how long they have run in all,
+  // and the longest (client-go's unfinished_work_seconds and
+  // longest_running_processor_seconds). Zero without a clock.
+  struct InFlight {
+    size_t keys = 0;
+    absl::Duration total;
+    absl::Duration longest;
+  };
+  InFlight in_flight() const;
   // The keys of `keys` that are neither waiting nor being processed (one
   // lock for the lot: for sweeps over every cached key).
   std::vector<std::string> untracked(std::vector<std::string> keys) const;
@@ -59,13 +94,22 @@ class WorkQueue {
 
  private:
   void enqueue_locked(const std::string& key, Priority priority) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  util::MonotonicTime now() const;
 
+  util::Clock* const clock_ = nullptr;
+  WorkQueueObserver* const observer_ = nullptr;
   mutable util::Mutex mu_;
   util::CondVar cv_;
-  // Keys that need processing, with the lane they wait in: every waiting key,
-  // plus keys re-added while processing (they enter a lane at done()).
-  std::map<std::string, Priority, std::less<>> dirty_ ABSL_GUARDED_BY(mu_);
-  std::set<std::string, std::less<>> processing_ ABSL_GUARDED_BY(mu_);
+  // Keys that need processing, with the lane they wait in and since when:
+  // every waiting key, plus keys re-added while processing (they enter a lane
+  // at done()).
+  struct Dirty {
+    Priority priority;
+    util::MonotonicTime since;
+  };
+  std::map<std::string, Dirty, std::less<>> dirty_ ABSL_GUARDED_BY(mu_);
+  // Keys handed to a worker, with when.
+  std::map<std::string, util::MonotonicTime, std::less<>> processing_ ABSL_GUARDED_BY(mu_);
   // Each waiting key has an entry in the lane of its dirty_ priority; a key
   // moved up leaves a stale entry behind, which get() skips.
   std::array<std::deque<std::string>, 2> lanes_ ABSL_GUARDED_BY(mu_);

@@ -471,6 +471,14 @@ print(sts.get_caller_identity()["Arn"])' "$STS" 2>"$SDIR/boto3.err") ||
   roles_ready() { curl -fsS "http://127.0.0.1:$port/metrics" | grep -x 'kube_aws_iam_controller_roles{ready="True"} 1'; }
   wait_until 10 'kube_aws_iam_controller_roles{ready="True"} 1' roles_ready ||
     fail "/metrics: $(curl -fsS "http://127.0.0.1:$port/metrics" | grep '^kube_aws_iam_controller_roles' | tr '\n' ' ')"
+  # client-go's and controller-runtime's names, for the dashboards that use them.
+  local line
+  for line in 'controller_runtime_max_concurrent_reconciles{controller="awsiamrole"} 32' \
+    'workqueue_depth{name="awsiamrole",controller="awsiamrole"} ' \
+    'workqueue_adds_total{name="awsiamrole",controller="awsiamrole"} ' \
+    'controller_runtime_reconcile_total{controller="awsiamrole",result="requeue_after"} '; do
+    grep -qF "$line" <<<"$metrics" || fail "/metrics lacks '$line'"
+  done
   local version
   version=$("$CONTROLLER" --version | sed -n 's/^kube-aws-iam-controller \([^ ]*\) (revision \(.*\))$/version="\1",revision="\2"/p')
   grep -qF "kube_aws_iam_controller_build_info{$version} 1" <<<"$metrics" ||

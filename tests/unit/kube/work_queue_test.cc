@@ -127,6 +127,63 @@ TEST(WorkQueueTest, ShutDownWakesBlockedWorkers) {
     w.join();
 }
 
+// Records what a queue reports, as a metrics exporter would.
+class RecordingObserver final : public WorkQueueObserver {
+ public:
+  void on_add() override { ++adds; }
+  void on_get(absl::Duration waited) override { waits.push_back(waited); }
+  void on_done(absl::Duration worked) override { works.push_back(worked); }
+  void on_retry() override { ++retries; }
+
+  int adds = 0;
+  int retries = 0;
+  std::vector<absl::Duration> waits;
+  std::vector<absl::Duration> works;
+};
+
+TEST(WorkQueueTest, ReportsAddsWaitsAndWorkAsClientGoCountsThem) {
+  util::testing::FakeClock clock;
+  RecordingObserver observer;
+  WorkQueue q(clock, &observer);
+  q.add("a");
+  clock.step(absl::Seconds(1));
+  q.add("a");  // already waiting: not another add, and its wait began at the first
+  q.add("b");
+  EXPECT_EQ(observer.adds, 2);
+  clock.step(absl::Seconds(2));
+  ASSERT_THAT(q.get(), Optional(std::string("a")));
+  EXPECT_THAT(observer.waits, ElementsAre(absl::Seconds(3)));
+
+  clock.step(absl::Seconds(4));
+  ASSERT_THAT(q.get(), Optional(std::string("b")));
+  clock.step(absl::Seconds(1));
+  const WorkQueue::InFlight in_flight = q.in_flight();
+  EXPECT_EQ(in_flight.keys, 2u);
+  EXPECT_EQ(in_flight.total, absl::Seconds(6));    // a: 5 s, b: 1 s
+  EXPECT_EQ(in_flight.longest, absl::Seconds(5));  // a
+
+  q.add("a");  // re-added while processing: counted now, waits from now
+  EXPECT_EQ(observer.adds, 3);
+  q.done("a");
+  q.done("b");
+  EXPECT_THAT(observer.works, ElementsAre(absl::Seconds(5), absl::Seconds(1)));
+  EXPECT_EQ(q.in_flight().keys, 0u);
+  clock.step(absl::Seconds(2));
+  ASSERT_THAT(q.get(), Optional(std::string("a")));
+  EXPECT_THAT(observer.waits, ElementsAre(absl::Seconds(3), absl::Seconds(6), absl::Seconds(2)));
+}
+
+TEST(WorkQueueTest, DelayedAddsCountAsRetries) {
+  util::testing::FakeClock clock;
+  RecordingObserver observer;
+  RateLimitingQueue q(clock, nullptr, &observer);
+  q.add("a");
+  q.add_rate_limited("b");
+  q.add_after("c", absl::Minutes(10));
+  EXPECT_EQ(observer.retries, 2);
+  EXPECT_EQ(observer.adds, 1);  // b and c wait for their time first
+}
+
 TEST(WorkQueueTest, ShutDownWithDrainWaitsForKeysInFlight) {
   WorkQueue q;
   q.add("a");
