@@ -22,16 +22,21 @@
 #      controller_image_test): scripts/build-image.sh builds it offline; run
 #      with podman (--read-only, --user 65534, --cap-drop=all) it prints the
 #      binary's --version and, against the simulators, writes a Secret
+#   h  a real Prometheus (not in the default sections; ctest runs it as
+#      monitoring_prometheus_test) scrapes the controller with the rules of
+#      deploy/monitoring: they load; the credentials-expiry alert fires during
+#      an STS outage and clears after it
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
 #     --controller=build/controller/kube-aws-iam-controller \
 #     --kube-sim=build/tests/sim/kube/kube-sim --aws-sim=build/tests/sim/aws/aws-sim \
-#     [--sections=abcdef] [--keep-tmp]        (g: the image, needs podman)
+#     [--sections=abcdef] [--keep-tmp]        (g: the image, needs podman;
+#                                              h: needs prometheus)
 # Env: KUBECTL (default kubectl), AWS (default /usr/bin/aws, else aws on PATH),
 #      PYTHON (default /usr/bin/python3, with boto3).
 # Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client
-#       (or, for section g, podman) is missing.
+#       (or, for section g, podman; for h, prometheus) is missing.
 #
 # Everything listens on 127.0.0.1 with OS-chosen ports. Every process started
 # here is stopped by PID (TERM, then KILL after 5 s) and the temporary directory
@@ -90,6 +95,12 @@ PYTHON=$(command -v "$PYTHON")
 if [[ "$SECTIONS" == *g* ]]; then
   command -v podman >/dev/null 2>&1 || { echo "SKIP: podman not found (scripts/install-deps.sh)"; exit 77; }
 fi
+PROMETHEUS=""
+if [[ "$SECTIONS" == *h* ]]; then
+  PROMETHEUS=$(command -v prometheus) || { echo "SKIP: prometheus not found (scripts/install-deps.sh)"; exit 77; }
+  PROMETHEUS=$(realpath "$PROMETHEUS")
+  "$PYTHON" -c 'import yaml' 2>/dev/null || { echo "SKIP: $PYTHON has no PyYAML (python3-yaml)"; exit 77; }
+fi
 
 ACCOUNT=123456789012
 BASE_ROLE_ARN="arn:aws:iam::$ACCOUNT:role/"
@@ -115,7 +126,8 @@ MAIN_PIDS=()
 is_ours() {
   local exe
   exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
-  [[ "$exe" == "$CONTROLLER" || "$exe" == "$KUBE_SIM" || "$exe" == "$AWS_SIM" ]]
+  [[ "$exe" == "$CONTROLLER" || "$exe" == "$KUBE_SIM" || "$exe" == "$AWS_SIM" ||
+    (-n "$PROMETHEUS" && "$exe" == "$PROMETHEUS") ]]
 }
 
 # has_exited PID: the process is gone or a zombie (exited, not yet reaped).
@@ -378,6 +390,29 @@ if not matches:
 if field:
     print(matches[-1].get(field) or "")
 EOF
+
+# prom_query rules | up | alert NAME [NAMESPACE NAME]: asks the section's
+# Prometheus ($PROM): the number of alerting rules loaded; the controller
+# target's `up`; an alert's state (firing, pending or none).
+cat >"$WORK/prom_query.py" <<'EOF'
+import json, sys, urllib.request
+prom, what, *args = sys.argv[1:]
+def get(path):
+    with urllib.request.urlopen(prom + path, timeout=5) as r:
+        return json.load(r)["data"]
+if what == "rules":
+    print(sum(1 for g in get("/api/v1/rules")["groups"] for r in g["rules"] if r["type"] == "alerting"))
+elif what == "up":
+    result = get("/api/v1/query?query=up%7Bjob%3D%22kube-aws-iam-controller%22%7D")["result"]
+    print(result[0]["value"][1] if result else "absent")
+elif what == "alert":
+    name, labels = args[0], dict(zip(("namespace", "name"), args[1:]))
+    states = [a["state"] for a in get("/api/v1/alerts")["alerts"]
+              if a["labels"].get("alertname") == name
+              and all(a["labels"].get(k) == v for k, v in labels.items())]
+    print(states[0] if states else "none")
+EOF
+prom_query() { "$PYTHON" "$WORK/prom_query.py" "$PROM" "$@" 2>/dev/null || echo "unreachable"; }
 
 # ---------------------------------------------------------------------------
 # The world: kube-sim, aws-sim (sandbox IAM with capped lifetimes), the CRD.
@@ -810,6 +845,82 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 }
 
 # ---------------------------------------------------------------------------
+# A real Prometheus (Debian's) scraping the controller every second with the
+# alert rules of deploy/monitoring. Only the credentials-expiry alert is
+# scaled to the sandbox's 40-second credentials (threshold 10 s, for 2 s);
+# every other rule is loaded as shipped.
+section_h() {
+  local ns=sec-h port prom_port rules state
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+  start_controller controller AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+    --namespace="$ns" --leader-election-namespace="$ns" "${SHORT_LEAD[@]}"
+  wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.json ||
+    fail "the controller wrote no Secret"
+  port=$(sed -n 's/.*serving \/healthz, \/readyz, \/metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/controller.log")
+  [[ -n "$port" ]] || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
+
+  "$PYTHON" - "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" "$SDIR/rules.yaml" <<'EOF'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))["spec"]
+scaled = 0
+for group in spec["groups"]:
+    for rule in group["rules"]:
+        if rule.get("alert") == "KubeAWSIAMCredentialsExpiring":
+            assert "< 600" in rule["expr"], rule["expr"]
+            rule["expr"] = rule["expr"].replace("< 600", "< 10")
+            rule["for"] = "2s"
+            scaled += 1
+assert scaled == 1, "no KubeAWSIAMCredentialsExpiring rule"
+yaml.safe_dump(spec, open(sys.argv[2], "w"), sort_keys=False, width=1000)
+EOF
+  rules=$(grep -c '^ *- alert:' "$SDIR/rules.yaml")
+  cat >"$SDIR/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+- $SDIR/rules.yaml
+scrape_configs:
+- job_name: kube-aws-iam-controller
+  static_configs:
+  - targets: ["127.0.0.1:$port"]
+EOF
+  "$PROMETHEUS" --config.file="$SDIR/prometheus.yml" --storage.tsdb.path="$SDIR/prometheus-data" \
+    --web.listen-address=127.0.0.1:0 >"$SDIR/prometheus.log" 2>&1 &
+  SECTION_PIDS+=("$!")
+  echo "$!" >>"$WORK/pids"
+  # With port 0 it logs the port it got: msg="Listening on" address=127.0.0.1:PORT
+  prom_listening() { grep -q 'msg="Listening on" address=127.0.0.1:[0-9]' "$SDIR/prometheus.log"; }
+  wait_until 30 "Prometheus listening" prom_listening || fail "Prometheus did not start"
+  prom_port=$(sed -n 's/.*msg="Listening on" address=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/prometheus.log" | head -n 1)
+  PROM="http://127.0.0.1:$prom_port"
+
+  # The rules load, the controller is scraped, and nothing fires.
+  prom_rules_loaded() { [[ "$(prom_query rules)" == "$rules" ]]; }
+  wait_until 30 "$rules alerting rules loaded by Prometheus" prom_rules_loaded ||
+    fail "Prometheus did not load the $rules rules: $(prom_query rules)"
+  prom_target_up() { [[ "$(prom_query up)" == 1 ]]; }
+  wait_until 30 "the controller scraped (up == 1)" prom_target_up || fail "Prometheus does not scrape the controller"
+  prom_expiring_is() { [[ "$(prom_query alert KubeAWSIAMCredentialsExpiring "$ns" app)" == "$1" ]]; }
+  prom_expiring_is none || fail "KubeAWSIAMCredentialsExpiring is $(prom_query alert KubeAWSIAMCredentialsExpiring "$ns" app) before any fault"
+  note "Prometheus loaded $rules alerting rules and scrapes the controller"
+
+  # STS down: no refresh; the credentials run out and the alert fires...
+  curl -fsS -X POST -d '{"outage":503}' "$STS/_sim/faults" >/dev/null || fail "cannot inject the STS outage"
+  wait_until 90 "KubeAWSIAMCredentialsExpiring firing" prom_expiring_is firing ||
+    fail "no KubeAWSIAMCredentialsExpiring during the STS outage (state: $(prom_query alert KubeAWSIAMCredentialsExpiring "$ns" app))"
+  note "STS outage: KubeAWSIAMCredentialsExpiring fired for $ns/app"
+  # ...and clears once STS answers again and the controller has refreshed.
+  curl -fsS -X POST -d '{"reset":true}' "$STS/_sim/faults" >/dev/null || fail "cannot end the STS outage"
+  wait_until 90 "KubeAWSIAMCredentialsExpiring resolved" prom_expiring_is none ||
+    fail "KubeAWSIAMCredentialsExpiring did not clear after STS recovered (state: $(prom_query alert KubeAWSIAMCredentialsExpiring "$ns" app))"
+  state=$(prom_query alert KubeAWSIAMControllerDown)
+  expect_eq "$state" none "KubeAWSIAMControllerDown while the controller runs"
+  note "STS recovered: the alert cleared"
+}
+
+# ---------------------------------------------------------------------------
 # podman with a private storage under $SDIR, and runc with cgroupfs: settings
 # that run containers on this kind of machine (crun cannot here) and on others.
 # The section's own cleanup removes the container and unmounts the storage.
@@ -886,6 +997,7 @@ run_section d "leader election: one writer, SIGTERM, takeover" section_d
 run_section e "flags: --help, --version, invalid --interval, the Go original's arguments" section_e
 run_section f "installs: kustomize, strict validation, Restricted Pod Security" section_f
 run_section g "the container image: built offline, run read-only as 65534" section_g
+run_section h "a real Prometheus: the rules load, the expiry alert fires and clears" section_h
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"
