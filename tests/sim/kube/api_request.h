@@ -14,6 +14,7 @@
 
 #include "tests/sim/kube/api_error.h"
 #include "tests/sim/kube/catalog.h"
+#include "tests/sim/kube/query_params.h"
 
 namespace sim::kube {
 
@@ -38,6 +39,13 @@ struct ApiRequest {
     return it == params.end() ? std::string() : it->second;
   }
   bool has_param(std::string_view key) const { return params.count(std::string(key)) != 0; }
+  // A boolean parameter as the apiserver reads it (query_bool); absent: false.
+  bool bool_param(std::string_view key) const { return has_param(key) && query_bool(param(key)); }
+  // The same for the parameters whose absence means something of its own.
+  std::optional<bool> optional_bool_param(std::string_view key) const {
+    if (!has_param(key)) return std::nullopt;
+    return query_bool(param(key));
+  }
   bool dry_run() const { return param("dryRun") == "All"; }
 };
 

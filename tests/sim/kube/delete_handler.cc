@@ -19,7 +19,7 @@ struct DeleteOptions {
 
 std::optional<ApiError> parse_options(const ApiRequest& request, DeleteOptions& out) {
   std::string policy = request.param("propagationPolicy");
-  std::string orphan = request.param("orphanDependents");
+  std::optional<bool> orphan = request.optional_bool_param("orphanDependents");
   out.dry_run = request.dry_run();
   bool protobuf = request.content_type.find("protobuf") != std::string::npos;
   if (!protobuf && !util::trim(request.body).empty()) {
@@ -27,7 +27,7 @@ std::optional<ApiError> parse_options(const ApiRequest& request, DeleteOptions& 
     if (!doc.ok()) return bad_request(util::cat("json parse error: ", doc.status().message()));
     if (std::string p = json::get_string(*doc, "propagationPolicy"); !p.empty()) policy = p;
     if (const json::Value* o = json::find(*doc, "orphanDependents"); o && o->IsBool()) {
-      orphan = o->GetBool() ? "true" : "false";
+      orphan = o->GetBool();
     }
     if (const json::Value* d = json::find(*doc, "dryRun"); d && d->IsArray()) {
       for (const json::Value& v : d->GetArray()) {
@@ -40,7 +40,7 @@ std::optional<ApiError> parse_options(const ApiRequest& request, DeleteOptions& 
       if (!rv.empty()) out.precondition_rv = std::strtoull(rv.c_str(), nullptr, 10);
     }
   }
-  if (policy == "Orphan" || orphan == "true") {
+  if (policy == "Orphan" || orphan.value_or(false)) {
     out.propagation = Propagation::kOrphan;
   } else if (policy == "Foreground") {
     out.propagation = Propagation::kForeground;

@@ -6,6 +6,7 @@
 #include "tests/sim/kube/content_negotiation.h"
 #include "tests/sim/kube/list_options.h"
 #include "tests/sim/kube/object_codec.h"
+#include "tests/sim/kube/query_params.h"
 
 namespace sim::kube {
 namespace {
@@ -127,8 +128,11 @@ ApiResponse ReadHandler::list(const ApiRequest& request) {
   if (!options.empty()) {
     lr.predicate = [&options](const ObjectRecord& r) { return options.matches(r); };
   }
-  std::string limit = request.param("limit");
-  if (!limit.empty()) lr.limit = std::strtoll(limit.c_str(), nullptr, 10);
+  if (request.has_param("limit")) {
+    util::StatusOr<int64_t> limit = query_int(request.param("limit"));
+    if (!limit.ok()) return ApiResponse::error(bad_request(limit.status().message()));
+    lr.limit = *limit;
+  }
   lr.continue_token = request.param("continue");
   lr.resource_version = rv;
   lr.resource_version_match = match;

@@ -7,7 +7,7 @@
 namespace sim::kube {
 
 RequestInfo parse_request_info(std::string_view method, std::string_view path,
-                               std::string_view watch_param) {
+                               bool watch_requested) {
   RequestInfo info;
   info.verb = util::to_lower(method);
   std::vector<std::string_view> parts;
@@ -47,7 +47,7 @@ RequestInfo parse_request_info(std::string_view method, std::string_view path,
   if (rest.size() > 2) info.subresource = std::string(rest[2]);
   if (rest.size() > 3) info.subresource = util::cat(info.subresource, "/extra");  // unsupported
   std::string m = util::to_lower(method);
-  bool watch = watch_prefix || watch_param == "true" || watch_param == "1";
+  bool watch = watch_prefix || watch_requested;
   if (m == "get") {
     info.verb = info.name.empty() ? (watch ? "watch" : "list") : (watch ? "watch" : "get");
   } else if (m == "post") {

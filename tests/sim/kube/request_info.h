@@ -25,9 +25,9 @@ struct RequestInfo {
   bool namespace_in_path = false;
 };
 
-// `watch_param`: the value of ?watch=.
+// `watch_requested`: ?watch= is present and true (query_bool).
 RequestInfo parse_request_info(std::string_view method, std::string_view path,
-                               std::string_view watch_param);
+                               bool watch_requested);
 
 // create, update, patch, delete, deletecollection: the verbs that change state.
 bool is_mutating_verb(std::string_view verb);

@@ -8,12 +8,18 @@
 #include "tests/sim/kube/delete_handler.h"
 #include "tests/sim/kube/discovery.h"
 #include "tests/sim/kube/latency_model.h"
+#include "tests/sim/kube/query_params.h"
 #include "tests/sim/kube/read_handler.h"
 #include "tests/sim/kube/request_info.h"
 #include "tests/sim/kube/write_handler.h"
 
 namespace sim::kube {
 namespace {
+
+// ?watch=, as the apiserver reads it (query_bool): present and not false.
+bool watch_requested(const httplib::Request& req) {
+  return req.has_param("watch") && query_bool(req.get_param_value("watch"));
+}
 
 bool is_public_path(std::string_view path) {
   return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version" ||
@@ -63,7 +69,7 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
     write(api, admin(req), res);
     return;
   }
-  RequestInfo info = parse_request_info(req.method, req.path, req.get_param_value("watch"));
+  RequestInfo info = parse_request_info(req.method, req.path, watch_requested(req));
   std::string counted_resource = info.is_resource_request ? info.resource : "";
   if (info.is_resource_request && !info.subresource.empty()) {
     counted_resource = util::cat(info.resource, "/", info.subresource);
@@ -110,7 +116,7 @@ void Router::handle(const httplib::Request& req, httplib::Response& res) {
 
 ApiResponse Router::dispatch(const httplib::Request& req, const std::string& user, ApiRequest& api,
                              bool& is_resource) {
-  RequestInfo info = parse_request_info(req.method, req.path, req.get_param_value("watch"));
+  RequestInfo info = parse_request_info(req.method, req.path, watch_requested(req));
   if (!info.is_resource_request) return non_resource(req);
   is_resource = true;
   api.catalog = state_.catalog.get();
@@ -327,7 +333,7 @@ void Router::write(const ApiRequest& api, ApiResponse response, httplib::Respons
     }
   }
   if (response.watch == nullptr) {
-    if (api.param("pretty") == "true" || api.param("pretty") == "1") {
+    if (api.bool_param("pretty")) {
       if (auto doc = json::parse(response.body); doc.ok())
         response.body = json::to_pretty_string(*doc) + "\n";
     }

@@ -5,6 +5,7 @@
 #include "pkg/util/strings.h"
 #include "tests/sim/kube/content_negotiation.h"
 #include "tests/sim/kube/object_codec.h"
+#include "tests/sim/kube/query_params.h"
 
 namespace sim::kube {
 namespace {
@@ -31,11 +32,10 @@ std::variant<std::shared_ptr<WatchSession>, ApiResponse> WatchSession::start(
   auto session = std::make_shared<WatchSession>(context, request, std::move(options), settings);
   WatchSession& s = *session;
   std::string rv = request.param("resourceVersion");
-  std::string send_initial = request.param("sendInitialEvents");
-  s.bookmarks_ =
-      request.param("allowWatchBookmarks") == "true" || request.param("allowWatchBookmarks") == "1";
+  const std::optional<bool> send_initial = request.optional_bool_param("sendInitialEvents");
+  s.bookmarks_ = request.bool_param("allowWatchBookmarks");
   if (rv.empty() || rv == "0") {
-    s.send_initial_ = send_initial != "false";
+    s.send_initial_ = send_initial.value_or(true);
   } else {
     uint64_t value = 0;
     auto [ptr, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), value);
@@ -43,7 +43,7 @@ std::variant<std::shared_ptr<WatchSession>, ApiResponse> WatchSession::start(
       return ApiResponse::error(bad_request(util::cat("invalid resource version: ", rv)));
     }
     s.last_rv_ = value;
-    s.send_initial_ = send_initial == "true";
+    s.send_initial_ = send_initial.value_or(false);
     if (!s.send_initial_ && !settings.force_expired) {
       util::Status ok = context.store.check_watch_start(request.type->storage_key, value);
       if (ok.code() == util::StatusCode::kDeadlineExceeded) {
@@ -54,12 +54,14 @@ std::variant<std::shared_ptr<WatchSession>, ApiResponse> WatchSession::start(
       if (!ok.ok()) s.settings_.force_expired = true;
     }
   }
-  s.initial_end_bookmark_ = s.send_initial_ && send_initial == "true" && s.bookmarks_;
+  s.initial_end_bookmark_ = s.send_initial_ && send_initial.value_or(false) && s.bookmarks_;
   s.table_ = negotiate(request.accept, request.param("includeObject")).form == OutputForm::kTable;
   absl::Duration timeout = settings.default_timeout;
-  std::string timeout_param = request.param("timeoutSeconds");
-  if (!timeout_param.empty())
-    timeout = absl::Seconds(std::strtoll(timeout_param.c_str(), nullptr, 10));
+  if (request.has_param("timeoutSeconds")) {
+    util::StatusOr<int64_t> seconds = query_int(request.param("timeoutSeconds"));
+    if (!seconds.ok()) return ApiResponse::error(bad_request(seconds.status().message()));
+    timeout = absl::Seconds(*seconds);
+  }
   util::MonotonicTime now = context.clock.monotonic_now();
   s.deadline_ = now + timeout;
   s.epoch_ = context.store.watch_epoch();
