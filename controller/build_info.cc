@@ -1,6 +1,7 @@
 #include "controller/build_info.h"
 
 #include "kaic_build_info.h"  // generated: cmake/WriteBuildInfo.cmake
+#include "pkg/util/strings.h"
 
 namespace controller {
 
@@ -9,6 +10,9 @@ std::string_view version() {
 }
 std::string_view revision() {
   return KAIC_REVISION;
+}
+std::string version_line() {
+  return util::cat("kube-aws-iam-controller ", version(), " (revision ", revision(), ")");
 }
 
 }  // namespace controller

@@ -2,6 +2,7 @@
 // (--version, the build_info metric, the first log line and the image labels).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace controller {
@@ -12,5 +13,8 @@ std::string_view version();
 // uncommitted changes, or what the build was told (-DKAIC_REVISION=...);
 // "unknown" outside a git checkout.
 std::string_view revision();
+// "kube-aws-iam-controller <version> (revision <revision>)": what --version
+// prints and the first log line says.
+std::string version_line();
 
 }  // namespace controller

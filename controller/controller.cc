@@ -263,41 +263,9 @@ void Controller::register_metrics(metrics::Registry& registry) {
   registry.callback_gauge("kube_aws_iam_controller_workqueue_depth",
                           "Keys waiting to be reconciled now.",
                           [this] { return static_cast<double>(queue_.len()); });
-  // client-go's and controller-runtime's gauges, labelled as they label them.
-  const metrics::Labels queue_labels = {std::string(kControllerName), std::string(kControllerName)};
-  registry.callback_gauge_vec("workqueue_depth", "Current depth of workqueue",
-                              {"name", "controller"}, [this, queue_labels] {
-                                return std::vector<std::pair<metrics::Labels, double>>{
-                                    {queue_labels, static_cast<double>(queue_.len())}};
-                              });
-  registry.callback_gauge_vec(
-      "workqueue_unfinished_work_seconds",
-      "How many seconds of work has been done that is in progress and hasn't been observed by "
-      "work_duration. Large values indicate stuck threads.",
-      {"name", "controller"}, [this, queue_labels] {
-        return std::vector<std::pair<metrics::Labels, double>>{
-            {queue_labels, absl::ToDoubleSeconds(queue_.in_flight().total)}};
-      });
-  registry.callback_gauge_vec(
-      "workqueue_longest_running_processor_seconds",
-      "How many seconds has the longest running processor for workqueue been running.",
-      {"name", "controller"}, [this, queue_labels] {
-        return std::vector<std::pair<metrics::Labels, double>>{
-            {queue_labels, absl::ToDoubleSeconds(queue_.in_flight().longest)}};
-      });
-  const metrics::Labels controller_label = {std::string(kControllerName)};
-  registry.callback_gauge_vec(
-      "controller_runtime_active_workers", "Number of currently used workers per controller",
-      {"controller"}, [this, controller_label] {
-        return std::vector<std::pair<metrics::Labels, double>>{
-            {controller_label, static_cast<double>(queue_.in_flight().keys)}};
-      });
-  registry.callback_gauge_vec("controller_runtime_max_concurrent_reconciles",
-                              "Maximum number of concurrent reconciles per controller",
-                              {"controller"}, [this, controller_label] {
-                                return std::vector<std::pair<metrics::Labels, double>>{
-                                    {controller_label, static_cast<double>(options_.workers)}};
-                              });
+  register_queue_gauges(
+      registry, [this] { return queue_.len(); }, [this] { return queue_.in_flight(); },
+      options_.workers);
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [this] { return static_cast<double>(roles_.store().size()); });
   registry.callback_gauge_vec("kube_aws_iam_controller_roles",

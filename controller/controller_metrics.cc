@@ -19,6 +19,12 @@ const metrics::Labels& queue_labels() {
   return kLabels;
 }
 
+// The label value of the controller_runtime_* series.
+const metrics::Labels& controller_label() {
+  static const metrics::Labels kLabels = {std::string(kControllerName)};
+  return kLabels;
+}
+
 // client-go's workqueue duration buckets: 10 ns to 1,000 s, by tens.
 std::vector<double> workqueue_buckets() {
   std::vector<double> bounds;
@@ -95,7 +101,7 @@ ControllerMetrics::ControllerMetrics(metrics::Registry& r)
                                          {"controller"}, reconcile_time_buckets())) {}
 
 void ControllerMetrics::reconcile_result(ReconcileResult result, absl::Duration took) {
-  const metrics::Labels controller = {std::string(kControllerName)};
+  const metrics::Labels& controller = controller_label();
   std::string_view label;
   switch (result) {
     case ReconcileResult::kSuccess:
@@ -114,6 +120,32 @@ void ControllerMetrics::reconcile_result(ReconcileResult result, absl::Duration 
   }
   runtime_reconciles.inc({std::string(kControllerName), std::string(label)});
   runtime_reconcile_time.observe(controller, absl::ToDoubleSeconds(took));
+}
+
+void register_queue_gauges(metrics::Registry& registry, std::function<size_t()> depth,
+                           const std::function<kube::WorkQueue::InFlight()>& in_flight,
+                           int workers) {
+  registry.callback_gauge("workqueue_depth", "Current depth of workqueue", {"name", "controller"},
+                          queue_labels(),
+                          [depth = std::move(depth)] { return static_cast<double>(depth()); });
+  registry.callback_gauge(
+      "workqueue_unfinished_work_seconds",
+      "How many seconds of work has been done that is in progress and hasn't been observed by "
+      "work_duration. Large values indicate stuck threads.",
+      {"name", "controller"}, queue_labels(),
+      [in_flight] { return absl::ToDoubleSeconds(in_flight().total); });
+  registry.callback_gauge(
+      "workqueue_longest_running_processor_seconds",
+      "How many seconds has the longest running processor for workqueue been running.",
+      {"name", "controller"}, queue_labels(),
+      [in_flight] { return absl::ToDoubleSeconds(in_flight().longest); });
+  registry.callback_gauge("controller_runtime_active_workers",
+                          "Number of currently used workers per controller", {"controller"},
+                          controller_label(),
+                          [in_flight] { return static_cast<double>(in_flight().keys); });
+  registry.callback_gauge("controller_runtime_max_concurrent_reconciles",
+                          "Maximum number of concurrent reconciles per controller", {"controller"},
+                          controller_label(), [workers] { return static_cast<double>(workers); });
 }
 
 void ControllerMetrics::reconciled(std::string_view result, absl::Duration took) {

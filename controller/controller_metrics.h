@@ -4,6 +4,7 @@
 // the process metrics every exporter carries (RSS, CPU).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,7 +22,7 @@ inline constexpr std::string_view kControllerName = "awsiamrole";
 
 // client-go's workqueue metrics for the controller's queue; the gauges
 // (depth, unfinished work, longest running processor) are read from the queue
-// when scraped (Controller::register_metrics).
+// when scraped (register_queue_gauges).
 class WorkQueueMetrics final : public kube::WorkQueueObserver {
  public:
   explicit WorkQueueMetrics(metrics::Registry& registry);
@@ -63,6 +64,14 @@ struct ControllerMetrics {
   metrics::Counter& runtime_terminal_errors;
   metrics::Histogram& runtime_reconcile_time;
 };
+
+// client-go's queue gauges (workqueue_depth, _unfinished_work_seconds,
+// _longest_running_processor_seconds) and controller-runtime's worker gauges
+// (controller_runtime_active_workers, _max_concurrent_reconciles), read from
+// the queue when scraped.
+void register_queue_gauges(metrics::Registry& registry, std::function<size_t()> depth,
+                           const std::function<kube::WorkQueue::InFlight()>& in_flight,
+                           int workers);
 
 // User + system CPU seconds of the process whose /proc directory is
 // `proc_dir` ("/proc/self", "/proc/1234"); 0 when unreadable.

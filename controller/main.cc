@@ -319,8 +319,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (arg == "--version") {
-      std::cout << "kube-aws-iam-controller " << controller::version() << " (revision "
-                << controller::revision() << ")\n";
+      std::cout << controller::version_line() << "\n";
       return 0;
     }
   }
@@ -346,8 +345,7 @@ int main(int argc, char** argv) {
     config->identity += controller::random_suffix();
   }
   controller::init_logging(argv[0], config->log_format, config->debug);
-  LOG(INFO) << "kube-aws-iam-controller " << controller::version() << " (revision "
-            << controller::revision() << ")";
+  LOG(INFO) << controller::version_line();
   for (const std::string& warning : config->warnings)
     LOG(WARNING) << warning;
   return controller::run(*config);

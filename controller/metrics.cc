@@ -178,6 +178,15 @@ void Registry::callback_gauge(std::string name, std::string help, std::function<
   add(std::make_unique<CallbackGauge>(std::move(name), std::move(help), std::move(read)));
 }
 
+void Registry::callback_gauge(std::string name, std::string help,
+                              std::vector<std::string> label_names, Labels label_values,
+                              std::function<double()> read) {
+  callback_gauge_vec(std::move(name), std::move(help), std::move(label_names),
+                     [label_values = std::move(label_values), read = std::move(read)] {
+                       return std::vector<std::pair<Labels, double>>{{label_values, read()}};
+                     });
+}
+
 void Registry::callback_gauge_vec(std::string name, std::string help,
                                   std::vector<std::string> label_names,
                                   CallbackGaugeVec::Read read) {

@@ -118,6 +118,9 @@ class Registry {
   Counter& counter(std::string name, std::string help, std::vector<std::string> label_names = {});
   Gauge& gauge(std::string name, std::string help, std::vector<std::string> label_names = {});
   void callback_gauge(std::string name, std::string help, std::function<double()> read);
+  // One labelled series with fixed label values, computed when scraped.
+  void callback_gauge(std::string name, std::string help, std::vector<std::string> label_names,
+                      Labels label_values, std::function<double()> read);
   void callback_gauge_vec(std::string name, std::string help, std::vector<std::string> label_names,
                           CallbackGaugeVec::Read read);
   Histogram& histogram(std::string name, std::string help, std::vector<std::string> label_names,

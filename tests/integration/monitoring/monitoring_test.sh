@@ -28,12 +28,7 @@ trap 'rm -rf "$WORK"' EXIT
 MONITORING="$SOURCE_DIR/deploy/monitoring"
 
 # 1, 2. The rule groups as a plain rules file, beside the unit tests.
-"$PYTHON" - "$MONITORING/prometheusrule.yaml" "$WORK/rules.yaml" <<'EOF'
-import sys, yaml
-rule = yaml.safe_load(open(sys.argv[1]))
-assert rule["kind"] == "PrometheusRule", rule["kind"]
-yaml.safe_dump(rule["spec"], open(sys.argv[2], "w"), sort_keys=False, width=1000)
-EOF
+"$PYTHON" "$HERE/prometheus_rules.py" "$MONITORING/prometheusrule.yaml" "$WORK/rules.yaml"
 promtool check rules "$WORK/rules.yaml"
 cp "$HERE/alerts_test.yaml" "$WORK/"
 (cd "$WORK" && promtool test rules alerts_test.yaml)
