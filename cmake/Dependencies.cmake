@@ -10,6 +10,7 @@ find_package(pugixml REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(ZLIB REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 # rapidjson is header-only; std::string support everywhere.
 add_library(kaic_rapidjson INTERFACE)

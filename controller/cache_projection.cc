@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 
+#include "controller/namespace_policy.h"
 #include "controller/plan.h"
 #include "controller/secret_data.h"
 
@@ -71,6 +72,19 @@ void project_awsiamrole(kube::Object& role) {
   role = compacted(projection(role.mutable_json(), {"spec", "status"},
                               {"name", "namespace", "uid", "resourceVersion", "generation",
                                "labels", "deletionTimestamp"}));
+}
+
+void project_namespace(kube::Object& ns) {
+  kube::JsonValue out = projection(ns.mutable_json(), {}, {"name", "uid", "resourceVersion"});
+  kube::JsonValue annotations(rapidjson::kObjectType);
+  for (const std::string_view key : {kAllowedRolesAnnotation, kPermittedAnnotation}) {
+    if (auto value = ns.annotation(key)) kube::json::set_string(annotations, key, *value);
+  }
+  if (!annotations.ObjectEmpty()) {
+    kube::json::set(kube::json::ensure_object(out, "metadata"), "annotations",
+                    std::move(annotations));
+  }
+  ns = compacted(out);
 }
 
 }  // namespace controller

@@ -9,6 +9,8 @@
 // projected Secret is never written back: the reconciler sends merge patches.
 // AWSIAMRoles keep apiVersion, kind, spec and status; name, namespace, uid,
 // resourceVersion, generation, labels and deletionTimestamp.
+// Namespaces (read only with --namespace-restrictions) keep apiVersion, kind;
+// name, uid, resourceVersion and the two role-policy annotations.
 #pragma once
 
 #include <string_view>
@@ -27,5 +29,6 @@ inline constexpr std::string_view kProjectedValue = "LQ==";
 
 void project_secret(kube::Object& secret);
 void project_awsiamrole(kube::Object& role);
+void project_namespace(kube::Object& ns);
 
 }  // namespace controller

@@ -78,6 +78,14 @@ DEFINE_string(external_id, "",
               "ExternalId sent when assuming each role, from {namespace}, {name} (the "
               "AWSIAMRole's) and {cluster} (--cluster-name), e.g. '{cluster}/{namespace}', so "
               "role trust policies can pin namespaces with sts:ExternalId (empty: none).");
+DEFINE_bool(namespace_restrictions, false,
+            "Let each namespace use only the roles its Namespace annotations allow: kube2iam's "
+            "iam.amazonaws.com/allowed-roles (JSON array of names, paths or ARNs with * globs) "
+            "or kiam's iam.amazonaws.com/permitted (a regular expression the role ARN must "
+            "match). Needs get/list/watch on namespaces.");
+DEFINE_string(default_allowed_roles, "",
+              "With --namespace-restrictions: comma-separated role names, paths or ARNs (* "
+              "globs) allowed in namespaces that have neither annotation (empty: none).");
 
 // Flags of released Go versions that mean nothing here. Accepted, so that a
 // Deployment written for that version starts this binary, with one warning.
@@ -231,6 +239,20 @@ util::StatusOr<Config> config_from_flags() {
       return invalid("external-id", FLAGS_external_id, external_id.status().message());
     }
     c.external_id = *std::move(external_id);
+  }
+  c.namespace_restrictions = FLAGS_namespace_restrictions;
+  for (std::string_view entry : util::split(FLAGS_default_allowed_roles, ',')) {
+    entry = util::trim(entry);
+    if (entry.empty()) continue;
+    if (entry.find_first_of(" \t\n\"") != std::string_view::npos) {
+      return invalid("default-allowed-roles", FLAGS_default_allowed_roles,
+                     util::cat("'", entry, "' is not a role name, path or ARN"));
+    }
+    c.default_allowed_roles.emplace_back(entry);
+  }
+  if (!c.default_allowed_roles.empty() && !c.namespace_restrictions) {
+    return invalid("default-allowed-roles", FLAGS_default_allowed_roles,
+                   "has no effect without --namespace-restrictions");
   }
   if (!gflags::GetCommandLineFlagInfoOrDie("event_queue_size").is_default) {
     c.warnings.emplace_back(

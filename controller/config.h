@@ -50,6 +50,8 @@ struct Config {
   bool session_tags = false;
   std::string cluster_name;
   std::optional<ExternalIdTemplate> external_id;  // none: no ExternalId is sent
+  bool namespace_restrictions = false;            // see namespace_policy.h
+  std::vector<std::string> default_allowed_roles;
 
   // One line for each flag given that does nothing here (an obsolete flag of
   // the Go original), to log as a warning once logging is set up.

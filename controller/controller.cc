@@ -26,6 +26,20 @@ kube::InformerOptions informer_options(const ControllerOptions& options, std::st
   return out;  // no informer resync: the controller's sweep is the safety net
 }
 
+// Namespaces are cluster-scoped: a controller limited to one namespace
+// watches only that Namespace.
+std::unique_ptr<kube::Informer> namespace_informer(kube::RestClient& kube, util::Clock& clock,
+                                                   const ControllerOptions& options) {
+  if (!options.namespace_restrictions) return nullptr;
+  kube::InformerOptions out;
+  if (!options.namespace_.empty()) {
+    out.reflector.field_selector = util::cat("metadata.name=", options.namespace_);
+  }
+  out.reflector.transform = project_namespace;
+  return std::make_unique<kube::Informer>(kube, kube::Resource::namespaces(), clock,
+                                          std::move(out));
+}
+
 std::optional<absl::Time> secret_expiry(const kube::Object& secret) {
   auto expire = kube::SecretView(secret).data(kExpireKey);
   if (!expire.ok()) return std::nullopt;
@@ -72,6 +86,12 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    options_,
                    util::cat(kHeritageLabel, "=", kHeritageValue, ",", kTypeLabel, "=", kTypeValue),
                    project_secret)),
+      namespaces_(namespace_informer(kube, clock, options_)),
+      namespace_policies_(namespaces_ == nullptr
+                              ? nullptr
+                              : std::make_unique<NamespacePolicyCache>(
+                                    namespaces_->store(), options_.default_allowed_roles,
+                                    reconciler_options.plan.base_role_arn)),
       writer_(kube),
       queue_(clock,
              std::make_unique<kube::ExponentialFailureRateLimiter>(options_.retry_base,
@@ -83,7 +103,8 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    .credentials = credentials,
                    .events = events,
                    .clock = clock,
-                   .metrics = metrics},
+                   .metrics = metrics,
+                   .namespace_policies = namespace_policies_.get()},
                   std::move(reconciler_options)) {
   secrets_.add_handlers({.on_add =
                              [this](const kube::ObjectPtr& secret) {
@@ -120,6 +141,15 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                              role_writes_.forget(role->key());
                              enqueue(role->key());
                            }});
+  if (namespaces_ != nullptr) {
+    namespaces_->add_handlers(
+        {.on_add = [this](const kube::ObjectPtr& ns) { enqueue_namespace(ns->name()); },
+         .on_update =
+             [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
+               if (!same_policy_annotations(*old_ns, *ns)) enqueue_namespace(ns->name());
+             },
+         .on_delete = [this](const kube::ObjectPtr& ns, bool) { enqueue_namespace(ns->name()); }});
+  }
 }
 
 Controller::~Controller() {
@@ -138,13 +168,24 @@ void Controller::enqueue(const std::string& key) {
   queue_.add(key, priority_of(key));
 }
 
+void Controller::enqueue_namespace(std::string_view ns) {
+  for (const kube::ObjectPtr& role : roles_.store().list_by_namespace(ns)) {
+    enqueue(role->key());
+  }
+}
+
 void Controller::run_informers(const std::stop_token& stop) {
   std::jthread secrets([this, stop] { secrets_.run(stop); });
+  std::jthread namespaces;
+  if (namespaces_ != nullptr) namespaces = std::jthread([this, stop] { namespaces_->run(stop); });
   roles_.run(stop);
 }
 
 void Controller::run_workers(const std::stop_token& stop) {
-  if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop)) return;
+  if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop) ||
+      (namespaces_ != nullptr && !namespaces_->wait_for_sync(stop))) {
+    return;
+  }
   {
     util::MutexLock lock(first_pass_mu_);
     for (const kube::Store* store : {&roles_.store(), &secrets_.store()}) {

@@ -9,6 +9,8 @@
 //   wrote is recognised (read-your-writes cache) and not queued again.
 // - Failures: per-key backoff (Retry), or parked until something changes /
 //   rechecked slowly (Blocked); see outcome.h.
+// - Namespace restrictions (optional): an informer on Namespaces; a change of
+//   a Namespace's role-policy annotations queues that namespace's roles.
 // - Safety net: every `resync` period, any cached key that is neither
 //   queued, in progress, scheduled nor parked is queued again. It finds
 //   nothing unless something was lost, and costs no API or STS call.
@@ -44,6 +46,10 @@ struct ControllerOptions {
   absl::Duration max_jitter = absl::Minutes(5);
   absl::Duration retry_base = absl::Seconds(1);  // per-key backoff after a failure
   absl::Duration retry_max = absl::Minutes(5);
+  // --namespace-restrictions: each namespace may use only the roles its
+  // annotations (or --default-allowed-roles) allow; see namespace_policy.h.
+  bool namespace_restrictions = false;
+  std::vector<std::string> default_allowed_roles;
 };
 
 class Controller {
@@ -55,14 +61,17 @@ class Controller {
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
 
-  // Lists and watches both resources until `stop`.
+  // Lists and watches AWSIAMRoles, Secrets (and Namespaces) until `stop`.
   void run_informers(const std::stop_token& stop);
   // Waits for both caches, queues every known key, and reconciles with the
   // configured number of workers until `stop`; then lets in-flight reconciles
   // finish and returns. Call once.
   void run_workers(const std::stop_token& stop);
 
-  bool synced() const { return roles_.has_synced() && secrets_.has_synced(); }
+  bool synced() const {
+    return roles_.has_synced() && secrets_.has_synced() &&
+           (namespaces_ == nullptr || namespaces_->has_synced());
+  }
   // Every key known at start has been reconciled once.
   bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }
   size_t queue_depth() const { return queue_.len(); }
@@ -75,6 +84,8 @@ class Controller {
  private:
   // Queues `key` now, at the priority its cached state calls for.
   void enqueue(const std::string& key);
+  // Queues every AWSIAMRole of namespace `ns` (its policy changed).
+  void enqueue_namespace(std::string_view ns);
   kube::Priority priority_of(const std::string& key);
   void work(const std::stop_token& stop);
   void follow_up(const std::string& key, const Outcome& outcome);
@@ -91,6 +102,9 @@ class Controller {
   ControllerMetrics* const metrics_;  // may be null
   kube::Informer roles_;
   kube::Informer secrets_;
+  // Only with namespace restrictions (else null).
+  std::unique_ptr<kube::Informer> namespaces_;
+  std::unique_ptr<NamespacePolicyCache> namespace_policies_;
   // The controller never creates AWSIAMRoles, only their status.
   kube::MutationCache role_writes_{roles_.store(), /*include_adds=*/false};
   kube::MutationCache secret_writes_{secrets_.store(), /*include_adds=*/true};

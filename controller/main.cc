@@ -104,15 +104,21 @@ std::optional<aws::BaseRoleArn> discover_base_role_arn(const Config& config,
 // missing, or RBAC forbids what the controller needs. Start-up continues (the
 // informers keep retrying, /readyz stays 503) so fixing either needs no restart.
 void preflight(kube::RestClient& kube, const Config& config) {
-  for (const kube::Resource& resource : {awsiamroles_resource(), kube::Resource::secrets()}) {
-    const util::Status status = kube.list(resource, config.namespace_, {.limit = 1}).status();
+  std::vector<kube::Resource> resources = {awsiamroles_resource(), kube::Resource::secrets()};
+  if (config.namespace_restrictions) resources.push_back(kube::Resource::namespaces());
+  for (const kube::Resource& resource : resources) {
+    const util::Status status =
+        kube.list(resource, resource.namespaced ? config.namespace_ : "", {.limit = 1}).status();
     if (status.ok()) continue;
     if (kube::is_not_found(status) && resource.resource == "awsiamroles") {
       LOG(ERROR) << "the AWSIAMRole CRD is not installed (" << status.message()
                  << "): kubectl apply -f crd/awsiamrole-crd.yaml";
     } else if (status.code() == util::StatusCode::kPermissionDenied) {
       LOG(ERROR) << "RBAC does not allow listing " << resource.resource << ": " << status.message()
-                 << " (see the ClusterRole in docs/deployment.yaml)";
+                 << (resource.resource == "namespaces"
+                         ? " (--namespace-restrictions needs get/list/watch on namespaces: "
+                           "deploy/components/namespace-restrictions)"
+                         : " (see the ClusterRole in docs/deployment.yaml)");
     } else {
       LOG(WARNING) << "cannot list " << resource.resource << " yet: " << status.message();
     }
@@ -214,17 +220,20 @@ int run(const Config& config) {
       // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing calls setenv
       {.host = std::getenv("NODE_NAME") != nullptr ? std::getenv("NODE_NAME") : "",
        .reporting_instance = config.identity});
-  Controller controller(
-      kube, credentials, events, clock,
-      {.plan = {.refresh = config.refresh,
-                .base_role_arn = base_role_arn,
-                .no_base_role_arn_reason = no_base_reason},
-       .mount_path = config.credentials_mount_path,
-       .session_tags = config.session_tags,
-       .cluster_name = config.cluster_name,
-       .external_id = config.external_id},
-      {.namespace_ = config.namespace_, .workers = config.workers, .resync = config.interval},
-      &controller_metrics);
+  Controller controller(kube, credentials, events, clock,
+                        {.plan = {.refresh = config.refresh,
+                                  .base_role_arn = base_role_arn,
+                                  .no_base_role_arn_reason = no_base_reason},
+                         .mount_path = config.credentials_mount_path,
+                         .session_tags = config.session_tags,
+                         .cluster_name = config.cluster_name,
+                         .external_id = config.external_id},
+                        {.namespace_ = config.namespace_,
+                         .workers = config.workers,
+                         .resync = config.interval,
+                         .namespace_restrictions = config.namespace_restrictions,
+                         .default_allowed_roles = config.default_allowed_roles},
+                        &controller_metrics);
   controller.register_metrics(registry);
 
   std::atomic<bool> leading{false};
@@ -244,7 +253,8 @@ int run(const Config& config) {
   }
 
   preflight(kube, config);
-  std::jthread informers([&](std::stop_token) { controller.run_informers(stop.get_token()); });
+  std::jthread informers(
+      [&](const std::stop_token&) { controller.run_informers(stop.get_token()); });
   auto lead = [&](const std::stop_token& lead_stop) {
     leading = true;
     controller_metrics.leader.set(1);

@@ -79,6 +79,8 @@ std::string_view action_name(Action action) {
       return "report-invalid";
     case Action::kDeleteOrphan:
       return "delete-orphan";
+    case Action::kReportNotPermitted:
+      return "report-not-permitted";
   }
   return "none";
 }
@@ -160,11 +162,13 @@ AwsIamRoleStatus failed_status(const AwsIamRole& role, std::string_view reason,
 }
 
 Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
-          const PlanConfig& config) {
+          const PlanConfig& config, const NamespacePolicy* namespace_policy) {
+  // Both labels, as the Go original: its pod-mode Secrets carry only heritage.
+  const bool secret_is_ours = secret != nullptr &&
+                              secret->label(kHeritageLabel) == kHeritageValue &&
+                              secret->label(kTypeLabel) == kTypeValue;
   if (role == nullptr) {
-    // Both labels, as the Go original: its pod-mode Secrets carry only heritage.
-    if (secret != nullptr && secret->label(kHeritageLabel) == kHeritageValue &&
-        secret->label(kTypeLabel) == kTypeValue) {
+    if (secret_is_ours) {
       return {.action = Action::kDeleteOrphan, .why = "its AWSIAMRole no longer exists"};
     }
     return {};
@@ -185,6 +189,19 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
       why = util::cat(why, " (", config.no_base_role_arn_reason, ")");
     }
     return invalid(std::move(why));
+  }
+  if (namespace_policy != nullptr) {
+    if (auto refusal = namespace_policy->refusal(*arn)) {
+      // Credentials must not outlive the permission: nothing is served any more.
+      AwsIamRoleStatus refused = failed_status(*role, kReasonRoleNotPermitted, *refusal, now);
+      refused.role_arn.clear();
+      refused.expiration.clear();
+      return {.action = Action::kReportNotPermitted,
+              .why = *std::move(refusal),
+              .role_arn = *arn,
+              .delete_secret = secret_is_ours,
+              .status = if_changed(*role, std::move(refused))};
+    }
   }
 
   if (secret == nullptr) return issue(*arn, "the Secret does not exist");

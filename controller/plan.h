@@ -9,6 +9,7 @@
 #include <string>
 
 #include "controller/awsiamrole.h"
+#include "controller/namespace_policy.h"
 #include "controller/refresh_policy.h"
 #include "pkg/aws/arn.h"
 #include "pkg/kube/object.h"
@@ -28,6 +29,7 @@ inline constexpr std::string_view kReasonCredentialsIssued = "CredentialsIssued"
 inline constexpr std::string_view kReasonInvalidSpec = "InvalidSpec";
 inline constexpr std::string_view kReasonGetCredentialsFailed = "GetCredentialsFailed";
 inline constexpr std::string_view kReasonSecretWriteFailed = "SecretWriteFailed";
+inline constexpr std::string_view kReasonRoleNotPermitted = "RoleNotPermitted";
 
 struct PlanConfig {
   RefreshPolicy refresh;
@@ -43,6 +45,9 @@ enum class Action {
   kRepairMetadata,  // rewrite the Secret's labels / ownerReference, keep its data
   kReportInvalid,   // the spec is unusable: say so, retry only when it changes
   kDeleteOrphan,    // a Secret of ours whose AWSIAMRole is gone
+  // The namespace may not use the role: say so, delete the Secret of ours if
+  // there is one (delete_secret), retry only when the role or namespace changes.
+  kReportNotPermitted,
 };
 std::string_view action_name(Action action);
 
@@ -54,6 +59,8 @@ struct Plan {
   // kIssue for a role that has no valid credentials now (no Secret, another
   // spec's, expired): such work goes before refreshes that still have slack.
   bool urgent = false;
+  // kReportNotPermitted: the role's Secret is ours and must go.
+  bool delete_secret = false;
   // The status to write, when it differs from the AWSIAMRole's current one.
   // (After kIssue the status depends on the outcome; see issued_status.)
   std::optional<AwsIamRoleStatus> status;
@@ -61,8 +68,10 @@ struct Plan {
 
 // Decides for one key. `role`: the AWSIAMRole (null when it does not exist).
 // `secret`: the Secret of the same name (null when it does not exist).
+// `namespace_policy`: the roles the role's namespace may use (null when
+// --namespace-restrictions is off).
 Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
-          const PlanConfig& config);
+          const PlanConfig& config, const NamespacePolicy* namespace_policy = nullptr);
 
 // Whether the status `current` already says what `wanted` says, so writing
 // `wanted` would tell nobody anything: the same observedGeneration, roleARN

@@ -21,6 +21,7 @@ constexpr std::string_view kEventCreateSecretFailed = "CreateSecretFailed";
 constexpr std::string_view kEventUpdateSecretFailed = "UpdateSecretFailed";
 constexpr std::string_view kEventReadSecretFailed = "ReadSecretFailed";
 constexpr std::string_view kEventSessionDurationClamped = "SessionDurationClamped";
+constexpr std::string_view kEventRoleNotPermitted = "RoleNotPermitted";
 
 // Ours replaces any earlier reference to the same AWSIAMRole; others stay.
 // Only one owner may be the controller, so ours is not if another one is.
@@ -113,6 +114,8 @@ std::string_view Reconciler::result_name(Result result) {
       return "deleted";
     case Result::kInvalid:
       return "invalid";
+    case Result::kNotPermitted:
+      return "not_permitted";
     case Result::kFailed:
       return "error";
     case Result::kSkipped:
@@ -154,8 +157,12 @@ util::StatusOr<Reconciler::Decision> Reconciler::decide(const std::string& key) 
     ASSIGN_OR_RETURN(decision.role, parse_awsiamrole(decision.role_object->json()));
   }
   decision.secret = deps_.secrets.get(key);
+  std::shared_ptr<const NamespacePolicy> policy;
+  if (decision.role && deps_.namespace_policies != nullptr) {
+    policy = deps_.namespace_policies->policy_for(decision.role->namespace_);
+  }
   decision.plan = plan(decision.role ? &*decision.role : nullptr, decision.secret.get(),
-                       deps_.clock.system_now(), options_.plan);
+                       deps_.clock.system_now(), options_.plan, policy.get());
   return decision;
 }
 
@@ -194,6 +201,9 @@ Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
                        "': ", plan.why));
       }
       reconciled = {Result::kInvalid, Blocked{.error = util::invalid_argument_error(plan.why)}};
+      break;
+    case Action::kReportNotPermitted:
+      reconciled = refuse(*role, *role_object, secret.get(), plan, stop);
       break;
     case Action::kRepairMetadata:
       reconciled = repair_metadata(*role, *secret, plan, stop);
@@ -407,6 +417,34 @@ Reconciler::Reconciled Reconciler::delete_orphan(const kube::Object& secret, con
   return {Result::kDeleted, Done{}};
 }
 
+Reconciler::Reconciled Reconciler::refuse(const AwsIamRole& role, const kube::Object& role_object,
+                                          const kube::Object* secret, const Plan& plan,
+                                          const std::stop_token& stop) {
+  {
+    util::MutexLock lock(mu_);
+    unwritten_.erase(role.key());  // issued before the refusal: never to be written
+  }
+  bool deleted = false;
+  if (plan.delete_secret) {
+    const util::Status status = deps_.kube.remove(secrets_resource_, secret->namespace_name(),
+                                                  secret->name(), secret->uid(), stop);
+    if (!status.ok() && !kube::is_not_found(status)) {
+      LOG(WARNING) << "cannot delete Secret " << secret->key()
+                   << " of a role no longer permitted: " << status;
+      return {Result::kFailed, classify_failure(status)};
+    }
+    deps_.secrets.forget(secret->key());
+    deleted = true;
+  }
+  // Told once per refusal: the status says it from then on, and the key
+  // waits for the role or its namespace to change.
+  if (plan.status || deleted) {
+    warn(role_object, kEventRoleNotPermitted,
+         deleted ? util::cat(plan.why, "; deleted its Secret ", secret->name()) : plan.why);
+  }
+  return {Result::kNotPermitted, Blocked{.error = util::permission_denied_error(plan.why)}};
+}
+
 Reconciler::Reconciled Reconciler::fail(const AwsIamRole& role, const kube::Object& role_object,
                                         const Failure& failure, const std::stop_token& stop) {
   if (is_quiet_failure(failure.error)) {
@@ -425,8 +463,16 @@ void Reconciler::write_status(const AwsIamRole& role, const AwsIamRoleStatus& st
                               const std::stop_token& stop) {
   if (status_describes(role.status, status)) return;
   kube::JsonAllocator allocator;
+  kube::JsonValue status_json = status_to_json(status, allocator);
+  // A merge patch keeps what it leaves out: clear what the status no longer says.
+  if (status.role_arn.empty() && !role.status.role_arn.empty()) {
+    kube::json::set(status_json, "roleARN", kube::JsonValue(rapidjson::kNullType));
+  }
+  if (status.expiration.empty() && !role.status.expiration.empty()) {
+    kube::json::set(status_json, "expiration", kube::JsonValue(rapidjson::kNullType));
+  }
   kube::JsonValue body(rapidjson::kObjectType);
-  body.AddMember("status", status_to_json(status, allocator), allocator);
+  body.AddMember("status", std::move(status_json), allocator);
   auto patched = deps_.kube.merge_patch(roles_resource_, role.namespace_, role.name,
                                         kube::json::serialize(body), "status", stop);
   if (!patched.ok()) {

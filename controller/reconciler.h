@@ -58,6 +58,8 @@ struct ReconcilerDeps {
   kube::EventRecorder& events;
   util::Clock& clock;
   ControllerMetrics* metrics = nullptr;  // optional
+  // The roles each namespace may use; null when --namespace-restrictions is off.
+  const NamespacePolicyCache* namespace_policies = nullptr;
 };
 
 class Reconciler {
@@ -78,7 +80,16 @@ class Reconciler {
 
  private:
   // Metric label of one reconcile.
-  enum class Result { kIssued, kUnchanged, kRepaired, kDeleted, kInvalid, kFailed, kSkipped };
+  enum class Result {
+    kIssued,
+    kUnchanged,
+    kRepaired,
+    kDeleted,
+    kInvalid,
+    kNotPermitted,
+    kFailed,
+    kSkipped
+  };
   static std::string_view result_name(Result result);
   struct Reconciled {
     Result result;
@@ -125,6 +136,10 @@ class Reconciler {
                              const std::stop_token& stop);
   Reconciled delete_orphan(const kube::Object& secret, const Plan& plan,
                            const std::stop_token& stop);
+  // The namespace may not use the role: no STS call; its Secret (if ours)
+  // deleted; one Warning per distinct refusal; parked until something changes.
+  Reconciled refuse(const AwsIamRole& role, const kube::Object& role_object,
+                    const kube::Object* secret, const Plan& plan, const std::stop_token& stop);
   // Tells the user (Warning, Ready=False) unless the failure is quiet, and
   // classifies it.
   Reconciled fail(const AwsIamRole& role, const kube::Object& role_object, const Failure& failure,

@@ -19,7 +19,7 @@ packages=(
   # libraries (design card + chosen)
   libcurl4-openssl-dev libssl-dev rapidjson-dev libyaml-cpp-dev
   libgflags-dev libgoogle-glog-dev libabsl-dev libpugixml-dev
-  libcpp-httplib-dev zlib1g-dev
+  libcpp-httplib-dev zlib1g-dev libre2-dev
   # the CA bundle the image carries (scripts/stage-rootfs.sh)
   ca-certificates
 )

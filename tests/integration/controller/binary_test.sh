@@ -785,6 +785,33 @@ section_f() {
       fail "deploy/$install: unexpected output: $out"
     note "deploy/$install: $(grep -c 'created (server dry run)' <<<"$out") objects pass --validate=strict"
   done
+  # The namespace-restrictions component on the base: strict validation, the
+  # flag the binary knows, and read access to Namespaces only with it.
+  mkdir -p "$SDIR/restricted"
+  printf '%s\n' 'apiVersion: kustomize.config.k8s.io/v1beta1' 'kind: Kustomization' \
+    "resources: [$(realpath --relative-to="$SDIR/restricted" "$SOURCE_DIR/deploy/base")]" \
+    "components: [$(realpath --relative-to="$SDIR/restricted" "$SOURCE_DIR/deploy/components/namespace-restrictions")]" \
+    >"$SDIR/restricted/kustomization.yaml"  # kustomize takes no absolute paths
+  "$KUBECTL" kustomize "$SDIR/restricted" >"$SDIR/restricted.yaml" ||
+    fail "kubectl kustomize with deploy/components/namespace-restrictions failed"
+  out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/restricted.yaml" 2>&1) ||
+    fail "the namespace-restrictions install failed strict server-side validation:"$'\n'"$out"
+  namespace_access() {
+    "$PYTHON" -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+rules = [r for d in docs if d["kind"] == "ClusterRole" for r in d["rules"] if "namespaces" in r["resources"]]
+args = [a for d in docs if d["kind"] == "Deployment" for a in d["spec"]["template"]["spec"]["containers"][0]["args"]]
+print(",".join(v for r in rules for v in r["verbs"]), "--namespace-restrictions" in args)' "$1"
+  }
+  expect_eq "$(namespace_access "$SDIR/restricted.yaml")" "get,list,watch True" \
+    "namespaces verbs and the flag with deploy/components/namespace-restrictions"
+  expect_eq "$(namespace_access "$SDIR/base.yaml")" " False" "namespaces verbs and the flag without it"
+  out=$("$CONTROLLER" --help 2>&1) || fail "--help exited $?"
+  grep -q -- '--namespace-restrictions' <<<"$out" ||
+    fail "the binary's --help does not list --namespace-restrictions"
+  note "deploy/components/namespace-restrictions: passes --validate=strict, adds the flag and namespaces get/list/watch"
+
   # The check can fail: the Go original's typo is rejected.
   sed 's/initialDelaySeconds:/initialDelaySecond:/' "$SOURCE_DIR/docs/deployment.yaml" >"$SDIR/typo.yaml"
   grep -q initialDelaySecond: "$SDIR/typo.yaml" || fail "docs/deployment.yaml has no initialDelaySeconds to mistype"

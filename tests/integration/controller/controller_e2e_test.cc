@@ -36,6 +36,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kNamespace = "demo";
 constexpr const char* kMyRoleArn = "arn:aws:iam::123456789012:role/team/app/my-role";
+constexpr const char* kOtherAccount = "210987654321";
 
 fs::path source_dir() {
   const char* env = std::getenv("KAIC_SOURCE_DIR");  // NOLINT(concurrency-mt-unsafe)
@@ -76,6 +77,7 @@ class ControllerE2ETest : public ::testing::Test {
     auto iam =
         sim::aws::load_iam_config((source_dir() / "tests/sim/aws/sandbox-config.yaml").string());
     ASSERT_TRUE(iam.ok()) << iam.status();
+    iam->accounts.push_back(kOtherAccount);  // for roles in another account
     auto aws_sim = sim::aws::AwsSimulator::create({.config = *iam}, clock_);
     ASSERT_TRUE(aws_sim.ok()) << aws_sim.status();
     aws_sim_ = std::move(*aws_sim);
@@ -120,9 +122,9 @@ class ControllerE2ETest : public ::testing::Test {
   }
 
   void start_controller(CredentialSource* source = nullptr) {
-    controller_ = std::make_unique<Controller>(
-        *kube_, source != nullptr ? *source : *source_, *recorder_, clock_, reconciler_options_,
-        ControllerOptions{.workers = 2, .resync = absl::ZeroDuration()});
+    controller_ =
+        std::make_unique<Controller>(*kube_, source != nullptr ? *source : *source_, *recorder_,
+                                     clock_, reconciler_options_, controller_options_);
     stop_ = std::make_unique<std::stop_source>();
     informers_ = std::jthread([this] { controller_->run_informers(stop_->get_token()); });
     workers_ = std::jthread([this] { controller_->run_workers(stop_->get_token()); });
@@ -225,7 +227,31 @@ class ControllerE2ETest : public ::testing::Test {
                     .ok());
   }
 
+  // Sets (or, with nullopt, removes) an annotation of the test's Namespace.
+  void annotate_namespace(std::string_view key, const std::optional<std::string>& value) {
+    kube::JsonValue annotations(rapidjson::kObjectType);
+    kube::json::set(
+        annotations, key,
+        value ? kube::json::make_string(*value) : kube::JsonValue(rapidjson::kNullType));
+    kube::JsonValue patch(rapidjson::kObjectType);
+    kube::json::set(kube::json::ensure_object(patch, "metadata"), "annotations",
+                    std::move(annotations));
+    auto patched = kube_->patch(kube::Resource::namespaces(), "", kNamespace,
+                                kube::PatchType::kMerge, kube::json::serialize(patch));
+    ASSERT_TRUE(patched.ok()) << patched.status();
+  }
+
+  bool has_event_saying(const std::string& name, std::string_view reason, std::string_view text) {
+    return eventually([&] {
+      for (const kube::Event& event : events(name, reason)) {
+        if (event.message.find(text) != std::string::npos) return true;
+      }
+      return false;
+    });
+  }
+
   util::testing::FakeClock clock_;
+  ControllerOptions controller_options_{.workers = 2, .resync = absl::ZeroDuration()};
   ReconcilerOptions reconciler_options_{
       .plan = {.base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")}};
   std::unique_ptr<sim::kube::Server> kube_sim_;
@@ -547,6 +573,84 @@ TEST_F(ControllerE2ETest, SessionTagsPinRolesToTheirNamespace) {
                                {"kubernetes-cluster", "sandbox"}}));
     EXPECT_FALSE(call.external_id.has_value());
   }
+}
+
+TEST_F(ControllerE2ETest, NamespaceAnnotationsDecideWhichRolesItsAwsIamRolesGet) {
+  controller_options_.namespace_restrictions = true;
+  annotate_namespace(kAllowedRolesAnnotation, R"(["team/app/*"])");  // kube2iam's form
+  start_controller();
+  create_role("allowed", R"({"roleReference":"team/app/my-role"})");
+  create_role("refused", R"({"roleReference":"other-role"})");
+
+  await_secret("allowed");
+  ASSERT_TRUE(eventually([&] { return ready_is("refused", "False", kReasonRoleNotPermitted); }));
+  EXPECT_TRUE(has_event_saying("refused", "RoleNotPermitted",
+                               "role arn:aws:iam::123456789012:role/other-role is not permitted "
+                               "in namespace demo: add it to the Namespace's annotation "
+                               "iam.amazonaws.com/allowed-roles"));
+  EXPECT_EQ(events("refused", "RoleNotPermitted")[0].type, kube::EventType::kWarning);
+  EXPECT_FALSE(secret("refused"));
+  EXPECT_EQ(assume_role_calls("arn:aws:iam::123456789012:role/other-role"), 0);
+
+  // kiam's form instead: the refused role is now allowed, the allowed one
+  // refused — its Secret goes, and the Event says so.
+  annotate_namespace(kAllowedRolesAnnotation, std::nullopt);
+  annotate_namespace(kPermittedAnnotation, "arn:aws:iam::123456789012:role/other-.*");
+  await_secret("refused");
+  EXPECT_TRUE(eventually([&] { return ready_is("refused", "True", kReasonCredentialsIssued); }));
+  EXPECT_TRUE(eventually([&] { return !secret("allowed"); }));
+  EXPECT_TRUE(eventually([&] { return ready_is("allowed", "False", kReasonRoleNotPermitted); }));
+  EXPECT_TRUE(has_event_saying("allowed", "RoleNotPermitted", "; deleted its Secret allowed"));
+  const AwsIamRoleStatus refused_status = status("allowed");
+  EXPECT_EQ(refused_status.role_arn, "") << "no credentials are served any more";
+  EXPECT_EQ(refused_status.expiration, "");
+  EXPECT_EQ(assume_role_calls(kMyRoleArn), 1);
+}
+
+TEST_F(ControllerE2ETest, NamespaceRestrictionsDefaultOtherAccountsAndBadAnnotations) {
+  add_pinned_role("arn:aws:iam::210987654321:role/foreign", std::nullopt);
+  controller_options_.namespace_restrictions = true;
+  controller_options_.default_allowed_roles = {"team/app/*"};
+  start_controller();
+  create_role("app", R"({"roleReference":"team/app/my-role"})");
+  create_role("foreign", R"({"roleReference":"arn:aws:iam::210987654321:role/foreign"})");
+
+  // No annotation: the default allows names of the controller's own account only.
+  await_secret("app");
+  ASSERT_TRUE(eventually([&] { return ready_is("foreign", "False", kReasonRoleNotPermitted); }));
+  EXPECT_TRUE(has_event_saying("foreign", "RoleNotPermitted",
+                               "roles of account 210987654321 are allowed only by patterns that "
+                               "begin with arn:aws:iam::210987654321:"));
+  EXPECT_EQ(assume_role_calls("arn:aws:iam::210987654321:role/foreign"), 0);
+
+  // Named explicitly, the other account's role is allowed.
+  annotate_namespace(kAllowedRolesAnnotation,
+                     R"(["team/app/*", "arn:aws:iam::210987654321:role/foreign"])");
+  await_secret("foreign");
+
+  // A malformed annotation refuses every role of the namespace, and says why.
+  annotate_namespace(kPermittedAnnotation, "(team");
+  EXPECT_TRUE(eventually([&] { return !secret("app") && !secret("foreign"); }));
+  EXPECT_TRUE(has_event_saying("app", "RoleNotPermitted",
+                               "the Namespace's annotation iam.amazonaws.com/permitted is not a "
+                               "valid regular expression: missing ): (team"));
+  annotate_namespace(kPermittedAnnotation, std::nullopt);
+  annotate_namespace(kAllowedRolesAnnotation, "team/app/*");  // not JSON
+  EXPECT_TRUE(has_event_saying("app", "RoleNotPermitted",
+                               "iam.amazonaws.com/allowed-roles is not a JSON array"));
+  annotate_namespace(kAllowedRolesAnnotation, R"(["team/app/*"])");
+  await_secret("app");
+  EXPECT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+}
+
+TEST_F(ControllerE2ETest, WithoutNamespaceRestrictionsAnnotationsAreIgnored) {
+  annotate_namespace(kAllowedRolesAnnotation, R"(["nothing"])");
+  annotate_namespace(kPermittedAnnotation, "nothing");
+  start_controller();
+  create_role("app", R"({"roleReference":"team/app/my-role"})");
+  await_secret("app");
+  EXPECT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+  EXPECT_TRUE(events("app", "RoleNotPermitted").empty());
 }
 
 }  // namespace

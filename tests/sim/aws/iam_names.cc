@@ -5,33 +5,13 @@
 #include <array>
 #include <vector>
 
+#include "pkg/util/glob.h"
 #include "pkg/util/strings.h"
 
 namespace sim::aws {
 
 bool glob_match(std::string_view pattern, std::string_view text) {
-  // Iterative matcher with single-star backtracking: O(|pattern|·|text|) worst case.
-  size_t p = 0;
-  size_t t = 0;
-  size_t star = std::string_view::npos;
-  size_t star_text = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      star_text = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*')
-    ++p;
-  return p == pattern.size();
+  return util::glob_match(pattern, text, util::GlobDialect::kIamPolicy);
 }
 
 namespace {

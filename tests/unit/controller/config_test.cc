@@ -13,6 +13,8 @@ DECLARE_string(leader_election_lease_duration);
 DECLARE_int32(workers);
 DECLARE_string(cluster_name);
 DECLARE_string(external_id);
+DECLARE_bool(namespace_restrictions);
+DECLARE_string(default_allowed_roles);
 
 namespace controller {
 namespace {
@@ -60,6 +62,20 @@ TEST(ConfigTest, ExternalIdTemplateBindsTheClusterName) {
   EXPECT_EQ(config->external_id->render("payments", "api"), "prod/payments");
 }
 
+TEST(ConfigTest, NamespaceRestrictionsWithADefaultList) {
+  gflags::FlagSaver saver;
+  auto off = config_from_flags();
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_FALSE(off->namespace_restrictions) << "off by default, as the Go original";
+  FLAGS_namespace_restrictions = true;
+  FLAGS_default_allowed_roles = "shared/*, arn:aws:iam::210987654321:role/logs,,";
+  auto config = config_from_flags();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->namespace_restrictions);
+  EXPECT_EQ(config->default_allowed_roles,
+            (std::vector<std::string>{"shared/*", "arn:aws:iam::210987654321:role/logs"}));
+}
+
 struct BadFlag {
   const char* name;
   std::function<void()> set;
@@ -99,6 +115,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"external_id", [] { FLAGS_external_id = "{cluster}/{namespace}"; },
                 "invalid --external-id \"{cluster}/{namespace}\": {cluster} needs "
                 "--cluster-name"},
+        BadFlag{"default_allowed_roles_alone", [] { FLAGS_default_allowed_roles = "shared/*"; },
+                "invalid --default-allowed-roles \"shared/*\": has no effect without "
+                "--namespace-restrictions"},
+        BadFlag{"default_allowed_roles_json",
+                [] {
+                  FLAGS_namespace_restrictions = true;
+                  FLAGS_default_allowed_roles = R"(["shared"])";
+                },
+                "invalid --default-allowed-roles \"[\"shared\"]\": '[\"shared\"]' is not a "
+                "role name, path or ARN"},
         BadFlag{"lease", [] { FLAGS_leader_election_lease_duration = "5s"; },
                 "invalid leader election timing: need --leader-election-lease-duration > "
                 "--leader-election-renew-deadline > 1.2 x --leader-election-retry-period"}),

@@ -72,6 +72,53 @@ TEST(PlanTest, LeavesSomebodyElsesSecretAlone) {
   EXPECT_EQ(plan(nullptr, &secret, kNow, config_with_base()).action, Action::kNone);
 }
 
+NamespacePolicy policy_allowing(const std::string& allowed_roles) {
+  return NamespacePolicy::compile("demo", allowed_roles, std::nullopt, {},
+                                  config_with_base().base_role_arn);
+}
+
+TEST(PlanTest, RefusesARoleItsNamespaceMayNotUseWithoutCallingSts) {
+  const AwsIamRole role = make_role();
+  const NamespacePolicy policy = policy_allowing(R"(["other"])");
+  const Plan p = plan(&role, nullptr, kNow, config_with_base(), &policy);
+  EXPECT_EQ(p.action, Action::kReportNotPermitted);
+  EXPECT_FALSE(p.delete_secret);
+  EXPECT_NE(p.why.find("is not permitted in namespace demo"), std::string::npos) << p.why;
+  ASSERT_TRUE(p.status);
+  const Condition* ready = p.status->condition(kReadyCondition);
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->status, "False");
+  EXPECT_EQ(ready->reason, kReasonRoleNotPermitted);
+  EXPECT_EQ(ready->message, p.why);
+}
+
+TEST(PlanTest, ARefusedRolesSecretGoesAndTheStatusNoLongerClaimsCredentials) {
+  const AwsIamRole role = make_role(
+      R"({"roleReference":"team/app/my-role"})", 1,
+      R"({"roleARN":"arn:aws:iam::123456789012:role/team/app/my-role","expiration":"2027-01-01T00:00:00Z"})");
+  const kube::Object secret = make_secret(role, kNow + absl::Hours(1));
+  const NamespacePolicy policy = policy_allowing(R"(["other"])");
+  const Plan p = plan(&role, &secret, kNow, config_with_base(), &policy);
+  EXPECT_EQ(p.action, Action::kReportNotPermitted);
+  EXPECT_TRUE(p.delete_secret);
+  ASSERT_TRUE(p.status);
+  EXPECT_EQ(p.status->role_arn, "");
+  EXPECT_EQ(p.status->expiration, "");
+}
+
+TEST(PlanTest, ARefusedRoleLeavesSomebodyElsesSecretAlone) {
+  const AwsIamRole role = make_role();
+  const kube::Object secret = kube::SecretBuilder("demo", "app").label("app", "x").build();
+  const NamespacePolicy policy = policy_allowing(R"(["other"])");
+  EXPECT_FALSE(plan(&role, &secret, kNow, config_with_base(), &policy).delete_secret);
+}
+
+TEST(PlanTest, APermittedRoleIsPlannedAsWithoutRestrictions) {
+  const AwsIamRole role = make_role();
+  const NamespacePolicy policy = policy_allowing(R"(["team/app/*"])");
+  EXPECT_EQ(plan(&role, nullptr, kNow, config_with_base(), &policy).action, Action::kIssue);
+}
+
 TEST(PlanTest, ReportsAnUnusableSpecWithoutCallingSts) {
   const AwsIamRole role = make_role(R"({"roleSessionDuration":3600})");
   const Plan p = plan(&role, nullptr, kNow, config_with_base());

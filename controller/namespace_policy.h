@@ -1,0 +1,106 @@
+// Which IAM roles a namespace may use when --namespace-restrictions is on:
+// the Namespace annotations kube2iam and kiam users already have (or
+// --default-allowed-roles for a namespace with neither), matched against the
+// role's resolved ARN, so a name, a path and a full ARN of one role are alike.
+//
+// - iam.amazonaws.com/allowed-roles (kube2iam): a JSON array of role names,
+//   paths or ARNs; `*` matches any run of characters. Names and paths are
+//   prefixed with the base role ARN, as a roleReference is.
+// - iam.amazonaws.com/permitted (kiam): an RE2 regular expression that must
+//   match the whole role ARN (kiam's strict mode).
+// Either annotation may allow a role. Patterns reach the controller's own
+// account and partition (the base role ARN's); a role of another account only
+// through a pattern that begins with that account's ARN prefix spelled out,
+// "arn:<partition>:iam::<account>:". Annotations are untrusted input: RE2
+// matches in linear time within a memory bound, and an oversized or malformed
+// annotation refuses every role of its namespace (fails closed).
+//
+// Thread-safety: NamespacePolicy is immutable; NamespacePolicyCache is
+// thread-safe and borrows the Namespace informer's Store.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pkg/aws/arn.h"
+#include "pkg/kube/store.h"
+#include "pkg/util/mutex.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace controller {
+
+inline constexpr std::string_view kAllowedRolesAnnotation = "iam.amazonaws.com/allowed-roles";
+inline constexpr std::string_view kPermittedAnnotation = "iam.amazonaws.com/permitted";
+// The longest annotation value read; a longer one refuses every role.
+inline constexpr size_t kMaxPolicyAnnotationBytes = size_t{16} * 1024;
+
+class NamespacePolicy {
+ public:
+  // One namespace's policy from its annotations (nullopt: absent).
+  // `default_allowed_roles` (kube2iam-style patterns) applies when both are
+  // absent; `base` resolves names and paths and says which account is ours.
+  static NamespacePolicy compile(std::string namespace_name,
+                                 std::optional<std::string_view> allowed_roles,
+                                 std::optional<std::string_view> permitted,
+                                 const std::vector<std::string>& default_allowed_roles,
+                                 const std::optional<aws::BaseRoleArn>& base);
+  // For a namespace the controller does not know (not created, or deleted).
+  static NamespacePolicy unknown_namespace(std::string namespace_name);
+
+  // nullopt when `role` may be used in this namespace; otherwise why not, for
+  // the user: what refused it and which annotation to change.
+  std::optional<std::string> refusal(const aws::RoleArn& role) const;
+
+ private:
+  enum class Source { kAllowedRoles, kPermitted, kDefault };
+  struct Pattern {
+    Source source;
+    std::string glob;                       // kAllowedRoles, kDefault: the normalized pattern
+    std::shared_ptr<const re2::RE2> regex;  // kPermitted
+    // "arn:<partition>:iam::<account>:" when the pattern spells it out.
+    std::string explicit_account_prefix;
+  };
+  NamespacePolicy() = default;
+  void add_globs(Source source, const std::vector<std::string>& entries,
+                 const std::optional<aws::BaseRoleArn>& base);
+  bool matches(const Pattern& pattern, const aws::RoleArn& role) const;
+
+  std::string namespace_;
+  std::string own_account_prefix_;  // the base role ARN's; "" without one
+  std::vector<Pattern> patterns_;
+  std::vector<Source> sources_;  // the annotations (or the default) in force
+  std::string invalid_;          // non-empty: why every role is refused
+};
+
+// Compiled policies by namespace, recompiled when the Namespace changes.
+class NamespacePolicyCache {
+ public:
+  NamespacePolicyCache(const kube::Store& namespaces,
+                       std::vector<std::string> default_allowed_roles,
+                       std::optional<aws::BaseRoleArn> base);
+
+  std::shared_ptr<const NamespacePolicy> policy_for(std::string_view namespace_name) const;
+
+ private:
+  struct Entry {
+    std::string resource_version;
+    std::shared_ptr<const NamespacePolicy> policy;
+  };
+  const kube::Store& namespaces_;
+  const std::vector<std::string> default_allowed_roles_;
+  const std::optional<aws::BaseRoleArn> base_;
+  mutable util::Mutex mu_;
+  mutable std::map<std::string, Entry, std::less<>> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+// Whether two versions of a Namespace carry the same policy annotations.
+bool same_policy_annotations(const kube::Object& a, const kube::Object& b);
+
+}  // namespace controller
