@@ -11,11 +11,14 @@
 #   d  leader election: two replicas, one Lease, one writer; SIGTERM -> exit 0,
 #      Lease released, the other replica takes over
 #   e  --help, --version, an invalid flag value, and the arguments each released
-#      version of the Go original documented (obsolete ones warn once)
+#      version of the Go original documented (obsolete ones warn once);
+#      --namespace-restrictions refuses a role until its Namespace allows it
 #   f  the installs (deploy/base, its variants and the example overlay) render
 #      with kubectl kustomize and pass server-side (strict) validation against
-#      kube-sim; docs/deployment.yaml is the rendered base; the Restricted Pod
-#      Security Standard holds for all but the host-network variant;
+#      kube-sim (deploy/components/namespace-restrictions too: it adds the
+#      flag and namespaces get/list/watch); docs/deployment.yaml is the
+#      rendered base; the Restricted Pod Security Standard holds for all but
+#      the host-network variant;
 #      deploy/monitoring passes strict validation against the real
 #      prometheus-operator CRDs
 #   g  the container image (not in the default sections; ctest runs it as
@@ -761,6 +764,31 @@ section_e() {
     fi
     note "the Go original $version's arguments: Secret $ns/$role written"
   done
+
+  # --namespace-restrictions as a user turns it on: a namespace without an
+  # annotation may use no role; annotating it (kube2iam's form) lets the role in.
+  local restricted=sec-e-restricted
+  "$KUBECTL" create namespace "$restricted" >/dev/null
+  apply_role "$restricted" app team/app/my-role
+  start_controller restricted AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+    --base-role-arn="$BASE_ROLE_ARN" --namespace-restrictions
+  wait_until 20 "AWSIAMRole $restricted/app refused (Ready=False, RoleNotPermitted)" \
+    ready_reason_is "$restricted" app RoleNotPermitted ||
+    fail "with --namespace-restrictions, a role of an unannotated namespace was not refused"
+  secret_has_key "$restricted" app credentials.process && fail "a refused role got a Secret"
+  "$KUBECTL" annotate namespace "$restricted" 'iam.amazonaws.com/allowed-roles=["team/app/*"]' >/dev/null
+  wait_until 20 "Secret $restricted/app once the Namespace allows the role" \
+    secret_has_key "$restricted" app credentials.process ||
+    fail "annotating the Namespace did not let its role in"
+  stop_pid "$LAST_PID"
+  forget_pid "$LAST_PID"
+  note "--namespace-restrictions: refused without an annotation, served once the Namespace allows it"
+}
+
+# ready_reason_is NAMESPACE NAME REASON: the AWSIAMRole's Ready condition has REASON.
+ready_reason_is() {
+  [[ "$("$KUBECTL" get awsiamrole -n "$1" "$2" \
+    -o 'jsonpath={.status.conditions[?(@.type=="Ready")].reason}' 2>/dev/null)" == "$3" ]]
 }
 
 # ---------------------------------------------------------------------------
