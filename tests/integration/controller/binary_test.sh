@@ -776,13 +776,15 @@ section_e() {
     ready_reason_is "$restricted" app RoleNotPermitted ||
     fail "with --namespace-restrictions, a role of an unannotated namespace was not refused"
   secret_has_key "$restricted" app credentials.process && fail "a refused role got a Secret"
+  local annotated_us
+  annotated_us=$(now_us)
   "$KUBECTL" annotate namespace "$restricted" 'iam.amazonaws.com/allowed-roles=["team/app/*"]' >/dev/null
   wait_until 20 "Secret $restricted/app once the Namespace allows the role" \
     secret_has_key "$restricted" app credentials.process ||
     fail "annotating the Namespace did not let its role in"
   stop_pid "$LAST_PID"
   forget_pid "$LAST_PID"
-  note "--namespace-restrictions: refused without an annotation, served once the Namespace allows it"
+  note "--namespace-restrictions: refused without an annotation, served $((($(now_us) - annotated_us) / 1000)) ms after annotating the Namespace"
 }
 
 # ready_reason_is NAMESPACE NAME REASON: the AWSIAMRole's Ready condition has REASON.
