@@ -81,7 +81,7 @@ NamespacePolicy NamespacePolicy::compile(std::string namespace_name,
     auto entries = parse_allowed_roles(*allowed_roles);
     if (!entries.ok()) return refuse_all(true, entries.status().message());
     policy.sources_.push_back(Source::kAllowedRoles);
-    policy.add_globs(Source::kAllowedRoles, *entries, base);
+    policy.add_globs(*entries, base);
   }
   if (permitted) {
     RE2::Options options;
@@ -95,13 +95,12 @@ NamespacePolicy NamespacePolicy::compile(std::string namespace_name,
     std::string_view unanchored = *permitted;
     if (!unanchored.empty() && unanchored.front() == '^') unanchored.remove_prefix(1);
     policy.sources_.push_back(Source::kPermitted);
-    policy.patterns_.push_back({.source = Source::kPermitted,
-                                .regex = std::move(regex),
+    policy.patterns_.push_back({.regex = std::move(regex),
                                 .explicit_account_prefix = explicit_account_prefix(unanchored)});
   }
   if (!allowed_roles && !permitted) {
     policy.sources_.push_back(Source::kDefault);
-    policy.add_globs(Source::kDefault, default_allowed_roles, base);
+    policy.add_globs(default_allowed_roles, base);
   }
   return policy;
 }
@@ -113,7 +112,7 @@ NamespacePolicy NamespacePolicy::unknown_namespace(std::string namespace_name) {
   return policy;
 }
 
-void NamespacePolicy::add_globs(Source source, const std::vector<std::string>& entries,
+void NamespacePolicy::add_globs(const std::vector<std::string>& entries,
                                 const std::optional<aws::BaseRoleArn>& base) {
   for (const std::string& entry : entries) {
     // As kube2iam and a roleReference: a name or path is the base ARN's.
@@ -127,17 +126,8 @@ void NamespacePolicy::add_globs(Source source, const std::vector<std::string>& e
       continue;
     }
     std::string prefix = explicit_account_prefix(glob);
-    patterns_.push_back(
-        {.source = source, .glob = std::move(glob), .explicit_account_prefix = std::move(prefix)});
+    patterns_.push_back({.glob = std::move(glob), .explicit_account_prefix = std::move(prefix)});
   }
-}
-
-bool NamespacePolicy::matches(const Pattern& pattern, const aws::RoleArn& role) const {
-  const std::string role_prefix = explicit_account_prefix(role.str());
-  const bool own_account = !own_account_prefix_.empty() && role_prefix == own_account_prefix_;
-  if (!own_account && pattern.explicit_account_prefix != role_prefix) return false;
-  if (pattern.regex) return RE2::FullMatch(role.str(), *pattern.regex);
-  return util::glob_match(pattern.glob, role.str());
 }
 
 std::optional<std::string> NamespacePolicy::refusal(const aws::RoleArn& role) const {
@@ -145,8 +135,14 @@ std::optional<std::string> NamespacePolicy::refusal(const aws::RoleArn& role) co
     return util::cat("role ", role.str(), " is not permitted in namespace ", namespace_, ": ",
                      invalid_);
   }
+  const std::string role_prefix = explicit_account_prefix(role.str());
+  const bool own_account = !own_account_prefix_.empty() && role_prefix == own_account_prefix_;
   for (const Pattern& pattern : patterns_) {
-    if (matches(pattern, role)) return std::nullopt;
+    // Another account's roles only through a pattern that names that account.
+    if (!own_account && pattern.explicit_account_prefix != role_prefix) continue;
+    const bool matched = pattern.regex ? RE2::FullMatch(role.str(), *pattern.regex)
+                                       : util::glob_match(pattern.glob, role.str());
+    if (matched) return std::nullopt;
   }
   std::string why = util::cat("role ", role.str(), " is not permitted in namespace ", namespace_);
   if (sources_ == std::vector{Source::kDefault}) {
@@ -164,8 +160,7 @@ std::optional<std::string> NamespacePolicy::refusal(const aws::RoleArn& role) co
     why = util::cat(why, ": change the Namespace's annotation ", kPermittedAnnotation,
                     " (a regular expression the whole role ARN must match)");
   }
-  const std::string role_prefix = explicit_account_prefix(role.str());
-  if (role_prefix != own_account_prefix_) {
+  if (!own_account) {
     why = util::cat(why, "; roles of account ", role.account_id(),
                     " are allowed only by patterns that begin with ", role_prefix);
   }

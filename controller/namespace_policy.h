@@ -60,17 +60,16 @@ class NamespacePolicy {
 
  private:
   enum class Source { kAllowedRoles, kPermitted, kDefault };
+  // A glob (allowed-roles, the default) or a regular expression (permitted).
   struct Pattern {
-    Source source;
-    std::string glob;                       // kAllowedRoles, kDefault: the normalized pattern
-    std::shared_ptr<const re2::RE2> regex;  // kPermitted
+    std::string glob;                       // normalized: names and paths under the base ARN
+    std::shared_ptr<const re2::RE2> regex;  // set for a regular expression
     // "arn:<partition>:iam::<account>:" when the pattern spells it out.
     std::string explicit_account_prefix;
   };
   NamespacePolicy() = default;
-  void add_globs(Source source, const std::vector<std::string>& entries,
+  void add_globs(const std::vector<std::string>& entries,
                  const std::optional<aws::BaseRoleArn>& base);
-  bool matches(const Pattern& pattern, const aws::RoleArn& role) const;
 
   std::string namespace_;
   std::string own_account_prefix_;  // the base role ARN's; "" without one
