@@ -143,7 +143,12 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                            }});
   if (namespaces_ != nullptr) {
     namespaces_->add_handlers(
-        {.on_add = [this](const kube::ObjectPtr& ns) { enqueue_namespace(ns->name()); },
+        {.on_add =
+             [this](const kube::ObjectPtr& ns) {
+               // The first list needs nothing queued: the first pass after
+               // the caches synced looks at every role anyway.
+               if (namespaces_->has_synced()) enqueue_namespace(ns->name());
+             },
          .on_update =
              [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
                if (!same_policy_annotations(*old_ns, *ns)) enqueue_namespace(ns->name());

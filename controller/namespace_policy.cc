@@ -2,8 +2,6 @@
 
 #include <re2/re2.h>
 
-#include <cctype>
-
 #include "pkg/kube/json.h"
 #include "pkg/util/glob.h"
 #include "pkg/util/strings.h"
@@ -14,24 +12,6 @@ namespace {
 // What RE2 may use to compile one expression: ample for any sane role
 // pattern, and a bound on what an annotation can make the controller hold.
 constexpr int64_t kMaxRegexMemory = 1 << 20;
-
-// "arn:<partition>:iam::<account>:" when `text` begins with it spelled out
-// (a 12-digit account, no wildcard before it); "" otherwise.
-std::string explicit_account_prefix(std::string_view text) {
-  const std::vector<std::string_view> fields = util::split(text, ':');
-  if (fields.size() < 6 || fields[0] != "arn" || fields[2] != "iam" || !fields[3].empty()) {
-    return "";
-  }
-  const std::string_view partition = fields[1];
-  const std::string_view account = fields[4];
-  const auto is_partition_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; };
-  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (partition.empty() || !std::all_of(partition.begin(), partition.end(), is_partition_char) ||
-      account.size() != 12 || !std::all_of(account.begin(), account.end(), is_digit)) {
-    return "";
-  }
-  return util::cat("arn:", partition, ":iam::", account, ":");
-}
 
 std::string_view source_name(bool allowed_roles) {
   return allowed_roles ? kAllowedRolesAnnotation : kPermittedAnnotation;
@@ -63,7 +43,7 @@ NamespacePolicy NamespacePolicy::compile(std::string namespace_name,
                                          const std::optional<aws::BaseRoleArn>& base) {
   NamespacePolicy policy;
   policy.namespace_ = std::move(namespace_name);
-  if (base) policy.own_account_prefix_ = explicit_account_prefix(base->str());
+  if (base) policy.own_account_prefix_ = aws::iam_account_prefix(base->str());
   auto refuse_all = [&](bool is_allowed_roles, std::string_view problem) {
     policy.patterns_.clear();
     policy.invalid_ =
@@ -80,7 +60,6 @@ NamespacePolicy NamespacePolicy::compile(std::string namespace_name,
   if (allowed_roles) {
     auto entries = parse_allowed_roles(*allowed_roles);
     if (!entries.ok()) return refuse_all(true, entries.status().message());
-    policy.sources_.push_back(Source::kAllowedRoles);
     policy.add_globs(*entries, base);
   }
   if (permitted) {
@@ -94,14 +73,12 @@ NamespacePolicy NamespacePolicy::compile(std::string namespace_name,
     }
     std::string_view unanchored = *permitted;
     if (!unanchored.empty() && unanchored.front() == '^') unanchored.remove_prefix(1);
-    policy.sources_.push_back(Source::kPermitted);
     policy.patterns_.push_back({.regex = std::move(regex),
-                                .explicit_account_prefix = explicit_account_prefix(unanchored)});
+                                .explicit_account_prefix = aws::iam_account_prefix(unanchored)});
   }
-  if (!allowed_roles && !permitted) {
-    policy.sources_.push_back(Source::kDefault);
-    policy.add_globs(default_allowed_roles, base);
-  }
+  policy.has_allowed_roles_ = allowed_roles.has_value();
+  policy.has_permitted_ = permitted.has_value();
+  if (!allowed_roles && !permitted) policy.add_globs(default_allowed_roles, base);
   return policy;
 }
 
@@ -125,7 +102,7 @@ void NamespacePolicy::add_globs(const std::vector<std::string>& entries,
     } else {
       continue;
     }
-    std::string prefix = explicit_account_prefix(glob);
+    std::string prefix = aws::iam_account_prefix(glob);
     patterns_.push_back({.glob = std::move(glob), .explicit_account_prefix = std::move(prefix)});
   }
 }
@@ -135,7 +112,7 @@ std::optional<std::string> NamespacePolicy::refusal(const aws::RoleArn& role) co
     return util::cat("role ", role.str(), " is not permitted in namespace ", namespace_, ": ",
                      invalid_);
   }
-  const std::string role_prefix = explicit_account_prefix(role.str());
+  const std::string role_prefix = aws::iam_account_prefix(role.str());
   const bool own_account = !own_account_prefix_.empty() && role_prefix == own_account_prefix_;
   for (const Pattern& pattern : patterns_) {
     // Another account's roles only through a pattern that names that account.
@@ -145,15 +122,15 @@ std::optional<std::string> NamespacePolicy::refusal(const aws::RoleArn& role) co
     if (matched) return std::nullopt;
   }
   std::string why = util::cat("role ", role.str(), " is not permitted in namespace ", namespace_);
-  if (sources_ == std::vector{Source::kDefault}) {
+  if (!has_allowed_roles_ && !has_permitted_) {
     why = util::cat(why, ": the Namespace has no ", kAllowedRolesAnnotation, " or ",
                     kPermittedAnnotation, " annotation and --default-allowed-roles does not ",
                     "allow it; allow it on the Namespace, e.g. ", kAllowedRolesAnnotation, ": '[\"",
                     role.str(), "\"]'");
-  } else if (sources_.size() == 2) {
+  } else if (has_allowed_roles_ && has_permitted_) {
     why = util::cat(why, ": add it to the Namespace's annotation ", kAllowedRolesAnnotation, " or ",
                     kPermittedAnnotation);
-  } else if (sources_.front() == Source::kAllowedRoles) {
+  } else if (has_allowed_roles_) {
     why = util::cat(why, ": add it to the Namespace's annotation ", kAllowedRolesAnnotation,
                     " (a JSON array of role names, paths or ARNs; * matches any characters)");
   } else {

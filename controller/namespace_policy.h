@@ -59,7 +59,6 @@ class NamespacePolicy {
   std::optional<std::string> refusal(const aws::RoleArn& role) const;
 
  private:
-  enum class Source { kAllowedRoles, kPermitted, kDefault };
   // A glob (allowed-roles, the default) or a regular expression (permitted).
   struct Pattern {
     std::string glob;                       // normalized: names and paths under the base ARN
@@ -74,8 +73,10 @@ class NamespacePolicy {
   std::string namespace_;
   std::string own_account_prefix_;  // the base role ARN's; "" without one
   std::vector<Pattern> patterns_;
-  std::vector<Source> sources_;  // the annotations (or the default) in force
-  std::string invalid_;          // non-empty: why every role is refused
+  // Which annotations the Namespace has (neither: the default is in force).
+  bool has_allowed_roles_ = false;
+  bool has_permitted_ = false;
+  std::string invalid_;  // non-empty: why every role is refused
 };
 
 // Compiled policies by namespace, recompiled when the Namespace changes.

@@ -166,6 +166,12 @@ util::StatusOr<BaseRoleArn> base_role_arn_from_instance_profile(
       util::cat("arn:", partition_name(arn.partition()), ":iam::", arn.account_id(), ":role/"));
 }
 
+std::string iam_account_prefix(std::string_view text) {
+  auto arn = Arn::parse(text);
+  if (!arn.ok() || !check_iam("ARN", *arn).ok()) return "";
+  return util::cat("arn:", partition_name(arn->partition()), ":iam::", arn->account_id(), ":");
+}
+
 std::string role_session_name(const RoleArn& role) {
   const std::string& account = role.account_id();
   const int remaining = static_cast<int>(kMaxRoleSessionNameLength - account.size());

@@ -85,6 +85,12 @@ class BaseRoleArn {
 // appended to the base ARN.
 bool is_full_arn_reference(std::string_view reference);
 
+// "arn:<partition>:iam::<account>:" when `text` begins with an IAM ARN's known
+// partition and 12-digit account spelled out (what follows may be anything,
+// a wildcard pattern included); "" otherwise. Which account a role, a base
+// role ARN or a pattern over role ARNs is about.
+std::string iam_account_prefix(std::string_view text);
+
 // Resolves an AWSIAMRole's spec.roleReference, as the Go original: a full ARN
 // is used as is; anything else (a name or path/name) is appended to the base
 // role ARN. The result must be a valid role ARN. kFailedPrecondition when a

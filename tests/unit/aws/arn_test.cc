@@ -233,6 +233,20 @@ TEST(RoleSessionNameTest, MapsCharactersStsRejects) {
             "123456789012._team.r@x=1,2+3.4");
 }
 
+TEST(IamAccountPrefixTest, OnlyWhenPartitionAndAccountAreSpelledOut) {
+  EXPECT_EQ(iam_account_prefix("arn:aws:iam::123456789012:role/team/app"),
+            "arn:aws:iam::123456789012:");
+  EXPECT_EQ(iam_account_prefix("arn:aws-cn:iam::123456789012:role/"),
+            "arn:aws-cn:iam::123456789012:");
+  EXPECT_EQ(iam_account_prefix("arn:aws:iam::210987654321:role/x*"), "arn:aws:iam::210987654321:")
+      << "the rest may be a pattern";
+  EXPECT_EQ(iam_account_prefix("arn:aws:iam::*:role/x"), "");
+  EXPECT_EQ(iam_account_prefix("arn:*:iam::123456789012:role/x"), "");
+  EXPECT_EQ(iam_account_prefix("arn:aws:iam::\\d{12}:role/x"), "");
+  EXPECT_EQ(iam_account_prefix("arn:aws:s3:::bucket"), "");
+  EXPECT_EQ(iam_account_prefix("team/app"), "");
+}
+
 TEST(RoleSessionNameTest, TruncatesLongPaths) {
   // remaining = 64 - 12 = 52; name "r" needs 2, so the path level keeps 52 - 2 - 1 = 49.
   EXPECT_EQ(session_name("arn:aws:iam::123456789012:role/" + std::string(60, 'p') + "/r"),
