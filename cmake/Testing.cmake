@@ -11,6 +11,10 @@ function(kaic_add_gtest name)
   if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     target_precompile_headers(${name} PRIVATE <gtest/gtest.h> <gmock/gmock.h>)
   endif()
+  # Test files share most of what they include: compile them a few at a time
+  # in one translation unit (names in a test file's anonymous namespace must
+  # therefore be unique within its test binary).
+  set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 6)
   kaic_target_warnings(${name})
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST

@@ -1,7 +1,5 @@
 #include "tests/sim/aws/container_credentials_service.h"
 
-#include <openssl/crypto.h>
-
 #include "pkg/util/json_escape.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
@@ -52,7 +50,7 @@ SimResponse ContainerCredentialsService::answer(const SimRequest& request, CallR
     const std::optional<std::string_view> auth = request.header("Authorization");
     if (!auth) return json_error(401, "AccessDenied", "Authorization header is missing");
     const std::string_view want = config->authorization_token.reveal();
-    if (auth->size() != want.size() || CRYPTO_memcmp(auth->data(), want.data(), want.size()) != 0) {
+    if (!secret_equal(*auth, want)) {
       return json_error(403, "AccessDenied", "Authorization token is invalid");
     }
   }

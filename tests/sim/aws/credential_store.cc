@@ -1,10 +1,16 @@
 #include "tests/sim/aws/credential_store.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 
 #include "tests/sim/aws/random_ids.h"
 
 namespace sim::aws {
+
+bool secret_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 IssuedSession CredentialStore::issue(Principal principal, absl::Duration lifetime,
                                      std::vector<std::pair<std::string, std::string>> tags) {

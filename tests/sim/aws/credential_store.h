@@ -25,6 +25,10 @@
 
 namespace sim::aws {
 
+// Compares a secret (a key, a session or bearer token) with what a request
+// presented, in time that does not depend on where they differ.
+bool secret_equal(std::string_view a, std::string_view b);
+
 struct IssuedSession {
   std::string access_key_id;  // ASIA + 16
   util::SecretString secret_access_key;

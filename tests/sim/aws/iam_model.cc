@@ -1,8 +1,7 @@
 #include "tests/sim/aws/iam_model.h"
 
-#include <openssl/crypto.h>
-
 #include "pkg/util/strings.h"
+#include "tests/sim/aws/credential_store.h"
 #include "tests/sim/aws/iam_names.h"
 
 namespace sim::aws {
@@ -10,10 +9,6 @@ namespace {
 
 bool is_pattern(std::string_view arn) {
   return arn.find_first_of("*?") != std::string_view::npos;
-}
-
-bool secret_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool is_user_arn(std::string_view arn) {

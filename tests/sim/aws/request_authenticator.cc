@@ -1,16 +1,10 @@
 #include "tests/sim/aws/request_authenticator.h"
 
-#include <openssl/crypto.h>
-
 #include "pkg/aws/sigv4.h"
 #include "pkg/util/strings.h"
 
 namespace sim::aws {
 namespace {
-
-bool secret_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // Verifies the signature itself: the one place that recomputes SigV4.
 bool signature_matches(const SimRequest& request, const ::aws::sigv4::Authorization& auth,

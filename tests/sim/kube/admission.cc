@@ -14,10 +14,6 @@ namespace {
 constexpr size_t kMaxSecretBytes = 1 << 20;
 constexpr size_t kMaxAnnotationBytes = size_t{256} * 1024;
 
-std::string quoted(std::string_view s) {
-  return json::to_string(json::Value(rapidjson::StringRef(s.data(), s.size())));
-}
-
 bool is_dns1123_label(std::string_view s) {
   if (s.empty() || s.size() > 63) return false;
   if (!std::isalnum(static_cast<unsigned char>(s.front())) ||
@@ -145,14 +141,14 @@ void check_qualified_keys(const json::Value* map, const std::string& field, bool
   for (auto it = map->MemberBegin(); it != map->MemberEnd(); ++it) {
     std::string_view key(it->name.GetString(), it->name.GetStringLength());
     if (std::string e = validate_label_key(key); !e.empty()) {
-      causes.push_back(cause_invalid(field, quoted(key), e));
+      causes.push_back(cause_invalid(field, json::quoted(key), e));
     }
     if (!it->value.IsString()) continue;
     std::string_view value(it->value.GetString(), it->value.GetStringLength());
     total += key.size() + value.size();
     if (values_are_labels) {
       if (std::string e = validate_label_value(value); !e.empty()) {
-        causes.push_back(cause_invalid(field, quoted(value), e));
+        causes.push_back(cause_invalid(field, json::quoted(value), e));
       }
     }
   }
@@ -176,7 +172,7 @@ void validate_secret(const json::Value& secret, const json::Value* old,
           });
       if (!ok) {
         causes.push_back(cause_invalid(
-            util::cat("data[", key, "]"), quoted(key),
+            util::cat("data[", key, "]"), json::quoted(key),
             "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. "
             "'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
             "'[-._a-zA-Z0-9]+')"));
@@ -192,7 +188,7 @@ void validate_secret(const json::Value& secret, const json::Value* old,
   if (old != nullptr) {
     std::string type = json::get_string(secret, "type");
     if (type != json::get_string(*old, "type"))
-      causes.push_back(cause_invalid("type", quoted(type), "field is immutable"));
+      causes.push_back(cause_invalid("type", json::quoted(type), "field is immutable"));
     const json::Value* immutable = json::find(*old, "immutable");
     if (immutable != nullptr && immutable->IsBool() && immutable->GetBool()) {
       const json::Value* a = json::find(secret, "data");
@@ -247,7 +243,7 @@ std::vector<StatusCause> validate_object(const ResourceType& type, const json::V
   if (name.empty()) {
     causes.push_back(cause_required("metadata.name", "name or generateName is required"));
   } else if (std::string e = validate_name(type, name); !e.empty()) {
-    causes.push_back(cause_invalid("metadata.name", quoted(name), e));
+    causes.push_back(cause_invalid("metadata.name", json::quoted(name), e));
   }
   if (meta != nullptr) {
     check_qualified_keys(json::find(*meta, "labels"), "metadata.labels", true, causes);
@@ -265,7 +261,7 @@ std::vector<StatusCause> validate_object(const ResourceType& type, const json::V
     std::string involved_ns = json::get_string_path(object, {"involvedObject", "namespace"});
     std::string ns = meta ? json::get_string(*meta, "namespace") : "";
     if (!involved_ns.empty() && involved_ns != ns) {
-      causes.push_back(cause_invalid("involvedObject.namespace", quoted(involved_ns),
+      causes.push_back(cause_invalid("involvedObject.namespace", json::quoted(involved_ns),
                                      "does not match event.namespace"));
     }
   }

@@ -80,10 +80,6 @@ void prune(const json::Value& schema, json::Value& value, const std::string& pat
   }
 }
 
-std::string quoted(std::string_view s) {
-  return json::to_string(json::Value(rapidjson::StringRef(s.data(), s.size())));
-}
-
 bool matches_type(std::string_view type, const json::Value& value) {
   std::string_view actual = json::type_name(value);
   if (type == actual) return true;
@@ -131,7 +127,7 @@ class Validator {
       for (const json::Value& e : en->GetArray()) {
         if (e == value) found = true;
         allowed.push_back(e.IsString()
-                              ? quoted(std::string_view(e.GetString(), e.GetStringLength()))
+                              ? json::quoted(std::string_view(e.GetString(), e.GetStringLength()))
                               : json::to_string(e));
       }
       if (!found) causes_.push_back(cause_not_supported(path, json::render_value(value), allowed));
@@ -148,7 +144,7 @@ class Validator {
 
  private:
   void type_error(const std::string& path, const json::Value& value, std::string_view type) {
-    std::string actual = quoted(json::type_name(value));
+    std::string actual = json::quoted(json::type_name(value));
     causes_.push_back(cause_type_invalid(
         path, actual, util::cat(path, " in body must be of type ", type, ": ", actual)));
   }
@@ -183,7 +179,7 @@ class Validator {
     }
     if (std::string format = json::get_string(schema, "format");
         !format.empty() && !format_ok(format, s)) {
-      invalid(path, value, util::cat("must be of type ", format, ": ", quoted(s)));
+      invalid(path, value, util::cat("must be of type ", format, ": ", json::quoted(s)));
     }
   }
 
@@ -277,7 +273,7 @@ class Validator {
 };
 
 StatusCause cause_unsupported_root(std::string field, std::string_view type) {
-  return cause_not_supported(std::move(field), quoted(type), {"\"object\""});
+  return cause_not_supported(std::move(field), json::quoted(type), {"\"object\""});
 }
 
 void check_node(const json::Value& schema, const std::string& field, bool root,

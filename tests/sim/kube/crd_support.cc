@@ -11,10 +11,6 @@
 namespace sim::kube {
 namespace {
 
-std::string quoted(std::string_view s) {
-  return json::to_string(json::Value(rapidjson::StringRef(s.data(), s.size())));
-}
-
 bool is_dns1035_label(std::string_view s) {
   if (s.empty() || s.size() > 63 || !std::islower(static_cast<unsigned char>(s.front())))
     return false;
@@ -85,36 +81,37 @@ std::vector<StatusCause> validate_crd(const json::Value& crd, const json::Value*
   std::string list_kind = names ? json::get_string(*names, "listKind") : "";
   std::string name = json::get_string_path(crd, {"metadata", "name"});
   if (name != util::cat(plural, ".", group)) {
-    causes.push_back(
-        cause_invalid("metadata.name", quoted(name), "must be spec.names.plural+\".\"+spec.group"));
+    causes.push_back(cause_invalid("metadata.name", json::quoted(name),
+                                   "must be spec.names.plural+\".\"+spec.group"));
   }
   if (group.empty()) {
     causes.push_back(cause_required("spec.group"));
   } else if (group.find('.') == std::string::npos) {
-    causes.push_back(
-        cause_invalid("spec.group", quoted(group), "should be a domain with at least one dot"));
+    causes.push_back(cause_invalid("spec.group", json::quoted(group),
+                                   "should be a domain with at least one dot"));
   }
   if (plural.empty()) {
     causes.push_back(cause_required("spec.names.plural"));
   } else if (!is_dns1035_label(plural)) {
-    causes.push_back(cause_invalid("spec.names.plural", quoted(plural), dns1035_message()));
+    causes.push_back(cause_invalid("spec.names.plural", json::quoted(plural), dns1035_message()));
   }
   if (!singular.empty() && !is_dns1035_label(singular)) {
-    causes.push_back(cause_invalid("spec.names.singular", quoted(singular), dns1035_message()));
+    causes.push_back(
+        cause_invalid("spec.names.singular", json::quoted(singular), dns1035_message()));
   }
   if (kind.empty()) causes.push_back(cause_required("spec.names.kind"));
   if (list_kind.empty()) causes.push_back(cause_required("spec.names.listKind"));
   for (const std::string& s : string_list(names ? json::find(*names, "shortNames") : nullptr)) {
     if (!is_dns1035_label(s))
-      causes.push_back(cause_invalid("spec.names.shortNames", quoted(s), dns1035_message()));
+      causes.push_back(cause_invalid("spec.names.shortNames", json::quoted(s), dns1035_message()));
   }
   std::string scope = json::get_string(*spec, "scope");
   if (scope != "Namespaced" && scope != "Cluster") {
     if (scope.empty()) {
       causes.push_back(cause_required("spec.scope"));
     } else {
-      causes.push_back(
-          cause_not_supported("spec.scope", quoted(scope), {"\"Cluster\"", "\"Namespaced\""}));
+      causes.push_back(cause_not_supported("spec.scope", json::quoted(scope),
+                                           {"\"Cluster\"", "\"Namespaced\""}));
     }
   }
   const json::Value* versions = json::find(*spec, "versions");
@@ -132,9 +129,10 @@ std::vector<StatusCause> validate_crd(const json::Value& crd, const json::Value*
     if (vname.empty()) {
       causes.push_back(cause_required(util::cat(field, ".name")));
     } else if (!is_dns1035_label(vname)) {
-      causes.push_back(cause_invalid(util::cat(field, ".name"), quoted(vname), dns1035_message()));
+      causes.push_back(
+          cause_invalid(util::cat(field, ".name"), json::quoted(vname), dns1035_message()));
     } else if (std::find(seen.begin(), seen.end(), vname) != seen.end()) {
-      causes.push_back(cause_duplicate(util::cat(field, ".name"), quoted(vname)));
+      causes.push_back(cause_duplicate(util::cat(field, ".name"), json::quoted(vname)));
     }
     seen.push_back(vname);
     const json::Value* st = json::find(v, "storage");
@@ -161,14 +159,14 @@ std::vector<StatusCause> validate_crd(const json::Value& crd, const json::Value*
                                                         "date"};
         if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) {
           causes.push_back(cause_not_supported(
-              util::cat(cfield, ".type"), quoted(type),
+              util::cat(cfield, ".type"), json::quoted(type),
               {"\"boolean\"", "\"date\"", "\"integer\"", "\"number\"", "\"string\""}));
         }
         std::string path = json::get_string(col, "jsonPath");
         if (path.empty()) {
           causes.push_back(cause_required(util::cat(cfield, ".jsonPath")));
         } else if (!JsonPath::parse(path).ok()) {
-          causes.push_back(cause_invalid(util::cat(cfield, ".jsonPath"), quoted(path),
+          causes.push_back(cause_invalid(util::cat(cfield, ".jsonPath"), json::quoted(path),
                                          "must be a simple json path"));
         }
       }
@@ -183,9 +181,9 @@ std::vector<StatusCause> validate_crd(const json::Value& crd, const json::Value*
     std::string old_group = old_spec ? json::get_string(*old_spec, "group") : "";
     std::string old_scope = old_spec ? json::get_string(*old_spec, "scope") : "";
     if (old_group != group)
-      causes.push_back(cause_invalid("spec.group", quoted(group), "field is immutable"));
+      causes.push_back(cause_invalid("spec.group", json::quoted(group), "field is immutable"));
     if (old_scope != scope)
-      causes.push_back(cause_invalid("spec.scope", quoted(scope), "field is immutable"));
+      causes.push_back(cause_invalid("spec.scope", json::quoted(scope), "field is immutable"));
   }
   return causes;
 }

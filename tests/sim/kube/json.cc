@@ -27,6 +27,10 @@ std::string to_string(const Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string quoted(std::string_view text) {
+  return to_string(Value(rapidjson::StringRef(text.data(), text.size())));
+}
+
 std::string to_pretty_string(const Value& value) {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);

@@ -25,6 +25,9 @@ util::StatusOr<Document> parse(std::string_view text);
 std::string to_string(const Value& value);
 // Indented serialisation (for `?pretty=true` and debugging).
 std::string to_pretty_string(const Value& value);
+// `text` as a JSON string literal, quotes included (for messages that quote a
+// field value as the apiserver does: "metadata.name: Invalid value: \"x\"").
+std::string quoted(std::string_view text);
 
 // Member of an object, or nullptr (also when `object` is not an object).
 const Value* find(const Value& object, std::string_view key);

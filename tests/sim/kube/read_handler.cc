@@ -30,18 +30,14 @@ std::string partial_metadata(const json::Value& object) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string quoted(std::string_view s) {
-  return json::to_string(json::Value(rapidjson::StringRef(s.data(), s.size())));
-}
-
 }  // namespace
 
 std::string list_item(const ResourceType& type, const std::string& stored_json) {
   std::string rendered = render_stored(type, stored_json);
   if (type.is_custom()) return rendered;
   // Normalised built-ins start with kind and apiVersion.
-  std::string prefix = util::cat("{\"kind\":", quoted(type.kind),
-                                 ",\"apiVersion\":", quoted(type.api_version()), ",");
+  std::string prefix = util::cat("{\"kind\":", json::quoted(type.kind),
+                                 ",\"apiVersion\":", json::quoted(type.api_version()), ",");
   if (rendered.compare(0, prefix.size(), prefix) == 0)
     return util::cat("{", rendered.substr(prefix.size()));
   auto doc = json::parse(rendered);
@@ -55,10 +51,11 @@ std::string list_body(const ResourceType& type, const std::string& resource_vers
                       const std::string& continue_token,
                       const std::optional<int64_t>& remaining_item_count,
                       const std::vector<std::string>& items) {
-  std::string out = util::cat("{\"kind\":", quoted(type.list_kind),
-                              ",\"apiVersion\":", quoted(type.api_version()),
-                              ",\"metadata\":{\"resourceVersion\":", quoted(resource_version));
-  if (!continue_token.empty()) out += util::cat(",\"continue\":", quoted(continue_token));
+  std::string out =
+      util::cat("{\"kind\":", json::quoted(type.list_kind),
+                ",\"apiVersion\":", json::quoted(type.api_version()),
+                ",\"metadata\":{\"resourceVersion\":", json::quoted(resource_version));
+  if (!continue_token.empty()) out += util::cat(",\"continue\":", json::quoted(continue_token));
   if (remaining_item_count.has_value())
     out += util::cat(",\"remainingItemCount\":", *remaining_item_count);
   out += "},\"items\":[";
@@ -111,9 +108,10 @@ ApiResponse ReadHandler::list(const ApiRequest& request) {
                          "resourceVersionMatch is forbidden unless resourceVersion is provided")}));
   }
   if (!match.empty() && match != "Exact" && match != "NotOlderThan") {
-    return ApiResponse::error(invalid("meta.k8s.io", "ListOptions", "",
-                                      {cause_not_supported("resourceVersionMatch", quoted(match),
-                                                           {"\"Exact\"", "\"NotOlderThan\""})}));
+    return ApiResponse::error(
+        invalid("meta.k8s.io", "ListOptions", "",
+                {cause_not_supported("resourceVersionMatch", json::quoted(match),
+                                     {"\"Exact\"", "\"NotOlderThan\""})}));
   }
   if (match == "Exact" && rv == "0") {
     return ApiResponse::error(

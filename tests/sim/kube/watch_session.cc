@@ -12,10 +12,6 @@ namespace {
 
 constexpr absl::Duration kPreDeadlineBookmark = absl::Seconds(2);
 
-std::string quoted(std::string_view s) {
-  return json::to_string(json::Value(rapidjson::StringRef(s.data(), s.size())));
-}
-
 }  // namespace
 
 WatchSession::WatchSession(ApiContext& context, ApiRequest request, ListOptions options,
@@ -111,11 +107,12 @@ std::string WatchSession::encode(std::string_view type, const std::string& objec
 
 std::string WatchSession::bookmark_json(uint64_t rv, bool initial_events_end) const {
   const ResourceType& t = *request_.type;
-  std::string meta = util::cat("\"resourceVersion\":", quoted(util::cat(rv)));
+  std::string meta = util::cat("\"resourceVersion\":", json::quoted(util::cat(rv)));
   if (initial_events_end) meta += ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}";
   if (!t.is_custom()) meta += ",\"creationTimestamp\":null";
-  return util::cat("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":", quoted(t.kind),
-                   ",\"apiVersion\":", quoted(t.api_version()), ",\"metadata\":{", meta, "}}}\n");
+  return util::cat("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":", json::quoted(t.kind),
+                   ",\"apiVersion\":", json::quoted(t.api_version()), ",\"metadata\":{", meta,
+                   "}}}\n");
 }
 
 WatchSession::Step WatchSession::next(const Writer& write) {

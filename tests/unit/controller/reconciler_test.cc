@@ -30,7 +30,7 @@ using ::testing::IsEmpty;
 
 constexpr std::string_view kRoles = "/apis/zalando.org/v1/namespaces/demo/awsiamroles";
 constexpr std::string_view kSecrets = "/api/v1/namespaces/demo/secrets";
-constexpr std::string_view kArn = "arn:aws:iam::123456789012:role/team/app/my-role";
+constexpr std::string_view kAppRoleArn = "arn:aws:iam::123456789012:role/team/app/my-role";
 
 // Answers AssumeRole from a script; by default with fresh one-hour credentials.
 class ScriptedCredentials final : public CredentialSource {
@@ -193,11 +193,11 @@ TEST_F(ReconcilerTest, NewRoleGetsItsSecretStatusAndEventAndARefreshTime) {
   EXPECT_EQ(std::get<Done>(outcome).look_again_at,
             clock_.system_now() + absl::Hours(1) - absl::Minutes(22));
   EXPECT_EQ(sts_.calls(), 1);
-  EXPECT_EQ(secret_data("app", kRoleArnKey), kArn);
+  EXPECT_EQ(secret_data("app", kRoleArnKey), kAppRoleArn);
   EXPECT_EQ(secret("app")->label("heritage"), "kube-aws-iam-controller");
   EXPECT_EQ(secret("app")->label("team"), "a");
   EXPECT_EQ(ready("app").status, "True");
-  EXPECT_EQ(status("app").role_arn, kArn);
+  EXPECT_EQ(status("app").role_arn, kAppRoleArn);
   ASSERT_EQ(events_.recorded().size(), 1u);
   EXPECT_EQ(events_.recorded()[0].reason, "CreateCredentials");
 }
@@ -212,7 +212,8 @@ TEST_F(ReconcilerTest, CachesKeepNoCredentialsButServeOwnWritesUntilCaughtUp) {
   ASSERT_NE(written, nullptr);
   EXPECT_EQ(kube::json::get_string(*kube::json::find(written->json(), "data"), kCredentialsJsonKey),
             kProjectedValue);
-  EXPECT_EQ(*kube::SecretView(*written).data(kRoleArnKey), util::SecretString(std::string(kArn)));
+  EXPECT_EQ(*kube::SecretView(*written).data(kRoleArnKey),
+            util::SecretString(std::string(kAppRoleArn)));
 
   // Reconciling again before the caches catch up does nothing at all.
   const int writes = writes_to("secrets") + writes_to("awsiamroles");
@@ -313,8 +314,9 @@ TEST_F(ReconcilerTest, AccessDeniedWarnsSaysNotReadyAndIsRecheckedSlowly) {
   EXPECT_EQ(std::get<Blocked>(outcome).recheck_after, kBlockedRecheck);
   ASSERT_EQ(events_.recorded().size(), 1u);
   EXPECT_EQ(events_.recorded()[0].reason, "GetCredentialsFailed");
-  EXPECT_EQ(events_.recorded()[0].message, util::cat("Failed to get credentials for role '", kArn,
-                                                     "': AccessDenied: not authorized"));
+  EXPECT_EQ(events_.recorded()[0].message,
+            util::cat("Failed to get credentials for role '", kAppRoleArn,
+                      "': AccessDenied: not authorized"));
   EXPECT_EQ(ready("app").status, "False");
   EXPECT_EQ(ready("app").message, "AccessDenied: not authorized");
 }
@@ -371,7 +373,7 @@ TEST_F(ReconcilerTest, AdoptsASeedSecretButNeverSomebodyElses) {
   sync_caches();
 
   EXPECT_TRUE(std::holds_alternative<Done>(reconcile("seeded")));
-  EXPECT_EQ(secret_data("seeded", kRoleArnKey), kArn);
+  EXPECT_EQ(secret_data("seeded", kRoleArnKey), kAppRoleArn);
   EXPECT_EQ(secret("seeded")->label("heritage"), "kube-aws-iam-controller");
 
   const Outcome taken = reconcile("taken");

@@ -16,6 +16,7 @@ namespace {
 using test::Event;
 using test::HttpServer;
 using test::kWait;
+using test::make_transport;
 using ::testing::HasSubstr;
 using util::StatusCode;
 
@@ -110,12 +111,6 @@ class AsyncStream {
   util::Status result_ ABSL_GUARDED_BY(mu_);
   std::jthread thread_;  // last: joined before the members above go
 };
-
-std::unique_ptr<CurlTransport> make_transport() {
-  util::StatusOr<std::unique_ptr<CurlTransport>> transport = CurlTransport::create({});
-  EXPECT_TRUE(transport.ok()) << transport.status();
-  return transport.ok() ? std::move(transport).value() : nullptr;
-}
 
 Request watch(const HttpServer& server, std::string_view path = "/watch") {
   Request r;

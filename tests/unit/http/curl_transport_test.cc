@@ -16,18 +16,12 @@ namespace {
 
 using test::Event;
 using test::HttpServer;
+using test::make_transport;
 using test::RawServer;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using util::StatusCode;
-
-std::unique_ptr<CurlTransport> make_transport(CurlTransportOptions options = {}) {
-  util::StatusOr<std::unique_ptr<CurlTransport>> transport =
-      CurlTransport::create(std::move(options));
-  EXPECT_TRUE(transport.ok()) << transport.status();
-  return transport.ok() ? std::move(transport).value() : nullptr;
-}
 
 Request request(Method method, std::string url, std::string body = "") {
   Request r;

@@ -1,6 +1,7 @@
 #include "tests/unit/http/test_servers.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -188,6 +189,13 @@ RefusingPort::RefusingPort() {
 
 RefusingPort::~RefusingPort() {
   ::close(fd_);
+}
+
+std::unique_ptr<CurlTransport> make_transport(CurlTransportOptions options) {
+  util::StatusOr<std::unique_ptr<CurlTransport>> transport =
+      CurlTransport::create(std::move(options));
+  EXPECT_TRUE(transport.ok()) << transport.status();
+  return transport.ok() ? std::move(transport).value() : nullptr;
 }
 
 }  // namespace http::test

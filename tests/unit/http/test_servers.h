@@ -1,7 +1,7 @@
 // Servers and synchronisation helpers for the CurlTransport tests: a
 // cpp-httplib server on 127.0.0.1 (plain or TLS) run on its own thread, a raw
 // TCP server that records the exact bytes of each request, and Event, a
-// one-shot signal with bounded waits.
+// one-shot signal with bounded waits; and the CurlTransport under test.
 #pragma once
 
 #include <httplib.h>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "pkg/http/curl_transport.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
 
@@ -96,5 +97,9 @@ class RefusingPort {
   int fd_ = -1;
   int port_ = 0;
 };
+
+// A CurlTransport with `options`; fails the test (and is nullptr) when it
+// cannot be created.
+std::unique_ptr<CurlTransport> make_transport(CurlTransportOptions options = {});
 
 }  // namespace http::test
