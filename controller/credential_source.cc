@@ -4,15 +4,6 @@
 #include "pkg/util/strings.h"
 
 namespace controller {
-namespace {
-
-bool refused_for_role_chaining(const util::Status& status, int duration_seconds) {
-  return duration_seconds > kRoleChainingMaxSeconds &&
-         aws::aws_error_code(status) == "ValidationError" &&
-         status.message().find("role chaining") != std::string_view::npos;
-}
-
-}  // namespace
 
 util::StatusOr<IssuedCredentials> StsCredentialSource::issue(const RoleRequest& request,
                                                              std::stop_token stop) {
@@ -31,7 +22,8 @@ util::StatusOr<IssuedCredentials> StsCredentialSource::issue(const RoleRequest& 
                                      .tags = request.tags};
   IssuedCredentials issued;
   auto result = sts_.assume_role(sts_request, *caller, stop);
-  if (!result.ok() && refused_for_role_chaining(result.status(), request.duration_seconds)) {
+  if (!result.ok() && request.duration_seconds > kRoleChainingMaxSeconds &&
+      aws::is_role_chaining_limit_error(result.status())) {
     sts_request.duration_seconds = kRoleChainingMaxSeconds;
     issued.note = util::cat("roleSessionDuration ", request.duration_seconds,
                             "s exceeds the 1h limit of role chaining (the controller's own "

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "controller/base_role_arn_discovery.h"
 #include "controller/build_info.h"
 #include "controller/config.h"
 #include "controller/controller.h"
@@ -50,54 +51,6 @@ std::string random_suffix() {
   char hex[16];
   std::snprintf(hex, sizeof(hex), "_%08x", absl::Uniform<uint32_t>(random));
   return hex;
-}
-
-// The prefix for role names: --base-role-arn, else the EC2 instance profile
-// (IMDSv2), else the account of the controller's own credentials. Returns
-// nullopt with the reasons when none is found: then only full ARNs work.
-std::optional<aws::BaseRoleArn> discover_base_role_arn(const Config& config,
-                                                       http::Transport& transport,
-                                                       util::Clock& clock, aws::StsClient& sts,
-                                                       aws::CredentialsProvider& base,
-                                                       std::string& reason) {
-  if (!config.base_role_arn.empty()) {
-    return must(aws::BaseRoleArn::parse(config.base_role_arn), "invalid --base-role-arn");
-  }
-  auto imds = must(
-      aws::ImdsClient::create(transport, clock, aws::imds_options_from_env(aws::process_env())),
-      "IMDS client");
-  auto profile = imds->instance_profile_arn();
-  if (profile.ok()) {
-    auto base_arn = aws::base_role_arn_from_instance_profile(*profile);
-    if (base_arn.ok()) {
-      LOG(INFO) << "base role ARN " << base_arn->str() << " (from the instance profile)";
-      return *base_arn;
-    }
-    reason = util::cat("instance profile: ", base_arn.status().message());
-  } else {
-    reason = util::cat("no instance profile: ", profile.status().message());
-  }
-  auto credentials = base.credentials();
-  if (credentials.ok()) {
-    auto identity = sts.get_caller_identity(*credentials);
-    if (identity.ok()) {
-      auto arn = aws::Arn::parse(identity->arn);
-      if (arn.ok()) {
-        auto base_arn = aws::BaseRoleArn::parse(util::cat(
-            "arn:", aws::partition_name(arn->partition()), ":iam::", arn->account_id(), ":role/"));
-        if (base_arn.ok()) {
-          LOG(INFO) << "base role ARN " << base_arn->str()
-                    << " (the account of the controller's credentials, " << identity->arn << ")";
-          return *base_arn;
-        }
-      }
-    } else {
-      reason = util::cat(reason, "; GetCallerIdentity: ", identity.status().message());
-    }
-  }
-  reason = util::cat("no --base-role-arn and none discovered (", reason, ")");
-  LOG(WARNING) << reason << ": only full role ARNs can be used";
-  return std::nullopt;
 }
 
 // Says plainly what the informers would only retry in silence: the CRD is
@@ -197,11 +150,27 @@ int run(const Config& config) {
                           "(+Inf: not limiting; it limits after the apiserver answers 429).",
                           [&] { return kube.rate_limiter().allowed_rate(); });
   aws::CredentialsProviderPtr base =
-      must(aws::default_chain(*aws_transport, clock, *sts, {.env = aws::process_env()}),
+      must(aws::default_chain(*aws_transport, clock, *sts,
+                              {.env = aws::process_env(), .stop = stop.get_token()}),
            "AWS credentials");
+  aws::ImdsOptions imds_options = aws::imds_options_from_env(aws::process_env());
+  imds_options.stop = stop.get_token();
+  const auto imds =
+      must(aws::ImdsClient::create(*aws_transport, clock, std::move(imds_options)), "IMDS client");
+  std::optional<aws::BaseRoleArn> base_role_arn;
   std::string no_base_reason;
-  const std::optional<aws::BaseRoleArn> base_role_arn =
-      discover_base_role_arn(config, *aws_transport, clock, *sts, *base, no_base_reason);
+  util::StatusOr<DiscoveredBaseRoleArn> discovered = discover_base_role_arn(
+      {.flag = config.base_role_arn, .imds = *imds, .credentials = *base, .sts = *sts},
+      stop.get_token());
+  if (discovered.ok()) {
+    LOG(INFO) << "base role ARN " << discovered->arn.str() << " (" << discovered->source << ")";
+    base_role_arn = discovered->arn;
+  } else if (discovered.status().code() == util::StatusCode::kNotFound) {
+    no_base_reason = discovered.status().message();
+    LOG(WARNING) << no_base_reason << ": only full role ARNs can be used";
+  } else {
+    fail("base role ARN", discovered.status());
+  }
   aws::CredentialsProviderPtr intermediate;
   if (!config.assume_role.empty()) {
     const aws::RoleArn role = must(

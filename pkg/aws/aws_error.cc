@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pkg/http/http_status.h"
 #include "pkg/util/strings.h"
 
 namespace aws {
@@ -38,19 +39,7 @@ util::StatusCode status_code_for_aws_error(std::string_view code, int http_statu
                 "InternalError", "ServiceUnavailable", "RequestTimeout"})) {
     return StatusCode::kUnavailable;
   }
-  if (http_status >= 500 || http_status == 429) return StatusCode::kUnavailable;
-  switch (http_status) {
-    case 400:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    default:
-      return StatusCode::kUnknown;
-  }
+  return http::status_code_for_http(http_status);
 }
 
 util::Status aws_error_status(const AwsError& error, int http_status) {
@@ -81,6 +70,12 @@ bool is_throttling_error(const util::Status& status) {
              "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
              "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
              "EC2ThrottledException"});
+}
+
+bool is_role_chaining_limit_error(const util::Status& status) {
+  const util::ErrorDetail* detail = status.detail();
+  return detail != nullptr && detail->reason == "ValidationError" &&
+         detail->server_message.find("role chaining") != std::string::npos;
 }
 
 std::string without_request_id(const util::Status& status) {

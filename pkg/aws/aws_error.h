@@ -29,9 +29,9 @@ struct AwsError {
 // kUnauthenticated; RegionDisabledException → kFailedPrecondition;
 // Throttling, ThrottlingException, RequestLimitExceeded,
 // IDPCommunicationError, InternalFailure, ServiceUnavailable, any 5xx →
-// kUnavailable. Other codes by HTTP status: 400 kInvalidArgument,
-// 401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound, 429
-// kUnavailable, else kUnknown.
+// kUnavailable. Other codes by HTTP status, as every client maps it
+// (pkg/http/http_status.h: 400 kInvalidArgument, 401 kUnauthenticated,
+// 403 kPermissionDenied, 404 kNotFound, 429 and 5xx kUnavailable, ...).
 util::StatusCode status_code_for_aws_error(std::string_view code, int http_status);
 
 // "<Code>: <Message> (request id <RequestId>)" with the mapped status code,
@@ -46,6 +46,13 @@ std::string aws_error_code(const util::Status& status);
 // AWS SDKs' list: Throttling, ThrottlingException, RequestLimitExceeded, ...)
 // or HTTP 429.
 bool is_throttling_error(const util::Status& status);
+
+// Whether STS refused an AssumeRole because DurationSeconds exceeds the one
+// hour that sessions obtained by role chaining may last (the caller's own
+// credentials are a role session). STS says so only in a ValidationError's
+// text ("The requested DurationSeconds exceeds the 1 hour session limit for
+// roles assumed by role chaining."): this is the one place that reads it.
+bool is_role_chaining_limit_error(const util::Status& status);
 
 // The status's message without the " (request id ...)" that aws_error_status()
 // added: text that stays equal across repeats of one failure (Events

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "pkg/http/http_status.h"
 #include "pkg/util/strings.h"
 
 namespace kube {
@@ -19,33 +20,7 @@ util::StatusCode code_for(int http_code, std::string_view reason) {
   if (reason == "TooManyRequests" || reason == "ServiceUnavailable")
     return StatusCode::kUnavailable;
   if (reason == "Timeout" || reason == "ServerTimeout") return StatusCode::kDeadlineExceeded;
-  switch (http_code) {
-    case 400:
-    case 405:
-    case 406:
-    case 413:
-    case 415:
-    case 422:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    case 409:
-      return StatusCode::kAborted;
-    case 410:
-      return StatusCode::kOutOfRange;
-    case 429:
-      return StatusCode::kUnavailable;
-    case 504:
-      return StatusCode::kDeadlineExceeded;
-    default:
-      break;
-  }
-  if (http_code >= 500) return StatusCode::kUnavailable;
-  return StatusCode::kUnknown;
+  return http::status_code_for_http(http_code);
 }
 
 // kubectl's wording when the server sent no Status body.

@@ -15,8 +15,10 @@
 //                                      (422 keeps details.causes)
 //   TooManyRequests 429, 5xx         → kUnavailable
 //                                      (Retry-After: see retry_after())
-//   Timeout 504 / ServerTimeout      → kDeadlineExceeded
+//   Timeout 504 / ServerTimeout, 408 → kDeadlineExceeded
 //   anything else                    → kUnknown
+// The reason decides; without one the HTTP status does, as for every other
+// client (pkg/http/http_status.h).
 // Every status carries the server's answer as util::ErrorDetail: the HTTP
 // status, the Status `reason`, `details.causes[].reason`s and Retry-After
 // (the header, else `details.retryAfterSeconds`).

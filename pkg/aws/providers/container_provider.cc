@@ -10,6 +10,8 @@
 #include <system_error>
 
 #include "pkg/aws/providers/imds_client.h"
+#include "pkg/http/http_status.h"
+#include "pkg/http/retry.h"
 #include "pkg/util/strings.h"
 #include "rapidjson/document.h"
 
@@ -29,14 +31,6 @@ util::StatusOr<util::SecretString> read_token_file(const std::string& path) {
   ss << in.rdbuf();
   util::SecretString raw(ss.str());
   return util::SecretString(std::string(util::trim(raw.reveal())));
-}
-
-bool retryable(const util::StatusOr<http::Response>& r) {
-  if (!r.ok()) {
-    return r.status().code() == util::StatusCode::kUnavailable ||
-           r.status().code() == util::StatusCode::kDeadlineExceeded;
-  }
-  return r->status >= 500 || r->status == 429;
 }
 
 // The endpoint's error document is {"code": "...", "message": "..."}: no secrets.
@@ -130,23 +124,14 @@ util::StatusOr<Credentials> ContainerProvider::credentials() {
   }
   if (!token.empty()) request.headers.add("Authorization", std::string(token.reveal()));
 
-  util::StatusOr<http::Response> response = util::unavailable_error("not sent");
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    if (attempt > 1 && options_.retry_delay > absl::ZeroDuration()) {
-      util::sleep_for(clock_, options_.retry_delay, std::stop_token());
-    }
-    response = transport_.send(request);
-    if (!retryable(response)) break;
-  }
+  util::StatusOr<http::Response> response = http::send_with_retries(
+      transport_, request, {.max_attempts = options_.max_attempts, .delay = options_.retry_delay},
+      clock_, options_.stop);
   if (!response.ok()) return util::annotate(response.status(), util::cat("GET ", url));
   if (response->status != 200) {
-    const std::string message =
-        util::cat("GET ", url, ": HTTP ", response->status, error_detail(response->body));
-    if (response->status == 401 || response->status == 403) {
-      return util::permission_denied_error(message);
-    }
-    if (response->status >= 500 || response->status == 429) return util::unavailable_error(message);
-    return util::failed_precondition_error(message);
+    return http::http_error_status(
+        response->status,
+        util::cat("GET ", url, ": HTTP ", response->status, error_detail(response->body)));
   }
   util::StatusOr<Credentials> credentials = parse_metadata_credentials(response->body);
   OPENSSL_cleanse(response->body.data(), response->body.size());

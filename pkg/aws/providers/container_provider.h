@@ -9,10 +9,15 @@
 // Thread-safe. Borrows the transport and clock (retries wait retry_delay on it).
 // Errors: kNotFound when neither URI variable is set; kInvalidArgument for a
 // disallowed host or a malformed URI or token; kFailedPrecondition when the
-// token file cannot be read; kUnavailable / kDeadlineExceeded for connection
-// failures, timeouts and 5xx after the retries; kPermissionDenied for 401/403;
-// kInternal for a malformed answer. Never includes the token or credentials.
+// token file cannot be read; an HTTP error answer as pkg/http/http_status.h
+// maps it (401 kUnauthenticated, 403 kPermissionDenied, 429/5xx kUnavailable
+// after the retries, ...) with the HTTP status in the detail; kUnavailable /
+// kDeadlineExceeded for connection failures and timeouts; kCancelled when
+// `stop` ends a retry wait; kInternal for a malformed answer. Never includes
+// the token or credentials.
 #pragma once
+
+#include <stop_token>
 
 #include "absl/time/time.h"
 #include "pkg/aws/credentials_provider.h"
@@ -26,6 +31,7 @@ struct ContainerOptions {
   absl::Duration timeout = absl::Seconds(2);  // per attempt
   int max_attempts = 3;
   absl::Duration retry_delay = absl::Milliseconds(200);  // 0: retry at once
+  std::stop_token stop;  // ends retry waits (the process's shutdown)
 };
 
 class ContainerProvider final : public CredentialsProvider {

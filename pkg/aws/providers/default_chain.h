@@ -8,6 +8,8 @@
 // which must outlive the result. All configuration comes from `env`.
 #pragma once
 
+#include <stop_token>
+
 #include "pkg/aws/credentials_provider.h"
 #include "pkg/aws/providers/caching_provider.h"
 #include "pkg/aws/sts_client.h"
@@ -22,6 +24,7 @@ struct DefaultChainOptions {
   absl::Duration process_timeout = absl::Minutes(1);  // credential_process
   // Between retries of the container endpoint and IMDS (waited on `clock`).
   absl::Duration metadata_retry_delay = absl::Milliseconds(200);
+  std::stop_token stop;  // ends those waits (the process's shutdown)
 };
 
 // Errors in IMDS options from the environment (a malformed

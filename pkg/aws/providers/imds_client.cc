@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include "pkg/http/http_status.h"
+#include "pkg/http/retry.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 #include "rapidjson/document.h"
@@ -14,20 +16,8 @@ constexpr std::string_view kCredentialsPath = "/latest/meta-data/iam/security-cr
 // A token is replaced this long before its TTL ends (or at half its TTL).
 constexpr absl::Duration kTokenMargin = absl::Minutes(1);
 
-bool retryable(const util::StatusOr<http::Response>& r) {
-  if (!r.ok()) {
-    return r.status().code() == util::StatusCode::kUnavailable ||
-           r.status().code() == util::StatusCode::kDeadlineExceeded;
-  }
-  return r->status >= 500 || r->status == 429;
-}
-
 util::Status http_error(std::string_view what, int status) {
-  const std::string message = util::cat(what, ": HTTP ", status);
-  if (status == 404) return util::not_found_error(message);
-  if (status == 401 || status == 403) return util::permission_denied_error(message);
-  if (status >= 500 || status == 429) return util::unavailable_error(message);
-  return util::failed_precondition_error(message);
+  return http::http_error_status(status, util::cat(what, ": HTTP ", status));
 }
 
 }  // namespace
@@ -65,15 +55,9 @@ util::StatusOr<std::unique_ptr<ImdsClient>> ImdsClient::create(http::Transport& 
 
 util::StatusOr<http::Response> ImdsClient::send(http::Request request) {
   request.timeout = options_.timeout;
-  util::StatusOr<http::Response> response = util::unavailable_error("not sent");
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    if (attempt > 1 && options_.retry_delay > absl::ZeroDuration()) {
-      util::sleep_for(clock_, options_.retry_delay, std::stop_token());
-    }
-    response = transport_.send(request);
-    if (!retryable(response)) break;
-  }
-  return response;
+  return http::send_with_retries(
+      transport_, request, {.max_attempts = options_.max_attempts, .delay = options_.retry_delay},
+      clock_, options_.stop);
 }
 
 util::StatusOr<util::SecretString> ImdsClient::token() {

@@ -5,15 +5,18 @@
 // (for base role ARN discovery). No IMDSv1 fallback: a PUT that fails is an error.
 //
 // Thread-safe. Borrows the transport and clock. Time: token expiry on the
-// monotonic clock; retries wait retry_delay on the clock. Errors: kNotFound for
-// HTTP 404 (e.g. no role attached); kUnavailable for connection errors, 5xx
-// and an exhausted retry budget; kDeadlineExceeded for timeouts; kPermissionDenied
-// for 403 (token PUT refused, IMDS disabled for the instance); kInternal for
-// malformed JSON. Messages ("GET <path>: ...") never hold the token or
-// credentials.
+// monotonic clock; retries wait retry_delay on the clock. Errors: an HTTP error
+// answer as pkg/http/http_status.h maps it, with the HTTP status in the detail
+// (404 kNotFound, e.g. no role attached; 403 kPermissionDenied, token PUT
+// refused or IMDS disabled for the instance; 401 kUnauthenticated when a fresh
+// token is refused too; 429/5xx kUnavailable after the retries);
+// kUnavailable for connection errors; kDeadlineExceeded for timeouts;
+// kCancelled when `stop` ends a retry wait; kInternal for malformed JSON.
+// Messages ("GET <path>: ...") never hold the token or credentials.
 #pragma once
 
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "absl/time/time.h"
@@ -32,6 +35,7 @@ struct ImdsOptions {
   int max_attempts = 3;
   absl::Duration retry_delay = absl::Milliseconds(200);  // between attempts; 0: none
   absl::Duration token_ttl = absl::Hours(6);             // 1 s .. 6 h
+  std::stop_token stop;  // ends retry waits (the process's shutdown)
 };
 
 // AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the endpoint.

@@ -128,6 +128,18 @@ TEST_F(ImdsTest, RejectedTokenIsReplacedOnce) {
   EXPECT_EQ(*role, "node-role");
 }
 
+TEST_F(ImdsTest, ATokenRefusedTwiceIsUnauthenticated) {
+  transport_.set_handler([](const http::Request& r) -> util::StatusOr<http::Response> {
+    if (r.method == http::Method::kPut) return http::Response{200, {}, "tok"};
+    return http::Response{401, {}, ""};
+  });
+  const util::Status refused = client()->role_name().status();
+  EXPECT_EQ(refused.code(), StatusCode::kUnauthenticated);
+  ASSERT_NE(refused.detail(), nullptr);
+  EXPECT_EQ(refused.detail()->http_status, 401);
+  EXPECT_EQ(transport_.requests().size(), 4u);  // PUT, GET, new PUT, GET
+}
+
 TEST_F(ImdsTest, InstanceProfileArnForBaseRoleDiscovery) {
   serve_imds();
   const util::StatusOr<std::string> arn = client()->instance_profile_arn();
@@ -286,6 +298,12 @@ TEST_F(ContainerTest, Errors) {
   EXPECT_EQ(denied.message(),
             "GET http://169.254.170.2/v2: HTTP 403: AccessDeniedException bad token");
   EXPECT_THAT(denied.message(), Not(HasSubstr("secret-bearer")));
+  ASSERT_NE(denied.detail(), nullptr);
+  EXPECT_EQ(denied.detail()->http_status, 403);
+  // The same table as every other client: 401 is "who are you", not "no".
+  transport_.push_response({401, {}, ""});
+  EXPECT_EQ(fetch({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2"}}).status().code(),
+            StatusCode::kUnauthenticated);
 
   transport_.clear();
   for (int i = 0; i < 3; ++i)

@@ -252,6 +252,11 @@ TEST_F(StsClientTest, ValidationErrorsAreTerminal) {
   EXPECT_EQ(duration.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(duration.message(), HasSubstr("exceeds the 1 hour session limit"));
   EXPECT_EQ(aws_error_code(duration), "ValidationError");
+  EXPECT_TRUE(is_role_chaining_limit_error(duration));
+  EXPECT_FALSE(is_role_chaining_limit_error(name));
+  // Only STS's own answer counts, not text that merely mentions it.
+  EXPECT_FALSE(is_role_chaining_limit_error(
+      util::invalid_argument_error("ValidationError: exceeds the limit of role chaining")));
   EXPECT_EQ(transport_.requests().size(), 2u);
 }
 
