@@ -1,4 +1,4 @@
-#include "tests/sim/kube/testing/test_client.h"
+#include "tests/sim/kube/test/test_client.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>

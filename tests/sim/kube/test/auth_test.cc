@@ -1,8 +1,8 @@
 // Bearer-token authentication (401) and per verb/resource denials (403)
 // with the RBAC authorizer's messages.
 #include "gtest/gtest.h"
-#include "tests/sim/kube/testing/fixtures.h"
-#include "tests/sim/kube/testing/test_client.h"
+#include "tests/sim/kube/test/fixtures.h"
+#include "tests/sim/kube/test/test_client.h"
 
 namespace sim::kube {
 namespace {

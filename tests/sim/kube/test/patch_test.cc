@@ -3,8 +3,8 @@
 // for strategic merge on custom resources.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/sim/kube/testing/fixtures.h"
-#include "tests/sim/kube/testing/test_client.h"
+#include "tests/sim/kube/test/fixtures.h"
+#include "tests/sim/kube/test/test_client.h"
 
 namespace sim::kube {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/sim/kube/testing/fixtures.h"
+#include "tests/sim/kube/test/fixtures.h"
 
 namespace sim::kube::testing {
 

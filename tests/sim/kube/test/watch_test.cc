@@ -5,8 +5,8 @@
 #include "gtest/gtest.h"
 #include "pkg/util/strings.h"
 #include "pkg/util/testing/fake_clock.h"
-#include "tests/sim/kube/testing/fixtures.h"
-#include "tests/sim/kube/testing/test_client.h"
+#include "tests/sim/kube/test/fixtures.h"
+#include "tests/sim/kube/test/test_client.h"
 
 namespace sim::kube {
 namespace {

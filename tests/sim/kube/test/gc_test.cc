@@ -1,8 +1,8 @@
 // Garbage collection by ownerReferences (uid), switchable, with the
 // propagation policies, and namespace/dangling-owner cases.
 #include "gtest/gtest.h"
-#include "tests/sim/kube/testing/fixtures.h"
-#include "tests/sim/kube/testing/test_client.h"
+#include "tests/sim/kube/test/fixtures.h"
+#include "tests/sim/kube/test/test_client.h"
 
 namespace sim::kube {
 namespace {

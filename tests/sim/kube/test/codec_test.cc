@@ -7,7 +7,7 @@
 #include "tests/sim/kube/object_codec.h"
 #include "tests/sim/kube/openapi_v2.h"
 #include "tests/sim/kube/protobuf_decoder.h"
-#include "tests/sim/kube/testing/test_client.h"
+#include "tests/sim/kube/test/test_client.h"
 
 namespace sim::kube {
 namespace {
