@@ -20,7 +20,7 @@ namespace {
 kube::InformerOptions informer_options(const ControllerOptions& options, std::string label_selector,
                                        void (*projection)(kube::Object&)) {
   kube::InformerOptions out;
-  out.reflector.namespace_name = options.namespace_;
+  out.namespace_name = options.namespace_;
   out.reflector.label_selector = std::move(label_selector);
   out.reflector.transform = projection;
   return out;  // no informer resync: the controller's sweep is the safety net

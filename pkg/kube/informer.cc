@@ -9,7 +9,16 @@ Informer::Informer(RestClient& client, Resource resource, util::Clock& clock,
                    InformerOptions options)
     : clock_(clock),
       resync_(options.resync),
-      reflector_(client, std::move(resource), *this, clock, std::move(options.reflector)) {}
+      source_(std::make_unique<ResourceListerWatcher>(client, std::move(resource),
+                                                      options.namespace_name)),
+      reflector_(*source_, *this, clock, std::move(options.reflector)) {}
+
+Informer::Informer(std::unique_ptr<ListerWatcher> source, util::Clock& clock,
+                   InformerOptions options)
+    : clock_(clock),
+      resync_(options.resync),
+      source_(std::move(source)),
+      reflector_(*source_, *this, clock, std::move(options.reflector)) {}
 
 Informer::~Informer() = default;
 

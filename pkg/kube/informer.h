@@ -10,8 +10,9 @@
 //
 // Thread-safety: thread-safe. Handlers run one at a time, in event order, on
 // the informer's threads (never concurrently with each other); they must be
-// quick and must not block — enqueue a key and return. Ownership: borrows the
-// RestClient and Clock. Time source: the Clock (resync, watch backoff).
+// quick and must not block — enqueue a key and return. Ownership: owns its
+// ListerWatcher; borrows the RestClient and Clock. Time source: the Clock
+// (resync, watch backoff).
 // run(stop) blocks until `stop` is requested and returns promptly after;
 // destroy the informer only once run() has returned.
 #pragma once
@@ -20,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "pkg/kube/reflector.h"
@@ -38,13 +40,17 @@ struct EventHandlers {
 };
 
 struct InformerOptions {
+  std::string namespace_name;  // "" = all namespaces (the RestClient constructor)
   ReflectorOptions reflector;
   absl::Duration resync = absl::ZeroDuration();  // zero: no periodic resync
 };
 
 class Informer final : private ReflectorSink {
  public:
+  // Lists and watches `resource` in options.namespace_name through `client`.
   Informer(RestClient& client, Resource resource, util::Clock& clock, InformerOptions options = {});
+  // Lists and watches through `source` (a test's scripted one).
+  Informer(std::unique_ptr<ListerWatcher> source, util::Clock& clock, InformerOptions options = {});
   ~Informer() override;
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
@@ -75,6 +81,7 @@ class Informer final : private ReflectorSink {
 
   util::Clock& clock_;
   const absl::Duration resync_;
+  const std::unique_ptr<ListerWatcher> source_;
   Store store_;
   Reflector reflector_;
 

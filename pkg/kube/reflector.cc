@@ -8,10 +8,9 @@
 
 namespace kube {
 
-Reflector::Reflector(RestClient& client, Resource resource, ReflectorSink& sink, util::Clock& clock,
+Reflector::Reflector(ListerWatcher& source, ReflectorSink& sink, util::Clock& clock,
                      ReflectorOptions options)
-    : client_(client),
-      resource_(std::move(resource)),
+    : source_(source),
       sink_(sink),
       clock_(clock),
       options_(std::move(options)),
@@ -37,11 +36,11 @@ ObjectPtr Reflector::prepare(Object&& object) const {
   return share(std::move(object));
 }
 
-bool Reflector::back_off(std::stop_token stop) {
-  return util::sleep_for(clock_, backoff_.next(rng_), std::move(stop));
+bool Reflector::back_off(const std::stop_token& stop) {
+  return util::sleep_for(clock_, backoff_.next(rng_), stop);
 }
 
-util::Status Reflector::list_into_sink(std::stop_token stop) {
+util::Status Reflector::list_into_sink(const std::stop_token& stop) {
   std::vector<ObjectPtr> objects;
   ListOptions options;
   options.label_selector = options_.label_selector;
@@ -52,7 +51,7 @@ util::Status Reflector::list_into_sink(std::stop_token stop) {
   bool restarted = false;
   while (true) {
     // resourceVersion "" is a consistent read (from etcd), which pagination needs.
-    auto page = client_.list(resource_, options_.namespace_name, options);
+    auto page = source_.list(options);
     if (!page.ok()) {
       if (is_gone(page.status()) && !options.continue_token.empty() && !restarted) {
         // The continue token expired mid-way: start the list over (once; a
@@ -82,7 +81,7 @@ util::Status Reflector::list_into_sink(std::stop_token stop) {
   return util::ok_status();
 }
 
-Reflector::WatchEnd Reflector::watch_once(std::stop_token stop) {
+Reflector::WatchEnd Reflector::watch_once(const std::stop_token& stop) {
   WatchOptions options;
   options.label_selector = options_.label_selector;
   options.field_selector = options_.field_selector;
@@ -94,8 +93,8 @@ Reflector::WatchEnd Reflector::watch_once(std::stop_token stop) {
 
   int events = 0;
   const util::MonotonicTime started = clock_.monotonic_now();
-  const util::Status status = client_.watch(
-      resource_, options_.namespace_name, options,
+  const util::Status status = source_.watch(
+      options,
       [&](WatchEvent&& event) {
         ++events;
         std::string rv(event.object.resource_version());

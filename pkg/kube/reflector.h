@@ -8,7 +8,7 @@
 //
 // Thread-safety: run() is called once, on its own thread; the sink is called
 // only from that thread, in order. last_resource_version() may be read from
-// any thread. Ownership: borrows the RestClient, sink and Clock. Time source:
+// any thread. Ownership: borrows the ListerWatcher, sink and Clock. Time source:
 // the Clock (backoff sleeps), so tests drive it with FakeClock. run() returns
 // when `stop` is requested: promptly, as the transport ends streams on stop.
 #pragma once
@@ -19,9 +19,8 @@
 #include <vector>
 
 #include "absl/random/random.h"
+#include "pkg/kube/lister_watcher.h"
 #include "pkg/kube/object.h"
-#include "pkg/kube/resource.h"
-#include "pkg/kube/rest_client.h"
 #include "pkg/util/backoff.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
@@ -39,7 +38,6 @@ class ReflectorSink {
 };
 
 struct ReflectorOptions {
-  std::string namespace_name;  // "" = all namespaces
   std::string label_selector;
   std::string field_selector;
   int64_t page_size = 500;  // list limit; 0 lists in one response
@@ -55,7 +53,7 @@ struct ReflectorOptions {
 
 class Reflector {
  public:
-  Reflector(RestClient& client, Resource resource, ReflectorSink& sink, util::Clock& clock,
+  Reflector(ListerWatcher& source, ReflectorSink& sink, util::Clock& clock,
             ReflectorOptions options = {});
 
   void run(std::stop_token stop);
@@ -64,18 +62,16 @@ class Reflector {
   std::string last_resource_version() const;
   // How many times the reflector listed (1 after the initial sync).
   int list_count() const;
-  const Resource& resource() const { return resource_; }
 
  private:
   enum class WatchEnd { kRelist, kRewatch, kStopped };
-  util::Status list_into_sink(std::stop_token stop);
-  WatchEnd watch_once(std::stop_token stop);
+  util::Status list_into_sink(const std::stop_token& stop);
+  WatchEnd watch_once(const std::stop_token& stop);
   ObjectPtr prepare(Object&& object) const;
   void set_resource_version(std::string rv);
-  bool back_off(std::stop_token stop);
+  bool back_off(const std::stop_token& stop);
 
-  RestClient& client_;
-  const Resource resource_;
+  ListerWatcher& source_;
   ReflectorSink& sink_;
   util::Clock& clock_;
   const ReflectorOptions options_;

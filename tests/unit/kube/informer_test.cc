@@ -175,7 +175,7 @@ TEST_F(InformerTest, RestrictsToNamespaceAndSelectors) {
   add_secret("b", "match", "awsiamrole");
   auto live = fake_.push_live_stream();
   InformerOptions options;
-  options.reflector.namespace_name = "a";
+  options.namespace_name = "a";
   options.reflector.label_selector = "type=awsiamrole";
   options.reflector.field_selector = "metadata.name=match";
   start(options);
