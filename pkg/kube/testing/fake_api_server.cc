@@ -4,6 +4,9 @@
 #include <charconv>
 
 #include "pkg/util/strings.h"
+#include "tests/sim/kube/json.h"
+#include "tests/sim/kube/json_patch.h"
+#include "tests/sim/kube/selector.h"
 
 namespace kube::testing {
 namespace {
@@ -40,46 +43,35 @@ http::Response error(int code, std::string_view reason, std::string_view message
   return json_response(code, status_body(code, reason, message, resource, name));
 }
 
-bool matches_labels(const Object& o, const std::string& selector) {
-  if (selector.empty()) return true;
-  for (std::string_view term : util::split(selector, ',')) {
-    term = util::trim(term);
-    if (term.empty()) continue;
-    if (term.starts_with('!')) {
-      if (o.label(term.substr(1)).has_value()) return false;
-      continue;
-    }
-    const size_t ne = term.find("!=");
-    if (ne != std::string_view::npos) {
-      auto v = o.label(term.substr(0, ne));
-      if (v.has_value() && *v == term.substr(ne + 2)) return false;
-      continue;
-    }
-    const size_t eq = term.find('=');
-    if (eq == std::string_view::npos) {
-      if (!o.label(term).has_value()) return false;
-      continue;
-    }
-    std::string_view value = term.substr(eq + 1);
-    if (value.starts_with('=')) value.remove_prefix(1);
-    auto v = o.label(term.substr(0, eq));
-    if (!v.has_value() || *v != value) return false;
-  }
-  return true;
+// Whether `object` matches a list's labelSelector and fieldSelector, parsed
+// with the simulator's grammar (tests/sim/kube/selector.h); a malformed one is
+// the apiserver's 400 BadRequest message.
+util::StatusOr<std::function<bool(const Object&)>> parse_selectors(std::string_view labels,
+                                                                   std::string_view fields) {
+  ASSIGN_OR_RETURN(sim::kube::LabelSelector label_selector,
+                   sim::kube::LabelSelector::parse(labels));
+  ASSIGN_OR_RETURN(sim::kube::FieldSelector field_selector,
+                   sim::kube::FieldSelector::parse(fields));
+  return std::function<bool(const Object&)>([label_selector = std::move(label_selector),
+                                             field_selector =
+                                                 std::move(field_selector)](const Object& object) {
+    const StringMap object_labels = object.labels();  // sorted by key, as StringPairs must be
+    return label_selector.matches(
+               sim::kube::StringPairs(object_labels.begin(), object_labels.end())) &&
+           field_selector.matches({{"metadata.name", std::string(object.name())},
+                                   {"metadata.namespace", std::string(object.namespace_name())}});
+  });
 }
 
-bool matches_fields(const Object& o, const std::string& selector) {
-  if (selector.empty()) return true;
-  for (std::string_view term : util::split(selector, ',')) {
-    const size_t eq = term.find('=');
-    if (eq == std::string_view::npos) return false;
-    const std::string_view field = term.substr(0, eq);
-    std::string_view value = term.substr(eq + 1);
-    if (value.starts_with('=')) value.remove_prefix(1);
-    if (field == "metadata.name" && o.name() != value) return false;
-    if (field == "metadata.namespace" && o.namespace_name() != value) return false;
-  }
-  return true;
+// RFC 7386 merge patch, with the simulator's implementation (its own JSON
+// types, hence the round trip through text).
+util::Status apply_merge_patch(Object& object, const JsonValue& patch) {
+  ASSIGN_OR_RETURN(sim::kube::json::Document target, sim::kube::json::parse(object.to_json()));
+  ASSIGN_OR_RETURN(const sim::kube::json::Document merge,
+                   sim::kube::json::parse(json::serialize(patch)));
+  sim::kube::apply_merge_patch(target, merge, target.GetAllocator());
+  ASSIGN_OR_RETURN(object, Object::parse(sim::kube::json::to_string(target)));
+  return util::ok_status();
 }
 
 std::string event_line(std::string_view type, std::string_view object_json) {
@@ -104,28 +96,6 @@ std::string status_body(int code, std::string_view reason, std::string_view mess
   }
   json::set_int(root, "code", code);
   return json::serialize(root);
-}
-
-void merge_patch(JsonValue& target, const JsonValue& patch) {
-  JsonAllocator alloc;
-  if (!patch.IsObject()) {
-    target.CopyFrom(patch, alloc);
-    return;
-  }
-  if (!target.IsObject()) target.SetObject();
-  for (const auto& member : patch.GetObject()) {
-    const std::string_view name = json::as_string(member.name);
-    if (member.value.IsNull()) {
-      json::remove(target, name);
-      continue;
-    }
-    JsonValue* existing = json::find(target, name);
-    if (existing == nullptr) {
-      json::set(target, name, JsonValue());
-      existing = json::find(target, name);
-    }
-    merge_patch(*existing, member.value);
-  }
 }
 
 util::StatusOr<FakeApiServer::Path> FakeApiServer::parse_path(std::string_view path) {
@@ -214,12 +184,12 @@ http::Response FakeApiServer::do_get(const Path& p, const std::map<std::string, 
   return json_response(200, it->second.to_json());
 }
 
-std::vector<const Object*> FakeApiServer::select_locked(const Path& p, const std::string& labels,
-                                                        const std::string& fields) const {
+std::vector<const Object*> FakeApiServer::select_locked(
+    const Path& p, const std::function<bool(const Object&)>& keep) const {
   std::vector<const Object*> out;
   for (const auto& [key, object] : objects_) {
     if (std::get<0>(key) != p.gvr || (!p.ns.empty() && std::get<1>(key) != p.ns)) continue;
-    if (matches_labels(object, labels) && matches_fields(object, fields)) out.push_back(&object);
+    if (!keep || keep(object)) out.push_back(&object);
   }
   return out;
 }
@@ -230,8 +200,9 @@ http::Response FakeApiServer::do_list(const Path& p,
     auto it = query.find(k);
     return it == query.end() ? std::string() : it->second;
   };
-  const std::vector<const Object*> selected =
-      select_locked(p, get("labelSelector"), get("fieldSelector"));
+  auto selectors = parse_selectors(get("labelSelector"), get("fieldSelector"));
+  if (!selectors.ok()) return error(400, "BadRequest", selectors.status().message());
+  const std::vector<const Object*> selected = select_locked(p, *selectors);
   size_t offset = 0;
   int64_t list_rv = rv_;
   if (const std::string token = get("continue"); !token.empty()) {
@@ -365,7 +336,9 @@ http::Response FakeApiServer::do_patch(const Path& p, const http::Request& reque
     }
   }
   Object next = it->second;
-  merge_patch(next.mutable_json(), *patch);
+  if (util::Status merged = apply_merge_patch(next, *patch); !merged.ok()) {
+    return error(422, "Invalid", merged.message());
+  }
   return json_response(200, store_locked(p, std::move(next), false).to_json());
 }
 
@@ -430,7 +403,7 @@ std::vector<Object> FakeApiServer::list(std::string_view collection) const {
   const Path p = parse_path(collection).value();
   util::MutexLock lock(mu_);
   std::vector<Object> out;
-  for (const Object* o : select_locked(p, "", ""))
+  for (const Object* o : select_locked(p, nullptr))
     out.push_back(*o);
   return out;
 }

@@ -9,7 +9,9 @@
 // that compact() forgets, after which old versions get 410 Expired.
 //
 // Not a simulator: no schema, no defaults, no garbage collection (see
-// tests/sim/kube for that). Thread-safe. Time: none (creationTimestamp is a
+// tests/sim/kube for that); but its selectors and merge patch are the
+// simulator's, so the two servers cannot disagree on them. Watches are not
+// filtered by selectors. Thread-safe. Time: none (creationTimestamp is a
 // fixed value).
 #pragma once
 
@@ -101,8 +103,9 @@ class FakeApiServer {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Object store_locked(const Path& p, Object object, bool created)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::vector<const Object*> select_locked(const Path& p, const std::string& labels,
-                                           const std::string& fields) const
+  // Objects of the collection that `keep` (if any) accepts.
+  std::vector<const Object*> select_locked(const Path& p,
+                                           const std::function<bool(const Object&)>& keep) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string watch_lines_locked(const Path& p, int64_t after_rv) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -120,8 +123,5 @@ class FakeApiServer {
 // The body of a `kind: Status` failure, as the apiserver writes it.
 std::string status_body(int code, std::string_view reason, std::string_view message,
                         std::string_view resource = {}, std::string_view name = {});
-
-// RFC 7386 JSON merge patch of `target` by `patch`.
-void merge_patch(JsonValue& target, const JsonValue& patch);
 
 }  // namespace kube::testing
