@@ -241,7 +241,8 @@ http::Response FakeApiServer::do_list(const Path& p,
   return json_response(200, json::serialize(root));
 }
 
-std::string FakeApiServer::watch_lines_locked(const Path& p, int64_t after_rv) const {
+std::string FakeApiServer::watch_lines_locked(
+    const Path& p, int64_t after_rv, const std::function<bool(const Object&)>& keep) const {
   if (after_rv < compacted_rv_) {
     return event_line("ERROR", status_body(410, "Expired",
                                            util::cat("too old resource version: ", after_rv, " (",
@@ -250,6 +251,10 @@ std::string FakeApiServer::watch_lines_locked(const Path& p, int64_t after_rv) c
   std::string out;
   for (const HistoryEntry& e : history_) {
     if (e.rv <= after_rv || e.gvr != p.gvr || (!p.ns.empty() && e.ns != p.ns)) continue;
+    if (keep) {
+      const util::StatusOr<Object> object = Object::parse(e.object_json);
+      if (!object.ok() || !keep(*object)) continue;
+    }
     out += event_line(e.type, e.object_json);
   }
   return out;
@@ -259,7 +264,13 @@ http::Response FakeApiServer::do_watch(const Path& p,
                                        const std::map<std::string, std::string>& query) {
   auto it = query.find("resourceVersion");
   const int64_t after = it == query.end() || it->second.empty() ? rv_ : to_int(it->second);
-  return json_response(200, watch_lines_locked(p, after));
+  auto selector = [&](const char* key) {
+    auto found = query.find(key);
+    return found == query.end() ? std::string() : found->second;
+  };
+  auto selectors = parse_selectors(selector("labelSelector"), selector("fieldSelector"));
+  if (!selectors.ok()) return error(400, "BadRequest", selectors.status().message());
+  return json_response(200, watch_lines_locked(p, after, *selectors));
 }
 
 Object FakeApiServer::store_locked(const Path& p, Object object, bool created) {
@@ -416,7 +427,7 @@ int64_t FakeApiServer::resource_version() const {
 std::string FakeApiServer::watch_lines(std::string_view collection, int64_t after_rv) const {
   const Path p = parse_path(collection).value();
   util::MutexLock lock(mu_);
-  return watch_lines_locked(p, after_rv);
+  return watch_lines_locked(p, after_rv, nullptr);
 }
 
 std::string FakeApiServer::bookmark_line(std::string_view kind) const {

@@ -10,9 +10,11 @@
 //
 // Not a simulator: no schema, no defaults, no garbage collection (see
 // tests/sim/kube for that); but its selectors and merge patch are the
-// simulator's, so the two servers cannot disagree on them. Watches are not
-// filtered by selectors. Thread-safe. Time: none (creationTimestamp is a
-// fixed value).
+// simulator's, so the two servers cannot disagree on them. A watch with
+// selectors streams the events whose object matched in that event's state (an
+// object that stops matching is not turned into a DELETED event, as the
+// apiserver would); watch_lines() streams every event of the collection. Thread-safe. Time: none
+// (creationTimestamp is a fixed value).
 #pragma once
 
 #include <cstdint>
@@ -52,7 +54,7 @@ class FakeApiServer {
 
   int64_t resource_version() const;
   // Watch event lines ("{...}\n") of the collection after `after_rv`, as the
-  // apiserver streams them; one ERROR 410 Expired line when `after_rv` is
+  // apiserver streams them (unfiltered); one ERROR 410 Expired line when `after_rv` is
   // older than the history kept.
   std::string watch_lines(std::string_view collection, int64_t after_rv) const;
   // A BOOKMARK line at the current version.
@@ -107,7 +109,9 @@ class FakeApiServer {
   std::vector<const Object*> select_locked(const Path& p,
                                            const std::function<bool(const Object&)>& keep) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::string watch_lines_locked(const Path& p, int64_t after_rv) const
+  // The events of objects that `keep` (if any) accepts, in their state then.
+  std::string watch_lines_locked(const Path& p, int64_t after_rv,
+                                 const std::function<bool(const Object&)>& keep) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable util::Mutex mu_;

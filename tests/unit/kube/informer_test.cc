@@ -189,6 +189,36 @@ TEST_F(InformerTest, RestrictsToNamespaceAndSelectors) {
                         "type%3Dawsiamrole&fieldSelector=metadata.name%3Dmatch&"));
 }
 
+// The fake apiserver under these tests parses selectors with the simulator's
+// grammar: set-based label selectors, 400 for a malformed one, and watches
+// filtered as lists are.
+TEST_F(InformerTest, TheFakeServerSelectsWithTheApiserversGrammar) {
+  add_secret("n", "a", "x");
+  add_secret("n", "b", "y");
+  add_secret("n", "c", "z");
+  auto listed = client_->list(Resource::secrets(), "n", {.label_selector = "type in (x,z)"});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  std::vector<std::string> names;
+  for (const Object& item : listed->items)
+    names.emplace_back(item.name());
+  EXPECT_THAT(names, ElementsAre("a", "c"));
+
+  const util::Status malformed =
+      client_->list(Resource::secrets(), "n", {.label_selector = "type in (x"}).status();
+  EXPECT_EQ(malformed.code(), util::StatusCode::kInvalidArgument);
+
+  std::vector<std::string> watched;
+  const util::Status watch = client_->watch(
+      Resource::secrets(), "n", {.field_selector = "metadata.name!=b", .resource_version = "100"},
+      [&](WatchEvent&& event) {
+        watched.emplace_back(event.object.name());
+        return true;
+      },
+      {});
+  EXPECT_TRUE(watch.ok()) << watch;
+  EXPECT_THAT(watched, ElementsAre("a", "c"));
+}
+
 TEST_F(InformerTest, BookmarksAdvanceTheResumeVersion) {
   add_secret("n", "a");
   auto first = fake_.push_live_stream();
