@@ -11,6 +11,8 @@
 // resourceVersion, generation, labels and deletionTimestamp.
 // Namespaces (read only with --namespace-restrictions) keep apiVersion, kind;
 // name, uid, resourceVersion and the two role-policy annotations.
+// Strings every object repeats (key names such as resourceVersion, the
+// Secret's data keys, the heritage value) refer to shared constants.
 #pragma once
 
 #include <string_view>
