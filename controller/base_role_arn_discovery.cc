@@ -35,11 +35,7 @@ util::StatusOr<DiscoveredBaseRoleArn> from_caller_identity(const BaseRoleArnSour
 
 util::StatusOr<DiscoveredBaseRoleArn> discover_base_role_arn(const BaseRoleArnSources& sources,
                                                              const std::stop_token& stop) {
-  if (!sources.flag.empty()) {
-    util::StatusOr<aws::BaseRoleArn> arn = aws::BaseRoleArn::parse(sources.flag);
-    if (!arn.ok()) return util::annotate(arn.status(), "invalid --base-role-arn");
-    return DiscoveredBaseRoleArn{.arn = *std::move(arn), .source = "--base-role-arn"};
-  }
+  if (sources.flag) return DiscoveredBaseRoleArn{.arn = *sources.flag, .source = "--base-role-arn"};
   util::StatusOr<DiscoveredBaseRoleArn> found = from_instance_profile(sources.imds);
   if (found.ok()) return found;
   const std::string profile_reason = found.status().message();

@@ -7,6 +7,7 @@
 // Thread-compatible: call once at start-up. Borrows every source.
 #pragma once
 
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -19,7 +20,7 @@
 namespace controller {
 
 struct BaseRoleArnSources {
-  std::string flag;  // --base-role-arn; "" = discover
+  std::optional<aws::BaseRoleArn> flag;  // --base-role-arn (Config parsed it); none: discover
   aws::ImdsClient& imds;
   aws::CredentialsProvider& credentials;  // the controller's own
   aws::StsClient& sts;
@@ -32,8 +33,7 @@ struct DiscoveredBaseRoleArn {
   std::string source;
 };
 
-// kInvalidArgument for a malformed --base-role-arn (a start-up error, never
-// replaced by discovery); kNotFound when nothing was found, with a message
+// kNotFound when there is no flag and nothing was found, with a message
 // naming every step and why it failed:
 //   "no --base-role-arn and none discovered (instance profile: GET
 //    /latest/meta-data/iam/info: HTTP 404; the controller's credentials: ...)"

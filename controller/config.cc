@@ -146,10 +146,10 @@ util::StatusOr<Config> config_from_flags() {
   ASSIGN_OR_RETURN(
       c.refresh.propagation,
       duration_flag("secret-propagation", FLAGS_secret_propagation, absl::ZeroDuration()));
-  c.base_role_arn = FLAGS_base_role_arn;
-  if (!c.base_role_arn.empty() && !c.base_role_arn.starts_with("arn:")) {
-    return invalid("base-role-arn", c.base_role_arn,
-                   "expected arn:<partition>:iam::<account>:role/");
+  if (!FLAGS_base_role_arn.empty()) {
+    util::StatusOr<aws::BaseRoleArn> base = aws::BaseRoleArn::parse(FLAGS_base_role_arn);
+    if (!base.ok()) return invalid("base-role-arn", FLAGS_base_role_arn, base.status().message());
+    c.base_role_arn = *std::move(base);
   }
   c.assume_role = FLAGS_assume_role;
   c.namespace_ = FLAGS_namespace;

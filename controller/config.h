@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "controller/external_id.h"
 #include "controller/refresh_policy.h"
+#include "pkg/aws/arn.h"
 #include "pkg/util/status.h"
 
 namespace controller {
@@ -20,11 +21,12 @@ struct Config {
   // The Go original's flags.
   bool debug = false;
   absl::Duration interval = absl::Seconds(10);  // resync period (changes arrive by watch)
-  std::string base_role_arn;                    // empty: discover from the instance profile
-  std::string assume_role;                      // name or ARN; empty: none
-  std::string namespace_;                       // empty: all namespaces
-  std::string apiserver;                        // empty: kubeconfig / in-cluster
-  RefreshPolicy refresh;                        // refresh.refresh_limit is --refresh-limit
+  // --base-role-arn; none: discover it (base_role_arn_discovery.h).
+  std::optional<aws::BaseRoleArn> base_role_arn;
+  std::string assume_role;  // name or ARN; empty: none
+  std::string namespace_;   // empty: all namespaces
+  std::string apiserver;    // empty: kubeconfig / in-cluster
+  RefreshPolicy refresh;    // refresh.refresh_limit is --refresh-limit
 
   // Beyond the original.
   std::string kubeconfig;

@@ -149,14 +149,12 @@ int run(const Config& config) {
                           "Kubernetes API requests per second the adaptive limiter allows now "
                           "(+Inf: not limiting; it limits after the apiserver answers 429).",
                           [&] { return kube.rate_limiter().allowed_rate(); });
-  aws::CredentialsProviderPtr base =
-      must(aws::default_chain(*aws_transport, clock, *sts,
-                              {.env = aws::process_env(), .stop = stop.get_token()}),
-           "AWS credentials");
   aws::ImdsOptions imds_options = aws::imds_options_from_env(aws::process_env());
   imds_options.stop = stop.get_token();
   const auto imds =
       must(aws::ImdsClient::create(*aws_transport, clock, std::move(imds_options)), "IMDS client");
+  aws::CredentialsProviderPtr base = aws::default_chain(
+      *aws_transport, clock, *sts, *imds, {.env = aws::process_env(), .stop = stop.get_token()});
   std::optional<aws::BaseRoleArn> base_role_arn;
   std::string no_base_reason;
   util::StatusOr<DiscoveredBaseRoleArn> discovered = discover_base_role_arn(
@@ -165,11 +163,9 @@ int run(const Config& config) {
   if (discovered.ok()) {
     LOG(INFO) << "base role ARN " << discovered->arn.str() << " (" << discovered->source << ")";
     base_role_arn = discovered->arn;
-  } else if (discovered.status().code() == util::StatusCode::kNotFound) {
+  } else {
     no_base_reason = discovered.status().message();
     LOG(WARNING) << no_base_reason << ": only full role ARNs can be used";
-  } else {
-    fail("base role ARN", discovered.status());
   }
   aws::CredentialsProviderPtr intermediate;
   if (!config.assume_role.empty()) {

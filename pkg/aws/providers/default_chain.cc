@@ -9,15 +9,9 @@
 
 namespace aws {
 
-util::StatusOr<CredentialsProviderPtr> default_chain(http::Transport& transport, util::Clock& clock,
-                                                     StsClient& sts,
-                                                     const DefaultChainOptions& options) {
+CredentialsProviderPtr default_chain(http::Transport& transport, util::Clock& clock, StsClient& sts,
+                                     ImdsClient& imds, const DefaultChainOptions& options) {
   const EnvLookup& env = options.env;
-  ImdsOptions imds_options = imds_options_from_env(env);
-  imds_options.retry_delay = options.metadata_retry_delay;
-  imds_options.stop = options.stop;
-  ASSIGN_OR_RETURN(std::unique_ptr<ImdsClient> imds,
-                   ImdsClient::create(transport, clock, std::move(imds_options)));
   std::vector<CredentialsProviderPtr> sources;
   sources.push_back(std::make_unique<EnvironmentProvider>(env));
   sources.push_back(std::make_unique<SharedFilesProvider>(
@@ -26,10 +20,10 @@ util::StatusOr<CredentialsProviderPtr> default_chain(http::Transport& transport,
   sources.push_back(std::make_unique<ContainerProvider>(
       transport, clock,
       ContainerOptions{
-          .env = env, .retry_delay = options.metadata_retry_delay, .stop = options.stop}));
-  sources.push_back(std::make_unique<ImdsProvider>(std::move(imds), imds_disabled(env)));
-  return CredentialsProviderPtr(std::make_unique<CachingProvider>(
-      std::make_unique<ChainProvider>(std::move(sources)), clock, options.caching));
+          .env = env, .retry_delay = options.container_retry_delay, .stop = options.stop}));
+  sources.push_back(std::make_unique<ImdsProvider>(imds, imds_disabled(env)));
+  return std::make_unique<CachingProvider>(std::make_unique<ChainProvider>(std::move(sources)),
+                                           clock, options.caching);
 }
 
 }  // namespace aws

@@ -4,14 +4,16 @@
 // configured source wins — behind one CachingProvider (refreshing 5 min early,
 // single flight). Sources without an expiration (static keys) are read once.
 //
-// Thread-safe. Borrows transport, clock and STS client (for web identity),
-// which must outlive the result. All configuration comes from `env`.
+// Thread-safe. Borrows transport, clock, STS client (for web identity) and the
+// IMDS client (which base role ARN discovery shares: one session token), which
+// must outlive the result. All other configuration comes from `env`.
 #pragma once
 
 #include <stop_token>
 
 #include "pkg/aws/credentials_provider.h"
 #include "pkg/aws/providers/caching_provider.h"
+#include "pkg/aws/providers/imds_client.h"
 #include "pkg/aws/sts_client.h"
 #include "pkg/http/transport.h"
 #include "pkg/util/clock.h"
@@ -22,15 +24,13 @@ struct DefaultChainOptions {
   EnvLookup env;
   CachingOptions caching;
   absl::Duration process_timeout = absl::Minutes(1);  // credential_process
-  // Between retries of the container endpoint and IMDS (waited on `clock`).
-  absl::Duration metadata_retry_delay = absl::Milliseconds(200);
+  // Between retries of the container endpoint (waited on `clock`; IMDS has its
+  // own in ImdsOptions).
+  absl::Duration container_retry_delay = absl::Milliseconds(200);
   std::stop_token stop;  // ends those waits (the process's shutdown)
 };
 
-// Errors in IMDS options from the environment (a malformed
-// AWS_EC2_METADATA_SERVICE_ENDPOINT) are kInvalidArgument.
-util::StatusOr<CredentialsProviderPtr> default_chain(http::Transport& transport, util::Clock& clock,
-                                                     StsClient& sts,
-                                                     const DefaultChainOptions& options);
+CredentialsProviderPtr default_chain(http::Transport& transport, util::Clock& clock, StsClient& sts,
+                                     ImdsClient& imds, const DefaultChainOptions& options);
 
 }  // namespace aws

@@ -11,8 +11,8 @@ bool imds_disabled(const EnvLookup& env) {
 
 util::StatusOr<Credentials> ImdsProvider::credentials() {
   if (disabled_) return util::not_found_error("disabled by AWS_EC2_METADATA_DISABLED");
-  ASSIGN_OR_RETURN(const std::string role, client_->role_name());
-  return client_->role_credentials(role);
+  ASSIGN_OR_RETURN(const std::string role, client_.role_name());
+  return client_.role_credentials(role);
 }
 
 }  // namespace aws

@@ -1,11 +1,9 @@
 // The EC2 instance role's credentials from IMDSv2 (role name, then its
 // credentials), unless AWS_EC2_METADATA_DISABLED=true. Wrap in CachingProvider.
 //
-// Thread-safe. Owns its ImdsClient. Errors: kNotFound when disabled or when no
-// role is attached; else the ImdsClient's errors ("GET <path>: ...").
+// Thread-safe. Borrows its ImdsClient (which may serve others too). Errors: kNotFound when disabled
+// or when no role is attached; else the ImdsClient's errors ("GET <path>: ...").
 #pragma once
-
-#include <memory>
 
 #include "pkg/aws/credentials_provider.h"
 #include "pkg/aws/providers/imds_client.h"
@@ -15,14 +13,13 @@ namespace aws {
 class ImdsProvider final : public CredentialsProvider {
  public:
   // `disabled`: AWS_EC2_METADATA_DISABLED was "true" (see imds_disabled()).
-  ImdsProvider(std::unique_ptr<ImdsClient> client, bool disabled)
-      : client_(std::move(client)), disabled_(disabled) {}
+  ImdsProvider(ImdsClient& client, bool disabled) : client_(client), disabled_(disabled) {}
 
   util::StatusOr<Credentials> credentials() override;
   std::string_view name() const override { return "imds"; }
 
  private:
-  const std::unique_ptr<ImdsClient> client_;
+  ImdsClient& client_;
   const bool disabled_;
 };
 

@@ -91,10 +91,8 @@ class ControllerE2ETest : public ::testing::Test {
     sts_ = *aws::StsClient::create(
         *transport_, clock_,
         {.endpoint = {.endpoint_override = aws_sim_->sts_endpoint()}, .qps = 1000, .burst = 1000});
-    base_ = *aws::default_chain(
-        *transport_, clock_, *sts_,
-        {.env =
-             aws::fixed_env({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", aws_sim_->imds_endpoint()}})});
+    imds_ = *aws::ImdsClient::create(*transport_, clock_, {.endpoint = aws_sim_->imds_endpoint()});
+    base_ = aws::default_chain(*transport_, clock_, *sts_, *imds_, {.env = aws::fixed_env({})});
     source_ = std::make_unique<StsCredentialSource>(*sts_, *base_);
     recorder_ = std::make_unique<kube::ApiEventRecorder>(*kube_, clock_);
 
@@ -112,6 +110,7 @@ class ControllerE2ETest : public ::testing::Test {
     recorder_.reset();
     source_.reset();
     base_.reset();
+    imds_.reset();
     sts_.reset();
     kube_.reset();
     transport_.reset();
@@ -260,6 +259,7 @@ class ControllerE2ETest : public ::testing::Test {
   std::unique_ptr<http::CurlTransport> transport_;
   std::unique_ptr<kube::RestClient> kube_;
   std::unique_ptr<aws::StsClient> sts_;
+  std::unique_ptr<aws::ImdsClient> imds_;
   aws::CredentialsProviderPtr base_;
   std::unique_ptr<StsCredentialSource> source_;
   std::unique_ptr<kube::ApiEventRecorder> recorder_;

@@ -86,7 +86,8 @@ class ImdsTest : public ::testing::Test {
 
 TEST_F(ImdsTest, ProviderFetchesTokenRoleAndCredentials) {
   serve_imds();
-  ImdsProvider provider(client(), /*disabled=*/false);
+  const std::unique_ptr<ImdsClient> imds = client();
+  ImdsProvider provider(*imds, /*disabled=*/false);
   const util::StatusOr<Credentials> c = provider.credentials();
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->access_key_id, "ASIAIMDS");
@@ -151,18 +152,18 @@ TEST_F(ImdsTest, Errors) {
   transport_.push_error(util::unavailable_error("connect to 169.254.169.254:80 failed"));
   transport_.push_error(util::unavailable_error("connect to 169.254.169.254:80 failed"));
   transport_.push_error(util::unavailable_error("connect to 169.254.169.254:80 failed"));
-  const util::Status down = ImdsProvider(client(), false).credentials().status();
+  const util::Status down = ImdsProvider(*client(), false).credentials().status();
   EXPECT_EQ(down.code(), StatusCode::kUnavailable);
   EXPECT_EQ(down.message(), "PUT /latest/api/token: connect to 169.254.169.254:80 failed");
   EXPECT_EQ(transport_.requests().size(), 3u);  // bounded retries
 
   transport_.push_response({403, {}, ""});
-  EXPECT_EQ(ImdsProvider(client(), false).credentials().status().code(),
+  EXPECT_EQ(ImdsProvider(*client(), false).credentials().status().code(),
             StatusCode::kPermissionDenied);
 
   transport_.push_response({200, {}, "tok"});
   transport_.push_response({404, {}, ""});
-  const util::Status no_role = ImdsProvider(client(), false).credentials().status();
+  const util::Status no_role = ImdsProvider(*client(), false).credentials().status();
   EXPECT_EQ(no_role.code(), StatusCode::kNotFound);
   EXPECT_EQ(no_role.message(), "no IAM role attached to this instance");
 
@@ -170,7 +171,7 @@ TEST_F(ImdsTest, Errors) {
   transport_.push_response({200, {}, "r"});
   transport_.push_response(
       {200, {}, R"({"Code":"AssumeRoleUnauthorizedAccess","Message":"denied"})"});
-  const util::Status bad_code = ImdsProvider(client(), false).credentials().status();
+  const util::Status bad_code = ImdsProvider(*client(), false).credentials().status();
   EXPECT_THAT(bad_code.message(), HasSubstr("Code 'AssumeRoleUnauthorizedAccess': denied"));
 
   transport_.push_response({200, {}, "tok"});
@@ -179,7 +180,7 @@ TEST_F(ImdsTest, Errors) {
                             {},
                             R"({"Code":"Success","AccessKeyId":"A","SecretAccessKey":"leak"})"
                             "garbage"});
-  const util::Status malformed = ImdsProvider(client(), false).credentials().status();
+  const util::Status malformed = ImdsProvider(*client(), false).credentials().status();
   EXPECT_EQ(malformed.code(), StatusCode::kInternal);
   EXPECT_THAT(malformed.message(), Not(HasSubstr("leak")));
 }
@@ -202,7 +203,7 @@ TEST_F(ImdsTest, RetriesWaitOnTheClock) {
 TEST_F(ImdsTest, DisabledAndEndpointFromEnvironment) {
   EXPECT_TRUE(imds_disabled(fixed_env({{"AWS_EC2_METADATA_DISABLED", "TRUE"}})));
   EXPECT_FALSE(imds_disabled(fixed_env({})));
-  const util::Status disabled = ImdsProvider(client(), true).credentials().status();
+  const util::Status disabled = ImdsProvider(*client(), true).credentials().status();
   EXPECT_EQ(disabled.code(), StatusCode::kNotFound);
   EXPECT_TRUE(transport_.requests().empty());
   EXPECT_EQ(imds_options_from_env(
@@ -409,24 +410,24 @@ TEST_F(StsProvidersTest, AssumeRoleUsesTheSourceAsCaller) {
 }
 
 TEST_F(StsProvidersTest, DefaultChainPrefersTheEnvironmentAndExplainsFailures) {
-  util::StatusOr<CredentialsProviderPtr> chain =
-      default_chain(transport_, clock_, *sts_,
+  const std::unique_ptr<ImdsClient> imds =
+      ImdsClient::create(transport_, clock_,
+                         {.endpoint = "http://127.0.0.1:9", .retry_delay = absl::ZeroDuration()})
+          .value();
+  CredentialsProviderPtr chain =
+      default_chain(transport_, clock_, *sts_, *imds,
                     {.env = fixed_env({{"HOME", dir_.path().string()},
                                        {"AWS_ACCESS_KEY_ID", "AKIDENV"},
                                        {"AWS_SECRET_ACCESS_KEY", "s"}})});
-  ASSERT_TRUE(chain.ok()) << chain.status();
-  EXPECT_EQ((*chain)->credentials()->access_key_id, "AKIDENV");
+  EXPECT_EQ(chain->credentials()->access_key_id, "AKIDENV");
   EXPECT_TRUE(transport_.requests().empty());
 
-  util::StatusOr<CredentialsProviderPtr> nothing = default_chain(
-      transport_, clock_, *sts_,
-      {.env = fixed_env(
-           {{"HOME", "/nonexistent"}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9"}}),
-       .metadata_retry_delay = absl::ZeroDuration()});
-  ASSERT_TRUE(nothing.ok());
+  CredentialsProviderPtr nothing = default_chain(transport_, clock_, *sts_, *imds,
+                                                 {.env = fixed_env({{"HOME", "/nonexistent"}}),
+                                                  .container_retry_delay = absl::ZeroDuration()});
   for (int i = 0; i < 3; ++i)
     transport_.push_error(util::unavailable_error("connect to 127.0.0.1:9 failed"));
-  const util::Status status = (*nothing)->credentials().status();
+  const util::Status status = nothing->credentials().status();
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(status.message(),
             "no credentials: environment: AWS_ACCESS_KEY_ID not set; shared files: neither "

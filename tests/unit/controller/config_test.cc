@@ -25,7 +25,7 @@ TEST(ConfigTest, DefaultsMatchTheGoOriginal) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->interval, absl::Seconds(10));
   EXPECT_EQ(config->refresh.refresh_limit, absl::Minutes(15));
-  EXPECT_TRUE(config->base_role_arn.empty());
+  EXPECT_FALSE(config->base_role_arn.has_value());
   EXPECT_TRUE(config->namespace_.empty());
   EXPECT_EQ(config->metrics_port, 8080);  // the original's liveness probe port
   EXPECT_EQ(config->credentials_mount_path, "/meta/aws-iam");
@@ -106,9 +106,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "invalid --metrics-address \"localhost\": expected host:port or :port"},
         BadFlag{"log_format", [] { FLAGS_log_format = "xml"; },
                 "invalid --log-format \"xml\": must be text or json"},
-        BadFlag{
-            "base_role", [] { FLAGS_base_role_arn = "my-role"; },
-            "invalid --base-role-arn \"my-role\": expected arn:<partition>:iam::<account>:role/"},
+        BadFlag{"base_role", [] { FLAGS_base_role_arn = "my-role"; },
+                "invalid --base-role-arn \"my-role\": invalid ARN 'my-role/': must start with "
+                "'arn:'"},
+        // Starts like an ARN, but of a user: only a role prefix can take role names.
+        BadFlag{"base_role_of_a_user",
+                [] { FLAGS_base_role_arn = "arn:aws:iam::123456789012:user/"; },
+                "invalid --base-role-arn \"arn:aws:iam::123456789012:user/\": invalid base role "
+                "ARN 'arn:aws:iam::123456789012:user/': want arn:<partition>:iam::<account>:role/"},
         BadFlag{"mount_path", [] { FLAGS_credentials_mount_path = "/a b"; },
                 "invalid --credentials-mount-path \"/a b\": must be an absolute path without "
                 "spaces or shell characters"},
