@@ -2,7 +2,6 @@
 
 #include <initializer_list>
 
-#include "controller/awsiamrole.h"
 #include "controller/namespace_policy.h"
 #include "controller/plan.h"
 #include "controller/secret_data.h"
@@ -34,55 +33,6 @@ kube::JsonValue projection(kube::JsonValue& object, std::initializer_list<std::s
   return out;
 }
 
-// Names and values that every cached object repeats and that are too long
-// for rapidjson to keep inline (more than 13 bytes): each becomes a reference
-// to one of these constants instead of a heap copy per object.
-constexpr std::string_view kSharedStrings[] = {
-    // metadata
-    "resourceVersion", "ownerReferences", "blockOwnerDeletion", "deletionTimestamp",
-    kIssuedAtAnnotation, kHeritageValue, kAwsIamRoleApiVersion,
-    // the Secret's data keys
-    kCredentialsJsonKey, kCredentialsProcessKey, kGenerationKey,
-    // the AWSIAMRole's spec and status
-    "roleSessionDuration", "observedGeneration", "lastTransitionTime", kReasonCredentialsIssued};
-constexpr size_t kInlineStringMax = 13;
-
-void share_string(kube::JsonValue& text) {
-  if (text.GetStringLength() <= kInlineStringMax) return;
-  const std::string_view value = kube::json::as_string(text);
-  for (const std::string_view shared : kSharedStrings) {
-    if (value == shared) {
-      text.SetString(rapidjson::StringRef(shared.data(), shared.size()));
-      return;
-    }
-  }
-}
-
-void share_strings(kube::JsonValue& value) {
-  if (value.IsObject()) {
-    for (auto& member : value.GetObject()) {
-      share_string(member.name);
-      share_strings(member.value);
-    }
-  } else if (value.IsArray()) {
-    for (kube::JsonValue& item : value.GetArray())
-      share_strings(item);
-  } else if (value.IsString()) {
-    share_string(value);
-  }
-}
-
-// The object as parsed from its own JSON: rapidjson sizes parsed member
-// arrays exactly, while one built member by member reserves 16 members per
-// object (half a kilobyte) — at 10,000 cached objects that is the difference.
-// Then the strings every object repeats are shared.
-kube::Object compacted(const kube::JsonValue& object) {
-  auto parsed = kube::Object::parse(kube::json::serialize(object));
-  if (!parsed.ok()) return kube::Object();
-  share_strings(parsed->mutable_json());
-  return std::move(*parsed);
-}
-
 }  // namespace
 
 void project_secret(kube::Object& secret) {
@@ -107,13 +57,13 @@ void project_secret(kube::Object& secret) {
     }
     kube::json::set(out, "data", std::move(projected));
   }
-  secret = compacted(out);
+  secret = kube::Object(std::move(out));
 }
 
 void project_awsiamrole(kube::Object& role) {
-  role = compacted(projection(role.mutable_json(), {"spec", "status"},
-                              {"name", "namespace", "uid", "resourceVersion", "generation",
-                               "labels", "deletionTimestamp"}));
+  role = kube::Object(projection(role.mutable_json(), {"spec", "status"},
+                                 {"name", "namespace", "uid", "resourceVersion", "generation",
+                                  "labels", "deletionTimestamp"}));
 }
 
 void project_namespace(kube::Object& ns) {
@@ -126,7 +76,7 @@ void project_namespace(kube::Object& ns) {
     kube::json::set(kube::json::ensure_object(out, "metadata"), "annotations",
                     std::move(annotations));
   }
-  ns = compacted(out);
+  ns = kube::Object(std::move(out));
 }
 
 }  // namespace controller

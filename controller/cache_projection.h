@@ -1,6 +1,7 @@
 // What the controller's informers keep of each object: what its decisions
 // need, never credentials (client-go's informer transform). At 10,000 roles
-// this more than halves the caches, and a heap dump holds no keys.
+// this more than halves the caches (which keep each object as compact JSON,
+// see pkg/kube/store.h), and a heap dump holds no keys.
 //
 // Secrets keep apiVersion, kind, type; name, namespace, uid,
 // resourceVersion, labels, ownerReferences and the issued-at annotation; the
@@ -11,8 +12,6 @@
 // resourceVersion, generation, labels and deletionTimestamp.
 // Namespaces (read only with --namespace-restrictions) keep apiVersion, kind;
 // name, uid, resourceVersion and the two role-policy annotations.
-// Strings every object repeats (key names such as resourceVersion, the
-// Secret's data keys, the heritage value) refer to shared constants.
 #pragma once
 
 #include <string_view>

@@ -302,6 +302,8 @@ void Controller::reconciled_once(const std::string& key) {
   if (first_pass_pending_.empty()) {
     first_pass_done_.store(true, std::memory_order_release);
     LOG(INFO) << "first pass over all AWSIAMRoles done";
+    // The initial lists' pages and the first pass's buffers are garbage now.
+    malloc_trim(0);
   }
 }
 

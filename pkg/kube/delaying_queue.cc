@@ -31,12 +31,12 @@ void DelayingQueue::add_after(std::string_view key, absl::Duration d, Priority p
   if (it != ready_at_.end()) {
     it->second.priority = std::min(it->second.priority, priority);
     if (it->second.at <= at) return;  // the earlier one wins
-    by_time_.erase({it->second.at, it->first});
+    by_time_.erase({it->second.at, std::string_view(it->first)});
     it->second.at = at;
   } else {
-    it = ready_at_.emplace(std::string(key), Waiting{at, priority}).first;
+    it = ready_at_.emplace(key, Waiting{at, priority}).first;
   }
-  by_time_.emplace(at, it->first);
+  by_time_.emplace(at, std::string_view(it->first));
   cv_.notify_all();
 }
 
@@ -50,7 +50,7 @@ std::vector<std::string> DelayingQueue::untracked(std::vector<std::string> keys)
   {
     util::MutexLock lock(mu_);
     for (std::string& key : keys) {
-      if (!ready_at_.contains(key)) not_waiting.push_back(std::move(key));
+      if (!ready_at_.contains(std::string_view(key))) not_waiting.push_back(std::move(key));
     }
   }
   return queue_.untracked(std::move(not_waiting));
@@ -77,11 +77,10 @@ void DelayingQueue::waiting_loop(std::stop_token stop) {
   while (!stop.stop_requested()) {
     const util::MonotonicTime now = clock_.monotonic_now();
     while (!by_time_.empty() && by_time_.begin()->first <= now) {
-      const std::string& key = by_time_.begin()->second;
-      auto waiting = ready_at_.find(key);
-      queue_.add(key, waiting->second.priority);
-      ready_at_.erase(waiting);
+      auto waiting = ready_at_.find(by_time_.begin()->second);
+      queue_.add(waiting->first, waiting->second.priority);
       by_time_.erase(by_time_.begin());
+      ready_at_.erase(waiting);
     }
     const util::MonotonicTime next = by_time_.empty() ? now + kIdleWait : by_time_.begin()->first;
     clock_.wait_until(cv_, mu_, next);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <string>
@@ -64,8 +65,15 @@ class DelayingQueue {
     util::MonotonicTime at;
     Priority priority;
   };
-  std::map<std::string, Waiting, std::less<>> ready_at_ ABSL_GUARDED_BY(mu_);
-  std::set<std::pair<util::MonotonicTime, std::string>> by_time_ ABSL_GUARDED_BY(mu_);
+  // A key waits as long as its delay (a refresh: most of an hour). Its entries
+  // are packed in this pool: allocated by the worker that schedules it, among
+  // that worker's short-lived request buffers, they would keep those pages
+  // resident once freed. Used only under mu_.
+  std::pmr::unsynchronized_pool_resource pool_;
+  std::pmr::map<std::pmr::string, Waiting, std::less<>> ready_at_ ABSL_GUARDED_BY(mu_){&pool_};
+  // (when, key): the key viewed in ready_at_.
+  std::pmr::set<std::pair<util::MonotonicTime, std::string_view>> by_time_ ABSL_GUARDED_BY(mu_){
+      &pool_};
   std::jthread loop_;  // last: starts after the members it uses
 };
 

@@ -38,7 +38,15 @@ ObjectPtr MutationCache::get(std::string_view key) {
 
 void MutationCache::record(ObjectPtr written) {
   std::string key = written->key();
+  // The informer may have seen this write (or a newer state) before the writer
+  // had its answer: then there is nothing to overlay, and an entry would stay
+  // until the key's next read (for a refreshed Secret, most of an hour).
+  const ObjectPtr cached = cache_.get(key);
   util::MutexLock lock(mu_);
+  if (cached != nullptr && at_least(*cached, *written)) {
+    if (auto it = written_.find(key); it != written_.end()) written_.erase(it);
+    return;
+  }
   written_[std::move(key)] = std::move(written);
 }
 

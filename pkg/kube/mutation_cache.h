@@ -38,6 +38,7 @@ class MutationCache {
   // (nullptr when neither exists).
   ObjectPtr get(std::string_view key);
   // After a successful create/update/patch: `written` is the server's answer.
+  // Not kept when the cache already holds it or a newer state.
   void record(ObjectPtr written);
   // The object's state is no longer known (deleted, or a write failed with a
   // conflict): serve the cache again.

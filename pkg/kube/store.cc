@@ -3,6 +3,31 @@
 #include "pkg/util/strings.h"
 
 namespace kube {
+namespace {
+
+// An object back from the text this store wrote (so it always parses).
+ObjectPtr parsed(std::string_view json) {
+  return share(Object::parse(json).value());
+}
+
+// The keys filed under `value`, an empty set first if there are none.
+template <typename Map>
+auto& keys_at(Map& map, std::string_view value) {
+  auto it = map.find(value);
+  if (it == map.end()) it = map.emplace(value, typename Map::mapped_type()).first;
+  return it->second;
+}
+
+// Takes `key` out of the set filed under `value`, and the set once empty.
+template <typename Map>
+void forget_key(Map& map, std::string_view value, std::string_view key) {
+  auto it = map.find(value);
+  if (it == map.end()) return;
+  if (auto k = it->second.find(key); k != it->second.end()) it->second.erase(k);
+  if (it->second.empty()) map.erase(it);
+}
+
+}  // namespace
 
 IndexFunc index_by_namespace() {
   return [](const Object& o) { return std::vector<std::string>{std::string(o.namespace_name())}; };
@@ -31,50 +56,43 @@ util::Status Store::add_indexer(std::string name, IndexFunc fn) {
   if (indexes_.contains(name)) {
     return util::already_exists_error(util::cat("indexer \"", name, "\" already exists"));
   }
-  Index& index = indexes_[name];
-  index.fn = std::move(fn);
-  for (const auto& [key, object] : items_) {
-    for (std::string& value : index.fn(*object))
-      index.keys_by_value[std::move(value)].insert(key);
+  Index& index =
+      indexes_.emplace(std::move(name), Index{std::move(fn), Map<KeySet>(&pool_)}).first->second;
+  for (const auto& [key, json] : items_) {
+    for (const std::string& value : index.fn(*parsed(json)))
+      keys_at(index.keys_by_value, value).emplace(key);
   }
   return util::ok_status();
 }
 
-void Store::index_locked(const std::string& key, const Object& object) {
-  by_namespace_[std::string(object.namespace_name())].insert(key);
+void Store::index_locked(std::string_view key, const Object& object) {
+  keys_at(by_namespace_, object.namespace_name()).emplace(key);
   for (auto& [name, index] : indexes_) {
-    for (std::string& value : index.fn(object))
-      index.keys_by_value[std::move(value)].insert(key);
+    for (const std::string& value : index.fn(object))
+      keys_at(index.keys_by_value, value).emplace(key);
   }
 }
 
-void Store::unindex_locked(const std::string& key, const Object& object) {
-  if (auto it = by_namespace_.find(object.namespace_name()); it != by_namespace_.end()) {
-    it->second.erase(key);
-    if (it->second.empty()) by_namespace_.erase(it);
-  }
+void Store::unindex_locked(std::string_view key, const Object& object) {
+  forget_key(by_namespace_, object.namespace_name(), key);
   for (auto& [name, index] : indexes_) {
-    for (const std::string& value : index.fn(object)) {
-      auto it = index.keys_by_value.find(value);
-      if (it == index.keys_by_value.end()) continue;
-      it->second.erase(key);
-      if (it->second.empty()) index.keys_by_value.erase(it);
-    }
+    for (const std::string& value : index.fn(object))
+      forget_key(index.keys_by_value, value, key);
   }
 }
 
 ObjectPtr Store::get(std::string_view key) const {
   util::MutexLock lock(mu_);
   auto it = items_.find(key);
-  return it == items_.end() ? nullptr : it->second;
+  return it == items_.end() ? nullptr : parsed(it->second);
 }
 
 std::vector<ObjectPtr> Store::list() const {
   util::MutexLock lock(mu_);
   std::vector<ObjectPtr> out;
   out.reserve(items_.size());
-  for (const auto& [key, object] : items_)
-    out.push_back(object);
+  for (const auto& [key, json] : items_)
+    out.push_back(parsed(json));
   return out;
 }
 
@@ -83,8 +101,8 @@ std::vector<ObjectPtr> Store::list_by_namespace(std::string_view ns) const {
   std::vector<ObjectPtr> out;
   auto it = by_namespace_.find(ns);
   if (it == by_namespace_.end()) return out;
-  for (const std::string& key : it->second)
-    out.push_back(items_.find(key)->second);
+  for (const String& key : it->second)
+    out.push_back(parsed(items_.find(key)->second));
   return out;
 }
 
@@ -92,8 +110,8 @@ std::vector<std::string> Store::keys() const {
   util::MutexLock lock(mu_);
   std::vector<std::string> out;
   out.reserve(items_.size());
-  for (const auto& [key, object] : items_)
-    out.push_back(key);
+  for (const auto& [key, json] : items_)
+    out.emplace_back(key);
   return out;
 }
 
@@ -105,8 +123,8 @@ util::StatusOr<std::vector<ObjectPtr>> Store::by_index(std::string_view index,
   std::vector<ObjectPtr> out;
   auto it = idx->second.keys_by_value.find(value);
   if (it == idx->second.keys_by_value.end()) return out;
-  for (const std::string& key : it->second)
-    out.push_back(items_.find(key)->second);
+  for (const String& key : it->second)
+    out.push_back(parsed(items_.find(key)->second));
   return out;
 }
 
@@ -115,17 +133,19 @@ size_t Store::size() const {
   return items_.size();
 }
 
-ObjectPtr Store::upsert(ObjectPtr object) {
-  std::string key = object->key();
+ObjectPtr Store::upsert(const ObjectPtr& object) {
+  const std::string key_text = object->key();
+  const std::string_view key = key_text;
+  const std::string json = object->to_json();
   util::MutexLock lock(mu_);
   auto it = items_.find(key);
   ObjectPtr previous;
   if (it != items_.end()) {
-    previous = std::move(it->second);
+    previous = parsed(it->second);
     unindex_locked(key, *previous);
-    it->second = object;
+    it->second.assign(json);
   } else {
-    items_.emplace(key, object);
+    items_.emplace(key, json);
   }
   index_locked(key, *object);
   return previous;
@@ -135,8 +155,8 @@ ObjectPtr Store::remove(std::string_view key) {
   util::MutexLock lock(mu_);
   auto it = items_.find(key);
   if (it == items_.end()) return nullptr;
-  ObjectPtr previous = std::move(it->second);
-  unindex_locked(it->first, *previous);
+  ObjectPtr previous = parsed(it->second);
+  unindex_locked(key, *previous);
   items_.erase(it);
   return previous;
 }
@@ -150,32 +170,35 @@ Store::Diff Store::replace(std::vector<ObjectPtr> objects) {
   Diff diff;
   util::MutexLock lock(mu_);
   for (auto it = items_.begin(); it != items_.end();) {
-    if (incoming.contains(it->first)) {
+    if (incoming.contains(std::string_view(it->first))) {
       ++it;
       continue;
     }
-    unindex_locked(it->first, *it->second);
-    diff.removed.push_back(std::move(it->second));
+    ObjectPtr removed = parsed(it->second);
+    unindex_locked(it->first, *removed);
+    diff.removed.push_back(std::move(removed));
     it = items_.erase(it);
   }
-  for (auto& [key, object] : incoming) {
+  for (auto& [key_text, object] : incoming) {
+    const std::string_view key = key_text;
     auto it = items_.find(key);
     if (it == items_.end()) {
       index_locked(key, *object);
-      diff.added.push_back(object);
-      items_.emplace(key, std::move(object));
+      items_.emplace(key, object->to_json());
+      diff.added.push_back(std::move(object));
       continue;
     }
     // The same resourceVersion is the same object (compare content only when
     // there is no version to go by).
+    ObjectPtr cached = parsed(it->second);
     const std::string_view rv = object->resource_version();
-    if (it->second->resource_version() == rv && (!rv.empty() || *it->second == *object)) {
+    if (cached->resource_version() == rv && (!rv.empty() || *cached == *object)) {
       continue;  // unchanged: keep the cached copy
     }
-    unindex_locked(key, *it->second);
+    unindex_locked(key, *cached);
     index_locked(key, *object);
-    diff.updated.emplace_back(it->second, object);
-    it->second = std::move(object);
+    it->second.assign(object->to_json());
+    diff.updated.emplace_back(std::move(cached), std::move(object));
   }
   return diff;
 }

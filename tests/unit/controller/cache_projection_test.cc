@@ -1,6 +1,5 @@
 // What the informers cache of each object: exactly what decisions need, no
-// credentials, and values that behave like any other Object (the strings every
-// object repeats are shared constants, which copies and edits must not notice).
+// credentials.
 #include "controller/cache_projection.h"
 
 #include <gmock/gmock.h>
@@ -49,22 +48,6 @@ TEST(CacheProjectionTest, ASecretKeepsWhatDecisionsNeedAndNoCredentials) {
             R"("credentials.process":"LQ==","credentials":"LQ==","role-arn":"YXJu",)"
             R"("expire":"MjAyNg==","awsiamrole-generation":"MQ=="}})");
   EXPECT_THAT(secret.to_json(), Not(HasSubstr("c2VjcmV0")));
-}
-
-TEST(CacheProjectionTest, ProjectedObjectsCopyAndEditLikeAnyOther) {
-  const kube::Object original = projected_secret();
-  kube::Object copy = original;
-  EXPECT_EQ(copy, original);
-  copy.set_label("heritage", "someone-else-entirely");
-  copy.set_annotation("kube-aws-iam-controller/issued-at", "later");
-  copy.set_owner_references({});
-  EXPECT_EQ(original.label("heritage"), "kube-aws-iam-controller");
-  EXPECT_EQ(original.annotation("kube-aws-iam-controller/issued-at"), "2026-12-01T00:00:00Z");
-  EXPECT_EQ(original.owner_references().size(), 1u);
-  EXPECT_EQ(copy.label("heritage"), "someone-else-entirely");
-  // A shared name still finds its member after a round trip through text.
-  const kube::Object reparsed = kube::Object::parse(original.to_json()).value();
-  EXPECT_EQ(reparsed, original);
 }
 
 TEST(CacheProjectionTest, AnAwsIamRoleKeepsSpecStatusAndItsIdentity) {

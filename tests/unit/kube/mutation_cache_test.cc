@@ -67,6 +67,18 @@ TEST(MutationCacheTest, CaughtUpTellsTheEchoOfOwnWritesFromOtherChanges) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST(MutationCacheTest, AWriteTheCacheHasAlreadySeenIsNotKept) {
+  Store store;
+  MutationCache cache(store, /*include_adds=*/true);
+  store.upsert(secret("5"));
+  cache.record(secret("7", "us"));
+  store.upsert(secret("8"));              // the watch was quicker than the next writer's answer
+  cache.record(secret("8", "us again"));  // ... which holds what the cache already has
+  EXPECT_EQ(cache.size(), 0u);            // nothing left to overlay, nothing kept
+  EXPECT_EQ(cache.get("ns/s")->resource_version(), "8");
+  EXPECT_FALSE(cache.get("ns/s")->label("written-by").has_value());
+}
+
 TEST(MutationCacheTest, ForgetServesTheCacheAgain) {
   Store store;
   MutationCache cache(store, /*include_adds=*/true);

@@ -47,6 +47,19 @@ TEST(StoreTest, GetListAndListByNamespace) {
   EXPECT_THAT(store.list_by_namespace("c"), IsEmpty());
 }
 
+TEST(StoreTest, KeepsEveryFieldAndHandsOutIndependentCopies) {
+  Store store;
+  Object object = test::secret("ns", "app");
+  object.set_owner_references({{"zalando.org/v1", "AWSIAMRole", "app", "uid-1", true, true}});
+  object.set_annotation("note", "ünïcode \"quoted\"");
+  json::set_int(object.mutable_json(), "replicas", 42);
+  store.upsert(share(Object(object)));
+  const ObjectPtr first = store.get("ns/app");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(*first, object);  // JSON-equal, member order included
+  EXPECT_NE(store.get("ns/app"), first);
+}
+
 TEST(StoreTest, IndexersFollowUpdatesAndRemovals) {
   Store store;
   ASSERT_TRUE(store.add_indexer("owner", index_by_owner_uid()).ok());
@@ -80,7 +93,7 @@ TEST(StoreTest, ReplaceReportsExactlyWhatChanged) {
   EXPECT_EQ(diff.updated[0].first->resource_version(), "2");
   EXPECT_EQ(diff.updated[0].second->resource_version(), "5");
   EXPECT_THAT(keys(diff.removed), ElementsAre("n/gone@3"));
-  EXPECT_EQ(store.get("n/kept"), kept);  // unchanged objects keep their cached copy
+  EXPECT_EQ(*store.get("n/kept"), *kept);
   EXPECT_THAT(keys(store.list()), ElementsAre("n/changed@5", "n/kept@1", "n/new@6"));
   EXPECT_THAT(store.by_index("owner", "uid-gone").value(), IsEmpty());
   EXPECT_THAT(store.by_index("owner", "uid-old").value(), IsEmpty());
