@@ -5,11 +5,6 @@
 namespace kube {
 namespace {
 
-// An object back from the text this store wrote (so it always parses).
-ObjectPtr parsed(std::string_view json) {
-  return share(Object::parse(json).value());
-}
-
 // The keys filed under `value`, an empty set first if there are none.
 template <typename Map>
 auto& keys_at(Map& map, std::string_view value) {
@@ -51,6 +46,15 @@ IndexFunc index_by_label(std::string label_key) {
   };
 }
 
+// The packer fails only on bytes it did not make, or out of memory.
+std::string_view Store::packed_locked(const Object& object) {
+  return packer_.pack(object).value();
+}
+
+ObjectPtr Store::unpacked_locked(std::string_view packed) const {
+  return share(packer_.unpack(packed).value());
+}
+
 util::Status Store::add_indexer(std::string name, IndexFunc fn) {
   util::MutexLock lock(mu_);
   if (indexes_.contains(name)) {
@@ -58,8 +62,8 @@ util::Status Store::add_indexer(std::string name, IndexFunc fn) {
   }
   Index& index =
       indexes_.emplace(std::move(name), Index{std::move(fn), Map<KeySet>(&pool_)}).first->second;
-  for (const auto& [key, json] : items_) {
-    for (const std::string& value : index.fn(*parsed(json)))
+  for (const auto& [key, packed] : items_) {
+    for (const std::string& value : index.fn(*unpacked_locked(packed)))
       keys_at(index.keys_by_value, value).emplace(key);
   }
   return util::ok_status();
@@ -84,15 +88,15 @@ void Store::unindex_locked(std::string_view key, const Object& object) {
 ObjectPtr Store::get(std::string_view key) const {
   util::MutexLock lock(mu_);
   auto it = items_.find(key);
-  return it == items_.end() ? nullptr : parsed(it->second);
+  return it == items_.end() ? nullptr : unpacked_locked(it->second);
 }
 
 std::vector<ObjectPtr> Store::list() const {
   util::MutexLock lock(mu_);
   std::vector<ObjectPtr> out;
   out.reserve(items_.size());
-  for (const auto& [key, json] : items_)
-    out.push_back(parsed(json));
+  for (const auto& [key, packed] : items_)
+    out.push_back(unpacked_locked(packed));
   return out;
 }
 
@@ -102,7 +106,7 @@ std::vector<ObjectPtr> Store::list_by_namespace(std::string_view ns) const {
   auto it = by_namespace_.find(ns);
   if (it == by_namespace_.end()) return out;
   for (const String& key : it->second)
-    out.push_back(parsed(items_.find(key)->second));
+    out.push_back(unpacked_locked(items_.find(key)->second));
   return out;
 }
 
@@ -110,7 +114,7 @@ std::vector<std::string> Store::keys() const {
   util::MutexLock lock(mu_);
   std::vector<std::string> out;
   out.reserve(items_.size());
-  for (const auto& [key, json] : items_)
+  for (const auto& [key, packed] : items_)
     out.emplace_back(key);
   return out;
 }
@@ -124,7 +128,7 @@ util::StatusOr<std::vector<ObjectPtr>> Store::by_index(std::string_view index,
   auto it = idx->second.keys_by_value.find(value);
   if (it == idx->second.keys_by_value.end()) return out;
   for (const String& key : it->second)
-    out.push_back(parsed(items_.find(key)->second));
+    out.push_back(unpacked_locked(items_.find(key)->second));
   return out;
 }
 
@@ -136,16 +140,15 @@ size_t Store::size() const {
 ObjectPtr Store::upsert(const ObjectPtr& object) {
   const std::string key_text = object->key();
   const std::string_view key = key_text;
-  const std::string json = object->to_json();
   util::MutexLock lock(mu_);
   auto it = items_.find(key);
   ObjectPtr previous;
   if (it != items_.end()) {
-    previous = parsed(it->second);
+    previous = unpacked_locked(it->second);
     unindex_locked(key, *previous);
-    it->second.assign(json);
+    it->second.assign(packed_locked(*object));
   } else {
-    items_.emplace(key, json);
+    items_.emplace(key, packed_locked(*object));
   }
   index_locked(key, *object);
   return previous;
@@ -155,7 +158,7 @@ ObjectPtr Store::remove(std::string_view key) {
   util::MutexLock lock(mu_);
   auto it = items_.find(key);
   if (it == items_.end()) return nullptr;
-  ObjectPtr previous = parsed(it->second);
+  ObjectPtr previous = unpacked_locked(it->second);
   unindex_locked(key, *previous);
   items_.erase(it);
   return previous;
@@ -174,7 +177,7 @@ Store::Diff Store::replace(std::vector<ObjectPtr> objects) {
       ++it;
       continue;
     }
-    ObjectPtr removed = parsed(it->second);
+    ObjectPtr removed = unpacked_locked(it->second);
     unindex_locked(it->first, *removed);
     diff.removed.push_back(std::move(removed));
     it = items_.erase(it);
@@ -184,20 +187,20 @@ Store::Diff Store::replace(std::vector<ObjectPtr> objects) {
     auto it = items_.find(key);
     if (it == items_.end()) {
       index_locked(key, *object);
-      items_.emplace(key, object->to_json());
+      items_.emplace(key, packed_locked(*object));
       diff.added.push_back(std::move(object));
       continue;
     }
     // The same resourceVersion is the same object (compare content only when
     // there is no version to go by).
-    ObjectPtr cached = parsed(it->second);
+    ObjectPtr cached = unpacked_locked(it->second);
     const std::string_view rv = object->resource_version();
     if (cached->resource_version() == rv && (!rv.empty() || *cached == *object)) {
       continue;  // unchanged: keep the cached copy
     }
     unindex_locked(key, *cached);
     index_locked(key, *object);
-    it->second.assign(object->to_json());
+    it->second.assign(packed_locked(*object));
     diff.updated.emplace_back(std::move(cached), std::move(object));
   }
   return diff;
