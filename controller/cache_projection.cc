@@ -33,6 +33,15 @@ kube::JsonValue projection(kube::JsonValue& object, std::initializer_list<std::s
   return out;
 }
 
+// The object as parsed from its own JSON: rapidjson sizes parsed member
+// arrays exactly, while one built member by member reserves 16 members per
+// object (half a kilobyte). The store packs what it keeps anyway, but a
+// relist holds every listed object at once before the store sees them: at
+// 10,000 Secrets and AWSIAMRoles a restart peaked at 86 MB instead of 59.
+kube::Object compacted(const kube::JsonValue& object) {
+  return kube::Object::parse(kube::json::serialize(object)).value();
+}
+
 }  // namespace
 
 void project_secret(kube::Object& secret) {
@@ -57,13 +66,13 @@ void project_secret(kube::Object& secret) {
     }
     kube::json::set(out, "data", std::move(projected));
   }
-  secret = kube::Object(std::move(out));
+  secret = compacted(out);
 }
 
 void project_awsiamrole(kube::Object& role) {
-  role = kube::Object(projection(role.mutable_json(), {"spec", "status"},
-                                 {"name", "namespace", "uid", "resourceVersion", "generation",
-                                  "labels", "deletionTimestamp"}));
+  role = compacted(projection(role.mutable_json(), {"spec", "status"},
+                              {"name", "namespace", "uid", "resourceVersion", "generation",
+                               "labels", "deletionTimestamp"}));
 }
 
 void project_namespace(kube::Object& ns) {
@@ -76,7 +85,7 @@ void project_namespace(kube::Object& ns) {
     kube::json::set(kube::json::ensure_object(out, "metadata"), "annotations",
                     std::move(annotations));
   }
-  ns = kube::Object(std::move(out));
+  ns = compacted(out);
 }
 
 }  // namespace controller

@@ -4,6 +4,8 @@
 #include <glog/logging.h>
 #include <malloc.h>
 
+#include <algorithm>
+#include <charconv>
 #include <limits>
 #include <thread>
 #include <vector>
@@ -45,6 +47,26 @@ std::optional<absl::Time> secret_expiry(const kube::Object& secret) {
   if (!expire.ok()) return std::nullopt;
   auto t = util::parse_rfc3339(expire->reveal());
   return t.ok() ? std::optional<absl::Time>(*t) : std::nullopt;
+}
+
+// Indexes the metrics read, so that a scrape unpacks no cached object.
+constexpr std::string_view kReadyIndex = "ready";    // AWSIAMRoles by their Ready condition
+constexpr std::string_view kExpiryIndex = "expiry";  // managed Secrets by expiry, Unix seconds
+
+void add_index(kube::Informer& informer, std::string_view name, kube::IndexFunc index) {
+  // Added before the informers run, each name once: this cannot fail.
+  const util::Status added = informer.store().add_indexer(std::string(name), std::move(index));
+  if (!added.ok()) LOG(DFATAL) << added;
+}
+
+std::vector<std::string> ready_condition(const kube::Object& role) {
+  return {std::string(ready_status(role.json()))};
+}
+
+std::vector<std::string> expiry_seconds(const kube::Object& secret) {
+  std::vector<std::string> out;
+  if (auto expiry = secret_expiry(secret)) out.push_back(util::cat(absl::ToUnixSeconds(*expiry)));
+  return out;
 }
 
 template <typename... F>
@@ -106,6 +128,8 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    .metrics = metrics,
                    .namespace_policies = namespace_policies_.get()},
                   std::move(reconciler_options)) {
+  add_index(roles_, kReadyIndex, ready_condition);
+  add_index(secrets_, kExpiryIndex, expiry_seconds);
   secrets_.add_handlers({.on_add =
                              [this](const kube::ObjectPtr& secret) {
                                if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
@@ -316,19 +340,16 @@ void Controller::register_metrics(metrics::Registry& registry) {
       options_.workers);
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [this] { return static_cast<double>(roles_.store().size()); });
-  registry.callback_gauge_vec("kube_aws_iam_controller_roles",
-                              "AWSIAMRoles in the cache, by their Ready condition.", {"ready"},
-                              [this] {
-                                std::vector<std::pair<metrics::Labels, double>> counts = {
-                                    {{"True"}, 0}, {{"False"}, 0}, {{"Unknown"}, 0}};
-                                for (const kube::ObjectPtr& role : roles_.store().list()) {
-                                  const std::string_view ready = ready_status(role->json());
-                                  for (auto& [labels, count] : counts) {
-                                    if (labels[0] == ready) ++count;
-                                  }
-                                }
-                                return counts;
-                              });
+  registry.callback_gauge_vec(
+      "kube_aws_iam_controller_roles", "AWSIAMRoles in the cache, by their Ready condition.",
+      {"ready"}, [this] {
+        std::vector<std::pair<metrics::Labels, double>> counts;
+        for (const std::string_view ready : {"True", "False", "Unknown"}) {
+          const size_t roles = roles_.store().count_by_index(kReadyIndex, ready).value_or(0);
+          counts.push_back({{std::string(ready)}, static_cast<double>(roles)});
+        }
+        return counts;
+      });
   registry.callback_gauge(
       "kube_aws_iam_controller_unwritten_credentials",
       "Roles whose issued credentials wait for their Secret write to succeed.",
@@ -350,12 +371,16 @@ void Controller::register_metrics(metrics::Registry& registry) {
 std::vector<std::pair<metrics::Labels, double>> Controller::validity_seconds() const {
   std::vector<std::pair<metrics::Labels, double>> out;
   const absl::Time now = clock_.system_now();
-  for (const kube::ObjectPtr& secret : secrets_.store().list()) {
-    if (auto expiry = secret_expiry(*secret)) {
-      out.push_back({{std::string(secret->namespace_name()), std::string(secret->name())},
-                     absl::ToDoubleSeconds(*expiry - now)});
-    }
+  auto expiries = secrets_.store().index_entries(kExpiryIndex);
+  if (!expiries.ok()) return out;
+  for (const auto& [expiry, key] : *expiries) {
+    const size_t slash = key.find('/');  // Secrets are namespaced: "namespace/name"
+    int64_t unix_seconds = 0;
+    std::from_chars(expiry.data(), expiry.data() + expiry.size(), unix_seconds);
+    out.push_back({{key.substr(0, slash), key.substr(slash + 1)},
+                   absl::ToDoubleSeconds(absl::FromUnixSeconds(unix_seconds) - now)});
   }
+  std::sort(out.begin(), out.end());  // by namespace and name, as the cache lists them
   return out;
 }
 

@@ -5,6 +5,10 @@
 namespace kube {
 namespace {
 
+util::Status unknown_index(std::string_view index) {
+  return util::not_found_error(util::cat("no indexer \"", index, "\""));
+}
+
 // The keys filed under `value`, an empty set first if there are none.
 template <typename Map>
 auto& keys_at(Map& map, std::string_view value) {
@@ -123,12 +127,33 @@ util::StatusOr<std::vector<ObjectPtr>> Store::by_index(std::string_view index,
                                                        std::string_view value) const {
   util::MutexLock lock(mu_);
   auto idx = indexes_.find(index);
-  if (idx == indexes_.end()) return util::not_found_error(util::cat("no indexer \"", index, "\""));
+  if (idx == indexes_.end()) return unknown_index(index);
   std::vector<ObjectPtr> out;
   auto it = idx->second.keys_by_value.find(value);
   if (it == idx->second.keys_by_value.end()) return out;
   for (const String& key : it->second)
     out.push_back(unpacked_locked(items_.find(key)->second));
+  return out;
+}
+
+util::StatusOr<size_t> Store::count_by_index(std::string_view index, std::string_view value) const {
+  util::MutexLock lock(mu_);
+  auto idx = indexes_.find(index);
+  if (idx == indexes_.end()) return unknown_index(index);
+  auto it = idx->second.keys_by_value.find(value);
+  return it == idx->second.keys_by_value.end() ? 0 : it->second.size();
+}
+
+util::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::index_entries(
+    std::string_view index) const {
+  util::MutexLock lock(mu_);
+  auto idx = indexes_.find(index);
+  if (idx == indexes_.end()) return unknown_index(index);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [value, keys] : idx->second.keys_by_value) {
+    for (const String& key : keys)
+      out.emplace_back(value, key);
+  }
   return out;
 }
 

@@ -55,6 +55,12 @@ class Store {
   std::vector<std::string> keys() const;
   util::StatusOr<std::vector<ObjectPtr>> by_index(std::string_view index,
                                                   std::string_view value) const;
+  // What an index knows, without unpacking any object (e.g. for metrics over
+  // every object): how many objects have `value`, and every (value, key) in
+  // value order.
+  util::StatusOr<size_t> count_by_index(std::string_view index, std::string_view value) const;
+  util::StatusOr<std::vector<std::pair<std::string, std::string>>> index_entries(
+      std::string_view index) const;
   size_t size() const;
 
   // Inserts or replaces by key; returns the previous object (nullptr if new).

@@ -79,6 +79,25 @@ TEST(StoreTest, IndexersFollowUpdatesAndRemovals) {
   EXPECT_EQ(store.by_index("nope", "x").status().code(), util::StatusCode::kNotFound);
 }
 
+TEST(StoreTest, CountsAndEntriesComeFromTheIndexAlone) {
+  Store store;
+  ASSERT_TRUE(store.add_indexer("owner", index_by_owner_uid()).ok());
+  store.upsert(secret("b", "x", "1", "uid-2"));
+  store.upsert(secret("a", "y", "2", "uid-1"));
+  store.upsert(secret("a", "z", "3", "uid-2"));
+  store.upsert(secret("a", "w", "4"));  // no owner: not in the index
+  EXPECT_EQ(store.count_by_index("owner", "uid-2").value(), 2u);
+  EXPECT_EQ(store.count_by_index("owner", "uid-9").value(), 0u);
+  EXPECT_THAT(store.index_entries("owner").value(),
+              ElementsAre(std::pair<std::string, std::string>{"uid-1", "a/y"},
+                          std::pair<std::string, std::string>{"uid-2", "a/z"},
+                          std::pair<std::string, std::string>{"uid-2", "b/x"}));
+  store.remove("a/z");
+  EXPECT_EQ(store.count_by_index("owner", "uid-2").value(), 1u);
+  EXPECT_EQ(store.count_by_index("nope", "x").status().code(), util::StatusCode::kNotFound);
+  EXPECT_EQ(store.index_entries("nope").status().code(), util::StatusCode::kNotFound);
+}
+
 TEST(StoreTest, ReplaceReportsExactlyWhatChanged) {
   Store store;
   ASSERT_TRUE(store.add_indexer("owner", index_by_owner_uid()).ok());
