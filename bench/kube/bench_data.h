@@ -3,6 +3,8 @@
 // managedFields a real apiserver adds, renamed per index.
 #pragma once
 
+#include <malloc.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -11,6 +13,14 @@
 #include "pkg/util/strings.h"
 
 namespace kube::bench {
+
+// Heap in use now, after handing free pages back: in glibc's arenas and in
+// chunks of their own (mmapped: large blocks, such as a Store's pool).
+inline size_t heap_in_use() {
+  malloc_trim(0);
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
 
 inline std::string read_data(const std::string& relative) {
   std::ifstream in(std::string(KAIC_TEST_DATA_DIR) + "/" + relative);

@@ -1,6 +1,5 @@
 // Micro-benchmarks of pkg/kube's object cache: parsing, bytes per cached
 // object (vs. rapidjson's default pool allocator), store updates.
-#include <malloc.h>
 
 #include <memory>
 #include <vector>
@@ -12,11 +11,6 @@
 
 namespace kube::bench {
 namespace {
-
-size_t heap_in_use() {
-  malloc_trim(0);
-  return mallinfo2().uordblks;
-}
 
 void BM_ParseSecret(benchmark::State& state) {
   const std::string text = secret_template().to_json();

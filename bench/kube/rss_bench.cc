@@ -3,7 +3,6 @@
 // them, managedFields included on the wire), fed by FakeTransport, idle on
 // their watches. Prints the process's resident set and heap in use, before
 // and after. Usage: kube_rss_bench [objects-per-kind]
-#include <malloc.h>
 
 #include <cstdio>
 #include <fstream>
@@ -25,11 +24,6 @@ long rss_kib() {
   return -1;
 }
 
-size_t heap_in_use() {
-  malloc_trim(0);
-  return mallinfo2().uordblks;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,7 +37,7 @@ int main(int argc, char** argv) {
   const Resource roles{"zalando.org", "v1", "awsiamroles", "AWSIAMRole", true};
 
   const long rss_before = rss_kib();
-  const size_t heap_before = heap_in_use();
+  const size_t heap_before = bench::heap_in_use();
   {
     http::testing::FakeTransport fake;
     fake.push_response(
@@ -65,7 +59,7 @@ int main(int argc, char** argv) {
     secret_watch->await_opened();
     fake.clear();  // the fake's request log is not the controller's
 
-    const size_t heap_cached = heap_in_use();
+    const size_t heap_cached = bench::heap_in_use();
     const long rss_cached = rss_kib();
     std::printf("objects cached:        %zu AWSIAMRoles + %zu Secrets\n",
                 role_informer.store().size(), secret_informer.store().size());

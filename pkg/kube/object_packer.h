@@ -2,7 +2,7 @@
 // JSON, deflated (zlib, raw) with the first packed object's JSON as preset
 // dictionary. Objects of one kind repeat most of each other (member names,
 // shape, common values), so most of each becomes a back-reference: a
-// projected Secret or AWSIAMRole of ~900 bytes of JSON packs to ~250.
+// projected Secret of ~730 bytes of JSON packs to ~140 (its uids do not).
 //
 // Thread-compatible: one call at a time (the Store calls it under its lock).
 // Memory: two zlib streams of ~30 KiB together, the dictionary and scratch

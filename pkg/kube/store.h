@@ -3,7 +3,7 @@
 // Indexer), e.g. Secrets by owner UID or by a label value.
 //
 // Memory: each object is kept packed (object_packer.h: compressed compact
-// JSON, ~250 bytes for a projected Secret, a sixth of its DOM's heap) and
+// JSON, ~140 bytes for a projected Secret, a tenth of its DOM's heap) and
 // unpacked for each read, which costs a few microseconds. At 10,000 cached
 // AWSIAMRoles and Secrets that is the controller's largest saving.
 // Thread-safety: thread-safe; readers get their own immutable copies
