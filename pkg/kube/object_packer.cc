@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -14,6 +15,8 @@ namespace {
 // with a 4 KiB window, which holds the dictionary and a typical object, and a
 // small hash table: ~30 KiB per stream instead of zlib's default 256 KiB.
 constexpr int kWindowBits = -12;
+// deflate looks back at most a window: more dictionary than that is unused.
+constexpr size_t kMaxDictionary = size_t{1} << 12;
 constexpr int kMemLevel = 3;
 // Each packed object starts with its JSON's length (4 bytes, little endian),
 // so unpack() knows the size to inflate to.
@@ -44,7 +47,9 @@ ObjectPacker::~ObjectPacker() {
 
 util::StatusOr<std::string_view> ObjectPacker::pack(const Object& object) {
   const std::string json = object.to_json();
-  if (dictionary_.empty()) dictionary_ = json;
+  if (dictionary_.empty()) {
+    dictionary_ = json.substr(json.size() - std::min(json.size(), kMaxDictionary));
+  }
   if (int rc = deflateReset(deflate_); rc != Z_OK) return zlib_error("deflateReset", rc);
   if (int rc =
           deflateSetDictionary(deflate_, bytes(dictionary_), static_cast<uInt>(dictionary_.size()));

@@ -5,8 +5,9 @@
 // projected Secret of ~730 bytes of JSON packs to ~140 (its uids do not).
 //
 // Thread-compatible: one call at a time (the Store calls it under its lock).
-// Memory: two zlib streams of ~30 KiB together, the dictionary and scratch
-// buffers. Errors: kInternal when zlib fails (bytes this packer did not make).
+// Memory: two zlib streams of ~30 KiB together, the dictionary (at most 4 KiB:
+// what a deflate window holds) and scratch buffers. Errors: kInternal when
+// zlib fails (bytes this packer did not make).
 #pragma once
 
 #include <string>

@@ -56,6 +56,17 @@ TEST(ObjectPackerTest, ObjectsLargerThanTheWindowRoundTrip) {
   EXPECT_EQ(packer.unpack(packed).value(), large);
 }
 
+TEST(ObjectPackerTest, ALargeFirstObjectStillServesAsDictionary) {
+  ObjectPacker packer;
+  Object large = role_secret(0);
+  large.set_annotation("large", std::string(100000, 'x'));
+  const std::string packed_large(packer.pack(large).value());
+  const Object small = role_secret(1);
+  const std::string packed_small(packer.pack(small).value());
+  EXPECT_EQ(packer.unpack(packed_large).value(), large);
+  EXPECT_EQ(packer.unpack(packed_small).value(), small);
+}
+
 TEST(ObjectPackerTest, BytesItDidNotMakeAreAnInternalError) {
   ObjectPacker packer;
   EXPECT_EQ(packer.unpack("garbage").status().code(),
