@@ -4,6 +4,10 @@
 // shape, common values), so most of each becomes a back-reference: a
 // projected Secret of ~730 bytes of JSON packs to ~140 (its uids do not).
 //
+// The dictionary (the first object's JSON, at most its last 4 KiB) stays for
+// the packer's life, after that object changed or was deleted: cache a
+// projection without secret values (controller/cache_projection.h) — the
+// packer must never see what may not stay in memory.
 // Thread-compatible: one call at a time (the Store calls it under its lock).
 // Memory: two zlib streams of ~30 KiB together, the dictionary (at most 4 KiB:
 // what a deflate window holds) and scratch buffers. Errors: kInternal when
