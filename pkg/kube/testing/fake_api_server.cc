@@ -43,15 +43,22 @@ http::Response error(int code, std::string_view reason, std::string_view message
   return json_response(code, status_body(code, reason, message, resource, name));
 }
 
-// Whether `object` matches a list's labelSelector and fieldSelector, parsed
-// with the simulator's grammar (tests/sim/kube/selector.h); a malformed one is
-// the apiserver's 400 BadRequest message.
-util::StatusOr<std::function<bool(const Object&)>> parse_selectors(std::string_view labels,
-                                                                   std::string_view fields) {
+// A query parameter's value ("" when absent).
+std::string query_value(const std::map<std::string, std::string>& query, std::string_view key) {
+  auto it = query.find(std::string(key));
+  return it == query.end() ? std::string() : it->second;
+}
+
+// Whether `object` matches a list's or watch's labelSelector and
+// fieldSelector, parsed with the simulator's grammar
+// (tests/sim/kube/selector.h); a malformed one is the apiserver's 400
+// BadRequest message.
+util::StatusOr<std::function<bool(const Object&)>> parse_selectors(
+    const std::map<std::string, std::string>& query) {
   ASSIGN_OR_RETURN(sim::kube::LabelSelector label_selector,
-                   sim::kube::LabelSelector::parse(labels));
+                   sim::kube::LabelSelector::parse(query_value(query, "labelSelector")));
   ASSIGN_OR_RETURN(sim::kube::FieldSelector field_selector,
-                   sim::kube::FieldSelector::parse(fields));
+                   sim::kube::FieldSelector::parse(query_value(query, "fieldSelector")));
   return std::function<bool(const Object&)>([label_selector = std::move(label_selector),
                                              field_selector =
                                                  std::move(field_selector)](const Object& object) {
@@ -196,16 +203,12 @@ std::vector<const Object*> FakeApiServer::select_locked(
 
 http::Response FakeApiServer::do_list(const Path& p,
                                       const std::map<std::string, std::string>& query) {
-  auto get = [&](const char* k) {
-    auto it = query.find(k);
-    return it == query.end() ? std::string() : it->second;
-  };
-  auto selectors = parse_selectors(get("labelSelector"), get("fieldSelector"));
+  auto selectors = parse_selectors(query);
   if (!selectors.ok()) return error(400, "BadRequest", selectors.status().message());
   const std::vector<const Object*> selected = select_locked(p, *selectors);
   size_t offset = 0;
   int64_t list_rv = rv_;
-  if (const std::string token = get("continue"); !token.empty()) {
+  if (const std::string token = query_value(query, "continue"); !token.empty()) {
     const size_t colon = token.find(':');
     list_rv = to_int(std::string_view(token).substr(0, colon));
     offset = static_cast<size_t>(to_int(std::string_view(token).substr(colon + 1)));
@@ -215,7 +218,7 @@ http::Response FakeApiServer::do_list(const Path& p,
                    "result. You can start a new list without the continue parameter.");
     }
   }
-  const int64_t limit = to_int(get("limit"));
+  const int64_t limit = to_int(query_value(query, "limit"));
   size_t end = selected.size();
   if (limit > 0) end = std::min(end, offset + static_cast<size_t>(limit));
   JsonAllocator alloc;
@@ -262,13 +265,9 @@ std::string FakeApiServer::watch_lines_locked(
 
 http::Response FakeApiServer::do_watch(const Path& p,
                                        const std::map<std::string, std::string>& query) {
-  auto it = query.find("resourceVersion");
-  const int64_t after = it == query.end() || it->second.empty() ? rv_ : to_int(it->second);
-  auto selector = [&](const char* key) {
-    auto found = query.find(key);
-    return found == query.end() ? std::string() : found->second;
-  };
-  auto selectors = parse_selectors(selector("labelSelector"), selector("fieldSelector"));
+  const std::string version = query_value(query, "resourceVersion");
+  const int64_t after = version.empty() ? rv_ : to_int(version);
+  auto selectors = parse_selectors(query);
   if (!selectors.ok()) return error(400, "BadRequest", selectors.status().message());
   return json_response(200, watch_lines_locked(p, after, *selectors));
 }

@@ -13,8 +13,8 @@
 // simulator's, so the two servers cannot disagree on them. A watch with
 // selectors streams the events whose object matched in that event's state (an
 // object that stops matching is not turned into a DELETED event, as the
-// apiserver would); watch_lines() streams every event of the collection. Thread-safe. Time: none
-// (creationTimestamp is a fixed value).
+// apiserver would); watch_lines() streams every event of the collection.
+// Thread-safe. Time: none (creationTimestamp is a fixed value).
 #pragma once
 
 #include <cstdint>
@@ -54,8 +54,8 @@ class FakeApiServer {
 
   int64_t resource_version() const;
   // Watch event lines ("{...}\n") of the collection after `after_rv`, as the
-  // apiserver streams them (unfiltered); one ERROR 410 Expired line when `after_rv` is
-  // older than the history kept.
+  // apiserver streams them (unfiltered); one ERROR 410 Expired line when
+  // `after_rv` is older than the history kept.
   std::string watch_lines(std::string_view collection, int64_t after_rv) const;
   // A BOOKMARK line at the current version.
   std::string bookmark_line(std::string_view kind) const;
