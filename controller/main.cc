@@ -105,6 +105,29 @@ int run(const Config& config) {
   ControllerMetrics controller_metrics(registry);
   register_process_metrics(registry);
 
+  // The port listens before anything that can take time (base role ARN
+  // discovery may wait for IMDS), so a probe never finds it closed: /healthz
+  // answers at once, /readyz 503 "starting" until the controller runs.
+  // health->stop() below ends it before `controller` goes.
+  std::atomic<const Controller*> running{nullptr};
+  std::atomic<bool> leading{false};
+  std::unique_ptr<HealthServer> health;
+  if (config.metrics_port >= 0) {
+    health = must(HealthServer::start(config.metrics_host, config.metrics_port, registry,
+                                      [&]() -> std::string {
+                                        const Controller* controller = running.load();
+                                        if (controller == nullptr) return "starting";
+                                        if (!controller->synced()) return "caches not synced";
+                                        if (leading && !controller->first_pass_done()) {
+                                          return "first pass over all roles not done";
+                                        }
+                                        return "";
+                                      }),
+                  "cannot serve /healthz, /readyz and /metrics");
+    LOG(INFO) << "serving /healthz, /readyz, /metrics on " << config.metrics_host << ":"
+              << health->port();
+  }
+
   // Kubernetes.
   kube::ConfigSources sources = kube::ConfigSources::from_environment();
   sources.apiserver_url = config.apiserver;
@@ -201,21 +224,7 @@ int run(const Config& config) {
                         &controller_metrics);
   controller.register_metrics(registry);
 
-  std::atomic<bool> leading{false};
-  std::unique_ptr<HealthServer> health;
-  if (config.metrics_port >= 0) {
-    health = must(HealthServer::start(config.metrics_host, config.metrics_port, registry,
-                                      [&]() -> std::string {
-                                        if (!controller.synced()) return "caches not synced";
-                                        if (leading && !controller.first_pass_done()) {
-                                          return "first pass over all roles not done";
-                                        }
-                                        return "";
-                                      }),
-                  "cannot serve /healthz, /readyz and /metrics");
-    LOG(INFO) << "serving /healthz, /readyz, /metrics on " << config.metrics_host << ":"
-              << health->port();
-  }
+  running = &controller;
 
   preflight(kube, config);
   std::jthread informers(

@@ -57,7 +57,9 @@ ScalarSeries::ScalarSeries(std::string name, std::string help, std::string_view 
     : name_(std::move(name)),
       help_(std::move(help)),
       type_(type),
-      label_names_(std::move(label_names)) {}
+      label_names_(std::move(label_names)) {
+  if (label_names_.empty()) values_.emplace(Labels{}, 0);
+}
 
 void ScalarSeries::add(const Labels& labels, double by) {
   util::MutexLock lock(mu_);
@@ -101,12 +103,14 @@ Histogram::Histogram(std::string name, std::string help, std::vector<std::string
     : name_(std::move(name)),
       help_(std::move(help)),
       label_names_(std::move(label_names)),
-      bounds_(std::move(bounds)) {}
+      bounds_(std::move(bounds)) {
+  if (label_names_.empty()) series_.emplace(Labels{}, Series{.buckets = zero_buckets()});
+}
 
 void Histogram::observe(const Labels& labels, double value) {
   util::MutexLock lock(mu_);
   Series& s = series_[labels];
-  if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);
+  if (s.buckets.empty()) s.buckets = zero_buckets();
   for (size_t i = 0; i < bounds_.size(); ++i) {
     if (value <= bounds_[i]) {
       ++s.buckets[i];

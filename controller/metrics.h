@@ -22,6 +22,9 @@ class Family {
 };
 
 // Storage and rendering shared by counters and gauges: one value per label set.
+// A family without labels has its one series, at 0, from registration (as in
+// client_golang): a standby's leader gauge reads 0, not nothing, so an alert
+// on it has a value to compare.
 class ScalarSeries {
  public:
   ScalarSeries(std::string name, std::string help, std::string_view type,
@@ -90,6 +93,8 @@ class CallbackGaugeVec final : public Family {
   const Read read_;
 };
 
+// Without labels, its one series exists (all zero) from registration, as a
+// counter's does.
 class Histogram final : public Family {
  public:
   // `bounds` are the upper bounds in seconds (or the metric's unit), ascending.
@@ -106,6 +111,8 @@ class Histogram final : public Family {
     uint64_t count = 0;
     double sum = 0;
   };
+  std::vector<uint64_t> zero_buckets() const { return std::vector<uint64_t>(bounds_.size(), 0); }
+
   const std::string name_, help_;
   const std::vector<std::string> label_names_;
   const std::vector<double> bounds_;

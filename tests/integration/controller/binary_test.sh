@@ -29,17 +29,24 @@
 #      monitoring_prometheus_test) scrapes the controller with the rules of
 #      deploy/monitoring: they load; the credentials-expiry alert fires during
 #      an STS outage and clears after it
+#   i  the alert rules on what real replicas export (not in the default
+#      sections; ctest runs it as monitoring_alerts_test): two replicas with
+#      leader election, scraped with none leading (a Lease held by a replica
+#      that is gone), with one leading, and stopped; each standby exports
+#      kube_aws_iam_controller_leader 0; promtool replays the scrapes against
+#      tests/integration/monitoring/scraped_alerts_test.yaml
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
 #     --controller=build/controller/kube-aws-iam-controller \
 #     --kube-sim=build/tests/sim/kube/kube-sim --aws-sim=build/tests/sim/aws/aws-sim \
 #     [--sections=abcdef] [--keep-tmp]        (g: the image, needs podman;
-#                                              h: needs prometheus)
+#                                              h: needs prometheus;
+#                                              i: needs promtool)
 # Env: KUBECTL (default kubectl), AWS (default /usr/bin/aws, else aws on PATH),
 #      PYTHON (default /usr/bin/python3, with boto3).
 # Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client
-#       (or, for section g, podman; for h, prometheus) is missing.
+#       (or, for section g, podman; for h, prometheus; for i, promtool) is missing.
 #
 # Everything listens on 127.0.0.1 with OS-chosen ports. Every process started
 # here is stopped by PID (TERM, then KILL after 5 s) and the temporary directory
@@ -97,6 +104,10 @@ PYTHON=$(command -v "$PYTHON")
 "$PYTHON" -c 'import boto3' 2>/dev/null || { echo "SKIP: $PYTHON has no boto3 (python3-boto3)"; exit 77; }
 if [[ "$SECTIONS" == *g* ]]; then
   command -v podman >/dev/null 2>&1 || { echo "SKIP: podman not found (scripts/install-deps.sh)"; exit 77; }
+fi
+if [[ "$SECTIONS" == *i* ]]; then
+  command -v promtool >/dev/null 2>&1 || { echo "SKIP: promtool not found (scripts/install-deps.sh)"; exit 77; }
+  "$PYTHON" -c 'import yaml' 2>/dev/null || { echo "SKIP: $PYTHON has no PyYAML (python3-yaml)"; exit 77; }
 fi
 PROMETHEUS=""
 if [[ "$SECTIONS" == *h* ]]; then
@@ -245,6 +256,14 @@ start_controller() {
   LAST_PID=$!
   SECTION_PIDS+=("$LAST_PID")
   echo "$LAST_PID" >>"$WORK/pids"
+}
+
+# metrics_port NAME: the port of /healthz, /readyz and /metrics of the
+# controller started as NAME (--metrics-address=127.0.0.1:0), from its log.
+metrics_port() {
+  local port
+  port=$(sed -n 's/.*serving \/healthz, \/readyz, \/metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/$1.log")
+  [[ -n "$port" ]] && echo "$port"
 }
 
 forget_pid() {
@@ -502,8 +521,7 @@ print(sts.get_caller_identity()["Arn"])' "$STS" 2>"$SDIR/boto3.err") ||
   [[ "$(calls GetCallerIdentity result=Success --count)" -ge 2 ]] ||
     fail "aws-sim recorded fewer than 2 successful GetCallerIdentity calls"
 
-  port=$(sed -n 's/.*serving \/healthz, \/readyz, \/metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/controller.log")
-  [[ -n "$port" ]] || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
+  port=$(metrics_port controller) || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "/healthz is not 200"
   # Read it whole first: `curl | grep -q` fails under pipefail when grep stops early.
   metrics=$(curl -fsS "http://127.0.0.1:$port/metrics") || fail "/metrics is not 200"
@@ -792,6 +810,11 @@ ready_reason_is() {
   [[ "$("$KUBECTL" get awsiamrole -n "$1" "$2" \
     -o 'jsonpath={.status.conditions[?(@.type=="Ready")].reason}' 2>/dev/null)" == "$3" ]]
 }
+# ready_status_is NAMESPACE NAME STATUS: the AWSIAMRole's Ready condition is STATUS.
+ready_status_is() {
+  [[ "$("$KUBECTL" get awsiamrole -n "$1" "$2" \
+    -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == "$3" ]]
+}
 
 # ---------------------------------------------------------------------------
 section_f() {
@@ -918,8 +941,7 @@ section_h() {
     --namespace="$ns" --leader-election-namespace="$ns" "${SHORT_LEAD[@]}"
   wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.json ||
     fail "the controller wrote no Secret"
-  port=$(sed -n 's/.*serving \/healthz, \/readyz, \/metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SDIR/controller.log")
-  [[ -n "$port" ]] || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
+  port=$(metrics_port controller) || fail "no 'serving /healthz, /readyz, /metrics on' line in the log"
 
   "$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/prometheus_rules.py" --sandbox \
     "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" "$SDIR/rules.yaml" ||
@@ -968,6 +990,114 @@ EOF
   state=$(prom_query alert KubeAWSIAMControllerDown)
   expect_eq "$state" none "KubeAWSIAMControllerDown while the controller runs"
   note "STS recovered: the alert cleared"
+}
+
+# ---------------------------------------------------------------------------
+# The alert rules on what two real replicas export, scraped in three states
+# and replayed by promtool (tests/integration/monitoring/replay_scrapes.py).
+# Its own aws-sim without the credential cap: the credentials-expiry alert
+# must stay silent on healthy hour-long sessions.
+section_i() {
+  local ns=sec-i lease=kaic-alerts scrapes="$SDIR/scrapes" id out leader standby
+  local STS IMDS  # this section's aws-sim, for start_controller
+  local -A port_of
+  "$AWS_SIM" --config "$SANDBOX_CONFIG" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
+  SECTION_PIDS+=("$!")
+  echo "$!" >>"$WORK/pids"
+  wait_until 20 "aws-sim ports file" test -s "$SDIR/aws-sim.json" || fail "aws-sim did not start"
+  STS=$(json_field "$SDIR/aws-sim.json" sts_endpoint)
+  IMDS=$(json_field "$SDIR/aws-sim.json" imds_endpoint)
+
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+  apply_role "$ns" denied denied-role
+  # A Lease renewed an hour ahead by a replica that is gone (a lost node).
+  "$KUBECTL" apply -f - >/dev/null <<EOF
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: $lease
+  namespace: $ns
+spec:
+  holderIdentity: replica-on-a-lost-node
+  leaseDurationSeconds: 3600
+  renewTime: "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)"
+EOF
+  for id in i-one i-two; do
+    start_controller "$id" AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+      --namespace="$ns" --leader-election-namespace="$ns" --leader-election-id="$lease" \
+      --identity="$id" --base-role-arn="$BASE_ROLE_ARN"
+  done
+  for id in i-one i-two; do
+    wait_until 20 "metrics port in $id's log" metrics_port "$id" || fail "$id serves no /metrics"
+    port_of[$id]=$(metrics_port "$id")
+  done
+
+  # scrape SCENARIO: each replica's /metrics, or a record that the scrape failed.
+  scrape() {
+    local target
+    mkdir -p "$scrapes/$1"
+    for id in i-one i-two; do
+      target="127.0.0.1:${port_of[$id]}"
+      curl -fsS "http://$target/metrics" >"$scrapes/$1/$target.prom" 2>/dev/null ||
+        { rm -f "$scrapes/$1/$target.prom"; : >"$scrapes/$1/$target.down"; }
+    done
+  }
+  metrics_of() { curl -fsS "http://127.0.0.1:${port_of[$1]}/metrics"; }
+  # leader_sample ID: the replica's kube_aws_iam_controller_leader line(s).
+  leader_sample() { metrics_of "$1" | grep '^kube_aws_iam_controller_leader' || true; }
+  ready_endpoint() { curl -fsS "http://127.0.0.1:${port_of[$1]}/readyz"; }
+  roles_gauge_is() { metrics_of "$1" | grep -qx "kube_aws_iam_controller_roles{ready=\"$2\"} $3"; }
+  roles_gauge() { metrics_of "$1" | grep '^kube_aws_iam_controller_roles' | tr '\n' ' '; }
+
+  # 1. None leads: both are standbys, ready (caches synced), and see the holder.
+  for id in i-one i-two; do
+    wait_until 20 "$id ready" ready_endpoint "$id" || fail "$id never became ready"
+    wait_until 20 "'leader is now replica-on-a-lost-node' in $id's log" \
+      log_has "$SDIR/$id.log" "leader is now replica-on-a-lost-node" || fail "$id never saw the Lease's holder"
+    wait_until 10 "$id counting 2 roles Ready=Unknown" roles_gauge_is "$id" Unknown 2 ||
+      fail "$id: $(roles_gauge "$id")"
+    expect_eq "$(leader_sample "$id")" "kube_aws_iam_controller_leader 0" "$id's leader gauge as a standby"
+  done
+  scrape no-leader
+  note "none leads: both replicas export kube_aws_iam_controller_leader 0"
+
+  # 2. The Lease freed (and STS throttles the next two calls): one leads.
+  curl -fsS -X POST -d '{"throttle_next":2}' "$STS/_sim/faults" >/dev/null || fail "cannot inject throttling"
+  "$KUBECTL" delete lease -n "$ns" "$lease" >/dev/null
+  wait_until 20 "Lease $ns/$lease held by i-one or i-two" lease_holder_in "$ns" "$lease" i-one i-two ||
+    fail "no replica took the free Lease"
+  leader=$(lease_holder "$ns" "$lease")
+  if [[ "$leader" == i-one ]]; then standby=i-two; else standby=i-one; fi
+  wait_until 20 "AWSIAMRole $ns/app Ready=True" ready_status_is "$ns" app True ||
+    fail "$ns/app did not become Ready"
+  wait_until 20 "AWSIAMRole $ns/denied Ready=False" ready_status_is "$ns" denied False ||
+    fail "$ns/denied was not refused"
+  for id in i-one i-two; do
+    wait_until 10 "$id counting 1 role Ready=True and 1 Ready=False" \
+      eval 'roles_gauge_is "$id" True 1 && roles_gauge_is "$id" False 1' || fail "$id: $(roles_gauge "$id")"
+  done
+  expect_eq "$(leader_sample "$leader")" "kube_aws_iam_controller_leader 1" "$leader's leader gauge as the leader"
+  expect_eq "$(leader_sample "$standby")" "kube_aws_iam_controller_leader 0" "$standby's leader gauge as the standby"
+  scrape leader-and-standby
+  note "$leader leads and exports 1, $standby stands by and exports 0"
+
+  # 3. Both stopped: the scrapes fail.
+  section_cleanup
+  SECTION_PIDS=()
+  scrape down
+
+  # The rules, replayed on the scrapes.
+  "$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/prometheus_rules.py" \
+    "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" "$SDIR/rules.yaml" ||
+    fail "cannot turn deploy/monitoring/prometheusrule.yaml into a rules file"
+  out=$("$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/replay_scrapes.py" \
+    "$SOURCE_DIR/tests/integration/monitoring/scraped_alerts_test.yaml" "$scrapes" \
+    "$SDIR/scraped_alerts.yaml" 2>&1) || fail "replay_scrapes.py failed: $out"
+  note "$out"
+  out=$(cd "$SDIR" && promtool test rules scraped_alerts.yaml 2>&1) ||
+    fail "the alert rules on the series scraped from the replicas:"$'\n'"$out"
+  note "promtool: every expectation of scraped_alerts_test.yaml holds on the scraped series"
 }
 
 # ---------------------------------------------------------------------------
@@ -1048,6 +1178,7 @@ run_section e "flags: --help, --version, invalid --interval, the Go original's a
 run_section f "installs: kustomize, strict validation, Restricted Pod Security" section_f
 run_section g "the container image: built offline, run read-only as 65534" section_g
 run_section h "a real Prometheus: the rules load, the expiry alert fires and clears" section_h
+run_section i "alert rules on series scraped from a leader, a standby and none leading" section_i
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"

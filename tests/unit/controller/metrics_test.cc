@@ -44,6 +44,31 @@ TEST(MetricsTest, RendersPrometheusTextFormat) {
             "kaic_sts_seconds_count{op=\"AssumeRole\"} 3\n");
 }
 
+// A standby replica never sets its leader gauge: it must still read 0, or
+// max(kube_aws_iam_controller_leader) has nothing to compare when none leads.
+TEST(MetricsTest, AFamilyWithoutLabelsIsExportedAtZeroFromRegistration) {
+  Registry registry;
+  registry.gauge("kaic_leader", "1 when leading.");
+  registry.counter("kaic_errors_total", "Errors.");
+  registry.histogram("kaic_seconds", "Latency.", {}, {0.1});
+  registry.gauge("kaic_validity", "Per role.", {"name"});
+  EXPECT_EQ(registry.render(),
+            "# HELP kaic_leader 1 when leading.\n"
+            "# TYPE kaic_leader gauge\n"
+            "kaic_leader 0\n"
+            "# HELP kaic_errors_total Errors.\n"
+            "# TYPE kaic_errors_total counter\n"
+            "kaic_errors_total 0\n"
+            "# HELP kaic_seconds Latency.\n"
+            "# TYPE kaic_seconds histogram\n"
+            "kaic_seconds_bucket{le=\"0.1\"} 0\n"
+            "kaic_seconds_bucket{le=\"+Inf\"} 0\n"
+            "kaic_seconds_sum 0\n"
+            "kaic_seconds_count 0\n"
+            "# HELP kaic_validity Per role.\n"
+            "# TYPE kaic_validity gauge\n");
+}
+
 TEST(MetricsTest, EscapesLabelValues) {
   Registry registry;
   registry.gauge("g", "h", {"name"}).set({"a\"b\\c\nd"}, 2);
