@@ -19,12 +19,20 @@
 namespace controller {
 namespace {
 
+// The informers retry failed lists and watches forever; the log says each
+// failure (an apiserver that cannot be reached shows here and as /readyz 503
+// "caches not synced").
+void log_informer_error(const util::Status& error) {
+  LOG(WARNING) << "informer retrying with backoff: " << error.message();
+}
+
 kube::InformerOptions informer_options(const ControllerOptions& options, std::string label_selector,
                                        void (*projection)(kube::Object&)) {
   kube::InformerOptions out;
   out.namespace_name = options.namespace_;
   out.reflector.label_selector = std::move(label_selector);
   out.reflector.transform = projection;
+  out.reflector.on_error = log_informer_error;
   return out;  // no informer resync: the controller's sweep is the safety net
 }
 
@@ -38,6 +46,7 @@ std::unique_ptr<kube::Informer> namespace_informer(kube::RestClient& kube, util:
     out.reflector.field_selector = util::cat("metadata.name=", options.namespace_);
   }
   out.reflector.transform = project_namespace;
+  out.reflector.on_error = log_informer_error;
   return std::make_unique<kube::Informer>(kube, kube::Resource::namespaces(), clock,
                                           std::move(out));
 }

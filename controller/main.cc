@@ -53,15 +53,19 @@ std::string random_suffix() {
   return hex;
 }
 
-// Says plainly what the informers would only retry in silence: the CRD is
-// missing, or RBAC forbids what the controller needs. Start-up continues (the
-// informers keep retrying, /readyz stays 503) so fixing either needs no restart.
-void preflight(kube::RestClient& kube, const Config& config) {
+// Says once, with the fix, what the informers' retries only report: the CRD
+// is missing, or RBAC forbids what the controller needs. Runs beside the
+// informers, so an apiserver that does not answer delays nothing else;
+// start-up goes on (the informers keep retrying, /readyz stays 503), so fixing
+// either needs no restart.
+void preflight(kube::RestClient& kube, const Config& config, const std::stop_token& stop) {
   std::vector<kube::Resource> resources = {awsiamroles_resource(), kube::Resource::secrets()};
   if (config.namespace_restrictions) resources.push_back(kube::Resource::namespaces());
   for (const kube::Resource& resource : resources) {
-    const util::Status status =
-        kube.list(resource, resource.namespaced ? config.namespace_ : "", {.limit = 1}).status();
+    const util::Status status = kube.list(resource, resource.namespaced ? config.namespace_ : "",
+                                          {.limit = 1, .stop = stop})
+                                    .status();
+    if (stop.stop_requested()) return;
     if (status.ok()) continue;
     if (kube::is_not_found(status) && resource.resource == "awsiamroles") {
       LOG(ERROR) << "the AWSIAMRole CRD is not installed (" << status.message()
@@ -226,9 +230,9 @@ int run(const Config& config) {
 
   running = &controller;
 
-  preflight(kube, config);
   std::jthread informers(
       [&](const std::stop_token&) { controller.run_informers(stop.get_token()); });
+  std::jthread preflight_check([&] { preflight(kube, config, stop.get_token()); });
   auto lead = [&](const std::stop_token& lead_stop) {
     leading = true;
     controller_metrics.leader.set(1);
@@ -240,7 +244,7 @@ int run(const Config& config) {
   if (elect) {
     const util::Status lease_access =
         kube.get(kube::Resource::leases(), config.leader_election_namespace,
-                 config.leader_election_id)
+                 config.leader_election_id, {.stop = stop.get_token()})
             .status();
     if (lease_access.code() == util::StatusCode::kPermissionDenied) {
       LOG(ERROR) << "LEADER ELECTION DISABLED: no access to Leases in namespace "
@@ -280,6 +284,7 @@ int run(const Config& config) {
   }
   stop.request_stop();
   informers.join();
+  preflight_check.join();
   events.flush();
   events.shut_down();
   if (health) health->stop();

@@ -115,13 +115,20 @@ Reflector::WatchEnd Reflector::watch_once(const std::stop_token& stop) {
   }
   if (is_gone(status)) return WatchEnd::kRelist;
   // Dropped, refused, throttled, ...: wait, then resume from the last version.
+  report(status);
   return back_off(stop) ? WatchEnd::kRewatch : WatchEnd::kStopped;
+}
+
+void Reflector::report(const util::Status& error) const {
+  if (options_.on_error) options_.on_error(error);
 }
 
 void Reflector::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     const util::Status listed = list_into_sink(stop);
     if (!listed.ok()) {
+      if (stop.stop_requested()) return;
+      report(listed);
       if (!back_off(stop)) return;
       continue;
     }

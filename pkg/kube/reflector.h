@@ -3,8 +3,8 @@
 // sink, then watch from the list's resourceVersion with bookmarks and a
 // jittered server timeout. A closed or dropped watch resumes from the last
 // resourceVersion seen (BOOKMARKs advance it); 410 Gone/Expired, as an HTTP
-// status or an in-stream ERROR event, triggers a relist; errors back off with
-// jitter.
+// status or an in-stream ERROR event, triggers a relist; errors are reported
+// (ReflectorOptions::on_error) and back off with jitter.
 //
 // Thread-safety: run() is called once, on its own thread; the sink is called
 // only from that thread, in order. last_resource_version() may be read from
@@ -49,6 +49,11 @@ struct ReflectorOptions {
   // Applied to every object before it reaches the sink. Default: drop
   // metadata.managedFields (memory). Set to nullptr to keep objects whole.
   std::function<void(Object&)> transform = [](Object& o) { o.strip_managed_fields(); };
+  // Told of every failed list or watch (not the 410 that asks for a relist)
+  // before the backoff, on the run thread (client-go's WatchErrorHandler):
+  // the reflector only retries, so this is how anyone learns that the
+  // apiserver cannot be reached. None: failures are silent.
+  std::function<void(const util::Status& error)> on_error;
 };
 
 class Reflector {
@@ -70,6 +75,7 @@ class Reflector {
   ObjectPtr prepare(Object&& object) const;
   void set_resource_version(std::string rv);
   bool back_off(const std::stop_token& stop);
+  void report(const util::Status& error) const;
 
   ListerWatcher& source_;
   ReflectorSink& sink_;

@@ -9,18 +9,21 @@
 #      seed's own credentials expired (its Secret re-materialised as kubelet would)
 #   c  --assume-role=kaic-intermediate chaining, as STS saw it (/_sim/calls)
 #   d  leader election: two replicas, one Lease, one writer; SIGTERM -> exit 0,
-#      Lease released, the other replica takes over
+#      Lease released, the other replica takes over at once; SIGKILL of the
+#      leader -> a third takes over when the Lease expires (13 to 23.8 s)
 #   e  --help, --version, an invalid flag value, and the arguments each released
 #      version of the Go original documented (obsolete ones warn once);
 #      --namespace-restrictions refuses a role until its Namespace allows it
-#   f  the installs (deploy/base, its variants and the example overlay) render
+#   f  the installs (deploy/base, its variants and the example overlays) render
 #      with kubectl kustomize and pass server-side (strict) validation against
 #      kube-sim (deploy/components/namespace-restrictions too: it adds the
 #      flag and namespaces get/list/watch); docs/deployment.yaml is the
 #      rendered base; the Restricted Pod Security Standard holds for all but
 #      the host-network variant;
 #      deploy/monitoring passes strict validation against the real
-#      prometheus-operator CRDs
+#      prometheus-operator CRDs; the custom example opens its extra port in the
+#      NetworkPolicy's HTTPS rule; the environment-credentials example's
+#      rendered environment alone gets a role its Secret
 #   g  the container image (not in the default sections; ctest runs it as
 #      controller_image_test): scripts/build-image.sh builds it offline; run
 #      with podman (--read-only, --user 65534, --cap-drop=all) it prints the
@@ -35,6 +38,10 @@
 #      that is gone), with one leading, and stopped; each standby exports
 #      kube_aws_iam_controller_leader 0; promtool replays the scrapes against
 #      tests/integration/monitoring/scraped_alerts_test.yaml
+#   j  a quiet start (not in the default sections; ctest runs it as
+#      controller_probes_test): /readyz and /healthz answer 200 at the first
+#      probe kubelet sends with deploy/base's probe settings, with the
+#      metadata service answering and with one that never answers
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
@@ -256,6 +263,11 @@ start_controller() {
   LAST_PID=$!
   SECTION_PIDS+=("$LAST_PID")
   echo "$LAST_PID" >>"$WORK/pids"
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+  "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # metrics_port NAME: the port of /healthz, /readyz and /metrics of the
@@ -713,7 +725,11 @@ section_d() {
 
   wait_until 20 "Lease $ns/$lease held by $follower" lease_holder_is "$ns" "$lease" "$follower" ||
     fail "$follower did not take over the Lease (holder: '$(lease_holder "$ns" "$lease")')"
-  note "$follower took over $((($(now_us) - start) / 1000)) ms after SIGTERM"
+  # Released: the standby takes it at its next attempt, every retry period
+  # (2 s) times client-go's jitter [1, 2.2): within 4.4 s.
+  local took_ms=$((($(now_us) - start) / 1000))
+  ((took_ms <= 6000)) || fail "$follower took over ${took_ms} ms after SIGTERM; expected within 4.4 s (the Lease is released)"
+  note "$follower took over ${took_ms} ms after SIGTERM (Lease released)"
   wait_until 10 "'leader is now $follower (this replica)'" \
     log_has "$SDIR/$follower.log" "leader is now $follower (this replica)" ||
     fail "$follower's log lacks 'leader is now $follower (this replica)'"
@@ -727,6 +743,27 @@ section_d() {
     fail "$follower re-created the existing Secret $ns/first after the takeover"
   fi
   kill -0 "$follower_pid" || fail "$follower died"
+
+  # SIGKILL the new leader, as a lost node does: nothing releases the Lease, so
+  # a third replica takes over once it has expired: the lease duration (15 s)
+  # after the last renewal (up to 2 s before the kill) as the standby saw it
+  # (at one of its attempts, 2 to 4.4 s apart), at its next attempt: 13 to
+  # 23.8 s after the kill (docs/operations.md#leader-election).
+  start_controller d-three AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --leader-election-id="$lease" \
+    --identity=d-three --credentials-mount-path="$SDIR/meta-aws-iam" "${SHORT_LEAD[@]}"
+  wait_until 20 "'leader is now $follower' in d-three's log" log_has "$SDIR/d-three.log" "leader is now $follower" ||
+    fail "d-three never saw $follower as leader"
+  start=$(now_us)
+  kill -KILL "$follower_pid"
+  wait_until 30 "Lease $ns/$lease held by d-three" lease_holder_is "$ns" "$lease" d-three ||
+    fail "d-three did not take over the Lease after SIGKILL of $follower (holder: '$(lease_holder "$ns" "$lease")')"
+  took_ms=$((($(now_us) - start) / 1000))
+  wait "$follower_pid" 2>/dev/null || true
+  forget_pid "$follower_pid"
+  ((took_ms >= 13000 && took_ms <= 25000)) ||
+    fail "d-three took over ${took_ms} ms after SIGKILL of $follower; expected 13 to 23.8 s (lease duration, retry period)"
+  note "d-three took over ${took_ms} ms after SIGKILL of $follower (Lease not released)"
 }
 
 # ---------------------------------------------------------------------------
@@ -829,7 +866,8 @@ section_f() {
     "docs/deployment.yaml (without its header) against 'kubectl kustomize deploy/base'"
 
   # Every install renders and passes strict server-side validation.
-  for install in base variants/irsa variants/instance-profile variants/seed examples/custom; do
+  for install in base variants/irsa variants/instance-profile variants/seed examples/custom \
+    examples/environment-credentials; do
     "$KUBECTL" kustomize "$SOURCE_DIR/deploy/$install" >"$SDIR/${install//\//-}.yaml" ||
       fail "kubectl kustomize deploy/$install failed"
     out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/${install//\//-}.yaml" 2>&1) ||
@@ -879,10 +917,49 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
     if d and d["kind"] == "ClusterRoleBinding":
         print(d["subjects"][0]["namespace"])' "$SDIR/examples-custom.yaml")" platform-iam \
     "deploy/examples/custom: the ClusterRoleBinding subject's namespace"
+  # networkPolicy.egressPorts: the example's extra port joins the HTTPS rule.
+  https_egress_ports() {
+    "$PYTHON" -c '
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "NetworkPolicy":
+        for rule in d["spec"]["egress"]:
+            ports = [str(p["port"]) for p in rule.get("ports", [])]
+            if "443" in ports:
+                print(" ".join(ports))' "$1"
+  }
+  expect_eq "$(https_egress_ports "$SDIR/base.yaml")" "443 6443" "deploy/base: the NetworkPolicy's HTTPS egress ports"
+  expect_eq "$(https_egress_ports "$SDIR/examples-custom.yaml")" "443 6443 16443" \
+    "deploy/examples/custom: the NetworkPolicy's HTTPS egress ports"
+
+  # deploy/examples/environment-credentials, with the sandbox's bootstrap keys
+  # in its env file: the controller started with exactly the environment the
+  # rendered Deployment gives its container writes a role's Secret, assumed by
+  # that user.
+  local envdir="$SDIR/environment-credentials" ns=sec-f container_env=()
+  mkdir -p "$envdir"
+  sed "s#^- \.\./\.\./base#- $(realpath --relative-to="$envdir" "$SOURCE_DIR/deploy/base")#" \
+    "$SOURCE_DIR/deploy/examples/environment-credentials/kustomization.yaml" >"$envdir/kustomization.yaml"
+  printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n' "$BOOTSTRAP_KEY_ID" "$BOOTSTRAP_SECRET" \
+    >"$envdir/aws-credentials.env"
+  "$KUBECTL" kustomize "$envdir" >"$SDIR/environment-credentials.yaml" ||
+    fail "kubectl kustomize of deploy/examples/environment-credentials with the sandbox keys failed"
+  mapfile -t container_env < <("$PYTHON" "$HERE/container_env.py" "$SDIR/environment-credentials.yaml")
+  ((${#container_env[@]} > 0)) || fail "no environment for the container of deploy/examples/environment-credentials"
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app kaic-intermediate  # a role that trusts user/bootstrap
+  start_controller environment-credentials "${container_env[@]}" -- \
+    --namespace="$ns" --leader-election-namespace="$ns"
+  wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
+    fail "with deploy/examples/environment-credentials' environment, the controller wrote no Secret"
+  calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/kaic-intermediate" \
+    caller_arn="arn:aws:iam::$ACCOUNT:user/bootstrap" result=Success ||
+    fail "kaic-intermediate was not assumed with the environment's keys (user/bootstrap)"
+  note "deploy/examples/environment-credentials: its environment alone ($(printf '%s ' "${container_env[@]%%=*}")) gets $ns/app a Secret"
 
   # The Restricted Pod Security Standard, field by field (pod_security.py):
   # every install but the host-network one passes.
-  for install in base variants-irsa variants-seed examples-custom; do
+  for install in base variants-irsa variants-seed examples-custom examples-environment-credentials; do
     violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/$install.yaml") ||
       fail "deploy/${install/-//} breaks the Restricted Pod Security Standard:"$'\n'"$violations"
   done
@@ -1101,6 +1178,93 @@ EOF
 }
 
 # ---------------------------------------------------------------------------
+# A healthy start is quiet: kubelet probes at the times deploy/base's
+# Deployment sets, and every failed probe is an `Unhealthy` Warning Event. The
+# earliest kubelet probes is initialDelaySeconds after the container starts,
+# so the first probe of each kind, sent exactly then, must succeed: with the
+# metadata service answering, and with one that never answers (EKS pods behind
+# an IMDS hop limit of 1, a cluster off AWS), which costs base role ARN
+# discovery its three 1-second attempts.
+SILENT_PID=""
+section_j_cleanup() {
+  if [[ -n "$SILENT_PID" ]]; then
+    kill "$SILENT_PID" 2>/dev/null || true
+    wait "$SILENT_PID" 2>/dev/null || true
+  fi
+  section_cleanup
+}
+
+section_j() {
+  local ns=sec-j readiness_delay liveness_delay silent_port
+  trap section_j_cleanup EXIT
+  "$KUBECTL" kustomize "$SOURCE_DIR/deploy/base" >"$SDIR/base.yaml" || fail "kubectl kustomize deploy/base failed"
+  read -r readiness_delay liveness_delay < <("$PYTHON" -c '
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "Deployment":
+        c = d["spec"]["template"]["spec"]["containers"][0]
+        assert "startupProbe" not in c, "a startupProbe: this check does not model it"
+        print(c["readinessProbe"].get("initialDelaySeconds", 0), c["livenessProbe"].get("initialDelaySeconds", 0))' \
+    "$SDIR/base.yaml") || fail "cannot read the probes of deploy/base's Deployment"
+  note "deploy/base: first readiness probe ${readiness_delay}s, first liveness probe ${liveness_delay}s after start"
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+
+  # A metadata service that accepts connections and never answers; it prints
+  # its port, then a line for each connection.
+  "$PYTHON" -c '
+import socket
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(64)
+print(server.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(server.accept())
+    print("connection", flush=True)' >"$SDIR/silent-imds.out" &
+  SILENT_PID=$!
+  wait_until 10 "silent IMDS port" test -s "$SDIR/silent-imds.out" || fail "the silent IMDS did not start"
+  silent_port=$(head -n 1 "$SDIR/silent-imds.out")
+
+  # probe_like_kubelet NAME PORT START_US: /readyz and /healthz, each once, at
+  # its first probe time after START_US (the process start).
+  probe_like_kubelet() {
+    local name=$1 port=$2 start=$3 path delay code
+    for path in readyz:$readiness_delay healthz:$liveness_delay; do
+      delay=${path#*:}
+      path=${path%:*}
+      past_delay() { (($(now_us) >= start + delay * 1000000)); }
+      wait_until $((delay + 5)) "${delay}s after $name's start" past_delay
+      code=$(curl -s -o "$SDIR/$name.$path" -w '%{http_code}' "http://127.0.0.1:$port/$path") || true
+      expect_eq "$code" 200 "/$path of $name ${delay}s after its start ($(cat "$SDIR/$name.$path" 2>/dev/null))"
+    done
+  }
+
+  # As in a pod, the port is known before the process starts (kubelet probes
+  # the containerPort, not what the log says).
+  local start port
+  port=$(free_port)
+  start=$(now_us)
+  start_controller imds-answers AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --leader-election-id=imds-answers \
+    --metrics-address="127.0.0.1:$port"
+  probe_like_kubelet imds-answers "$port" "$start"
+  note "metadata service answering: /readyz and /healthz 200 at their first probes"
+
+  port=$(free_port)
+  start=$(now_us)
+  start_controller imds-silent AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$silent_port" \
+    AWS_ACCESS_KEY_ID="$BOOTSTRAP_KEY_ID" AWS_SECRET_ACCESS_KEY="$BOOTSTRAP_SECRET" -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --leader-election-id=imds-silent \
+    --metrics-address="127.0.0.1:$port"
+  probe_like_kubelet imds-silent "$port" "$start"
+  local waits
+  waits=$(grep -c connection "$SDIR/silent-imds.out" || true)
+  ((waits >= 3)) || fail "the controller did not wait for the silent metadata service ($waits connections): the case is not tested"
+  note "metadata service silent ($waits unanswered connections): /readyz and /healthz 200 at their first probes"
+}
+
+# ---------------------------------------------------------------------------
 # podman with a private storage under $SDIR, and runc with cgroupfs: settings
 # that run containers on this kind of machine (crun cannot here) and on others.
 # The section's own cleanup removes the container and unmounts the storage.
@@ -1179,6 +1343,7 @@ run_section f "installs: kustomize, strict validation, Restricted Pod Security" 
 run_section g "the container image: built offline, run read-only as 65534" section_g
 run_section h "a real Prometheus: the rules load, the expiry alert fires and clears" section_h
 run_section i "alert rules on series scraped from a leader, a standby and none leading" section_i
+run_section j "a quiet start: kubelet's first probes at deploy/base's delays succeed" section_j
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"

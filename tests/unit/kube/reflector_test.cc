@@ -236,6 +236,29 @@ TEST_F(ReflectorTest, ADroppedWatchWaitsOutTheBackoffThenResumesWithoutRelisting
   EXPECT_EQ(source_.list_calls().size(), 1u);
 }
 
+TEST_F(ReflectorTest, FailedListsAndWatchesAreReportedAnExpiredWatchIsNot) {
+  util::Mutex mu;
+  std::vector<std::string> errors;
+  source_.push_list(util::unavailable_error("connect timed out"));
+  source_.push_list(ObjectList{.items = {}, .resource_version = "10"});
+  source_.push_watch({.events = {}, .end = util::Status(util::StatusCode::kOutOfRange, "too old")});
+  source_.push_list(ObjectList{.items = {}, .resource_version = "20"});
+  source_.push_watch({.events = {}, .end = util::unavailable_error("connection reset")});
+  start({.backoff = {absl::Seconds(1), absl::Seconds(30), 2.0, 0.0},
+         .on_error = [&](const util::Status& error) {
+           util::MutexLock lock(mu);
+           errors.emplace_back(error.message());
+         }});
+  ASSERT_TRUE(clock_.await_waiters(1));  // after the failed list
+  clock_.step(absl::Seconds(1));
+  ASSERT_TRUE(source_.await_watches(2));
+  ASSERT_TRUE(clock_.await_waiters(1));  // after the dropped watch
+  stop();
+
+  util::MutexLock lock(mu);
+  EXPECT_THAT(errors, ElementsAre("connect timed out", "connection reset"));
+}
+
 TEST_F(ReflectorTest, StopEndsABackoffWait) {
   start();  // nothing scripted: every list fails, the reflector backs off
   ASSERT_TRUE(clock_.await_waiters(1));
