@@ -163,7 +163,7 @@ int run(const Config& config) {
                                           .qps = config.sts_qps,
                                           .burst = config.sts_burst,
                                           .observer =
-                                              [&](const aws::StsAttempt& attempt) {
+                                              [&](const aws::ApiAttempt& attempt) {
                                                 controller_metrics.sts_attempt(attempt);
                                               }}),
                   "STS client");

@@ -129,7 +129,7 @@ std::string normalize_path(std::string_view path) {
 
 std::string canonical_uri(std::string_view path, const CanonicalOptions& options) {
   std::string p = options.normalize_path ? normalize_path(path) : std::string(path);
-  if (p.empty()) p = "/";
+  if (p.empty()) p.push_back('/');  // not `p = "/"`: g++ 12 misreads it (-Wrestrict)
   return options.encode_path ? uri_encode(p, /*encode_slash=*/false) : p;
 }
 
@@ -258,8 +258,8 @@ std::string credential_scope(std::string_view date_stamp, std::string_view regio
 }
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
-                           std::string_view canonical_request) {
-  return util::cat(kAlgorithm, "\n", amz_date, "\n", scope, "\n", hex_sha256(canonical_request));
+                           std::string_view canonical_request, std::string_view algorithm) {
+  return util::cat(algorithm, "\n", amz_date, "\n", scope, "\n", hex_sha256(canonical_request));
 }
 
 SigningKey::~SigningKey() {
@@ -290,6 +290,64 @@ std::string signature(const SigningKey& key, std::string_view string_to_sign) {
   return to_hex(mac.data(), mac.size());
 }
 
+std::string lower_hex(std::string_view bytes) {
+  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+util::StatusOr<SigningResult> sign_with_scheme(const SignableRequest& request, absl::Time now,
+                                               std::string_view region, std::string_view service,
+                                               const CanonicalOptions& canonical,
+                                               const SigningScheme& scheme) {
+  if (region.empty() || service.empty()) {
+    return util::invalid_argument_error("cannot sign: signing region and service must be set");
+  }
+  SigningResult result;
+  const std::string amz_date = format_amz_date(now);
+  result.headers.emplace_back("X-Amz-Date", amz_date);
+  result.headers.insert(result.headers.end(), scheme.additions.begin(), scheme.additions.end());
+  const auto replaced = [&](std::string_view name) {
+    const auto same = [&](const auto& header) {
+      return util::equals_ignore_case(header.first, name);
+    };
+    const auto owned = [&](std::string_view o) { return util::equals_ignore_case(o, name); };
+    return util::equals_ignore_case(name, "authorization") ||
+           std::any_of(result.headers.begin(), result.headers.end(), same) ||
+           std::any_of(scheme.unsigned_additions.begin(), scheme.unsigned_additions.end(), same) ||
+           std::any_of(scheme.owned_headers.begin(), scheme.owned_headers.end(), owned);
+  };
+
+  // The request as it will be sent: the scheme's headers replace same-named ones.
+  SignableRequest signed_request;
+  signed_request.method = request.method;
+  signed_request.path = request.path;
+  signed_request.query = request.query;
+  signed_request.payload_hash = request.payload_hash;
+  signed_request.headers.reserve(request.headers.size() + result.headers.size());
+  for (const auto& header : request.headers) {
+    if (!replaced(header.first)) signed_request.headers.push_back(header);
+  }
+  signed_request.headers.insert(signed_request.headers.end(), result.headers.begin(),
+                                result.headers.end());
+
+  const std::vector<std::string> names = default_signed_header_names(signed_request.headers);
+  ASSIGN_OR_RETURN(result.canonical_request, canonical_request(signed_request, names, canonical));
+  const std::string scope = credential_scope(format_date_stamp(now), region, service);
+  result.string_to_sign =
+      string_to_sign(amz_date, scope, result.canonical_request, scheme.algorithm);
+  ASSIGN_OR_RETURN(result.signature, scheme.sign(result.string_to_sign));
+  for (const std::string& name : names) {
+    if (!result.signed_headers.empty()) result.signed_headers.push_back(';');
+    result.signed_headers.append(name);
+  }
+  result.headers.insert(result.headers.end(), scheme.unsigned_additions.begin(),
+                        scheme.unsigned_additions.end());
+  result.headers.emplace_back(
+      "Authorization",
+      util::cat(scheme.algorithm, " Credential=", scheme.credential_id, "/", scope,
+                ", SignedHeaders=", result.signed_headers, ", Signature=", result.signature));
+  return result;
+}
+
 util::StatusOr<SigningResult> sign(const SignableRequest& request, const Credentials& credentials,
                                    absl::Time now, const SigningOptions& options) {
   if (!credentials.complete()) {
@@ -297,61 +355,22 @@ util::StatusOr<SigningResult> sign(const SignableRequest& request, const Credent
         "cannot sign: credentials from ", credentials.source.empty() ? "?" : credentials.source,
         " lack an access key id or secret key"));
   }
-  if (options.region.empty() || options.service.empty()) {
-    return util::invalid_argument_error("cannot sign: signing region and service must be set");
-  }
-  const std::string amz_date = format_amz_date(now);
-  const bool has_token = !credentials.session_token.empty();
-
-  // The request as it will be sent: our headers replace same-named ones.
-  SignableRequest signed_request;
-  signed_request.method = request.method;
-  signed_request.path = request.path;
-  signed_request.query = request.query;
-  signed_request.payload_hash = request.payload_hash;
-  signed_request.headers.reserve(request.headers.size() + 3);
-  for (const auto& header : request.headers) {
-    const std::string& n = header.first;
-    if (util::equals_ignore_case(n, "authorization") || util::equals_ignore_case(n, "x-amz-date") ||
-        util::equals_ignore_case(n, "x-amz-security-token") ||
-        (options.add_content_sha256_header &&
-         util::equals_ignore_case(n, "x-amz-content-sha256"))) {
-      continue;
-    }
-    signed_request.headers.push_back(header);
-  }
-  SigningResult result;
-  result.headers.emplace_back("X-Amz-Date", amz_date);
-  if (has_token) {
-    result.headers.emplace_back("X-Amz-Security-Token",
-                                std::string(credentials.session_token.reveal()));
+  SigningScheme scheme{.algorithm = kAlgorithm,
+                       .credential_id = credentials.access_key_id,
+                       .owned_headers = {"X-Amz-Security-Token"}};
+  if (!credentials.session_token.empty()) {
+    (options.omit_session_token ? scheme.unsigned_additions : scheme.additions)
+        .emplace_back("X-Amz-Security-Token", std::string(credentials.session_token.reveal()));
   }
   if (options.add_content_sha256_header) {
-    result.headers.emplace_back("X-Amz-Content-Sha256", request.payload_hash);
+    scheme.additions.emplace_back("X-Amz-Content-Sha256", request.payload_hash);
   }
-  for (const auto& header : result.headers) {
-    if (options.omit_session_token && header.first == "X-Amz-Security-Token") continue;
-    signed_request.headers.push_back(header);
-  }
-
-  const std::vector<std::string> names = default_signed_header_names(signed_request.headers);
-  ASSIGN_OR_RETURN(result.canonical_request,
-                   canonical_request(signed_request, names, options.canonical));
-  const std::string date_stamp = format_date_stamp(now);
-  const std::string scope = credential_scope(date_stamp, options.region, options.service);
-  result.string_to_sign = string_to_sign(amz_date, scope, result.canonical_request);
-  const SigningKey key = derive_signing_key(credentials.secret_access_key, date_stamp,
-                                            options.region, options.service);
-  result.signature = signature(key, result.string_to_sign);
-  for (const std::string& name : names) {
-    if (!result.signed_headers.empty()) result.signed_headers.push_back(';');
-    result.signed_headers.append(name);
-  }
-  result.headers.emplace_back(
-      "Authorization",
-      util::cat(kAlgorithm, " Credential=", credentials.access_key_id, "/", scope,
-                ", SignedHeaders=", result.signed_headers, ", Signature=", result.signature));
-  return result;
+  scheme.sign = [&](std::string_view text) -> util::StatusOr<std::string> {
+    const SigningKey key = derive_signing_key(credentials.secret_access_key, format_date_stamp(now),
+                                              options.region, options.service);
+    return signature(key, text);
+  };
+  return sign_with_scheme(request, now, options.region, options.service, options.canonical, scheme);
 }
 
 util::StatusOr<SignableRequest> signable_request(const http::Request& request) {
@@ -391,7 +410,7 @@ util::StatusOr<SignableRequest> signable_request(const http::Request& request) {
   SignableRequest out;
   out.method = std::string(http::method_name(request.method));
   out.path = std::string(rest.substr(0, q));
-  if (out.path.empty()) out.path = "/";
+  if (out.path.empty()) out.path.push_back('/');  // not = "/": g++ 12 -Wrestrict
   if (q != std::string_view::npos) out.query = std::string(rest.substr(q + 1));
   out.headers = request.headers.items();
   if (!request.headers.get("host").has_value()) out.headers.emplace_back("Host", host);
@@ -412,14 +431,15 @@ std::string Authorization::scope() const {
   return credential_scope(date_stamp, region, service);
 }
 
-util::StatusOr<Authorization> parse_authorization(std::string_view header_value) {
+util::StatusOr<Authorization> parse_authorization(std::string_view header_value,
+                                                  std::string_view algorithm) {
   std::string_view text = util::trim(header_value);
-  if (text.substr(0, kAlgorithm.size()) != kAlgorithm || text.size() == kAlgorithm.size() ||
-      !is_space(text[kAlgorithm.size()])) {
-    return util::invalid_argument_error(
-        util::cat("Authorization header does not use ", kAlgorithm));
+  if (text.substr(0, algorithm.size()) != algorithm || text.size() == algorithm.size() ||
+      !is_space(text[algorithm.size()])) {
+    return util::invalid_argument_error(util::cat("Authorization header does not use ", algorithm));
   }
-  text.remove_prefix(kAlgorithm.size());
+  text.remove_prefix(algorithm.size());
+  const bool hmac_signature = algorithm == kAlgorithm;
   Authorization out;
   bool have_credential = false, have_signed = false, have_signature = false;
   for (std::string_view part : util::split(text, ',')) {
@@ -466,11 +486,16 @@ util::StatusOr<Authorization> parse_authorization(std::string_view header_value)
       }
       have_signed = true;
     } else if (key == "Signature") {
-      if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](char c) {
-            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-          })) {
+      const bool hex = std::all_of(value.begin(), value.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      });
+      if (hmac_signature && (value.size() != 64 || !hex)) {
         return util::invalid_argument_error(
             "Authorization header: Signature must be 64 lowercase hex digits");
+      }
+      if (!hmac_signature && (value.empty() || value.size() % 2 != 0 || !hex)) {
+        return util::invalid_argument_error(
+            "Authorization header: Signature must be lowercase hex bytes");
       }
       out.signature = std::string(value);
       have_signature = true;

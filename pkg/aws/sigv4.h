@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -110,9 +111,11 @@ util::StatusOr<absl::Time> parse_amz_date(std::string_view text);
 std::string credential_scope(std::string_view date_stamp, std::string_view region,
                              std::string_view service);
 
-// AWS4-HMAC-SHA256\n<amz date>\n<scope>\n<hex sha256 of canonical request>
+// <algorithm>\n<amz date>\n<scope>\n<hex sha256 of canonical request>; the
+// algorithm is AWS4-HMAC-SHA256 but for SigV4-X509 (sigv4_x509.h).
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
-                           std::string_view canonical_request);
+                           std::string_view canonical_request,
+                           std::string_view algorithm = kAlgorithm);
 
 // --- Stage 3: signing key and signature ----------------------------------------
 
@@ -137,6 +140,9 @@ SigningKey derive_signing_key(const util::SecretString& secret_access_key,
 
 // Lowercase hex HMAC-SHA256(key, string_to_sign).
 std::string signature(const SigningKey& key, std::string_view string_to_sign);
+
+// Lowercase hex of any bytes.
+std::string lower_hex(std::string_view bytes);
 
 // --- All together ----------------------------------------------------------------
 
@@ -168,6 +174,34 @@ struct SigningResult {
 util::StatusOr<SigningResult> sign(const SignableRequest& request, const Credentials& credentials,
                                    absl::Time now, const SigningOptions& options);
 
+// The signing skeleton both signers share (this HMAC one and SigV4-X509,
+// sigv4_x509.h): everything but what a scheme decides, which is the algorithm
+// named in the string to sign and the Authorization header, whose credential
+// it is, which headers it adds, and how the string to sign becomes a
+// signature.
+struct SigningScheme {
+  std::string_view algorithm;
+  std::string credential_id;  // the access key id, or a certificate's serial number
+  // Set on the request after X-Amz-Date, each replacing same-named headers;
+  // `additions` are signed, `unsigned_additions` (omit_session_token) not.
+  HeaderList additions;
+  HeaderList unsigned_additions;
+  // Headers the scheme owns even when it does not set them (a session token
+  // without credentials that have one): dropped from the request.
+  std::vector<std::string_view> owned_headers;
+  // Lowercase hex signature of the string to sign.
+  std::function<util::StatusOr<std::string>(std::string_view string_to_sign)> sign;
+};
+
+// X-Amz-Date + the scheme's additions, the canonical request of the default
+// signed headers, the scope, the string to sign, the signature, and the
+// Authorization header "<algorithm> Credential=<id>/<scope>, SignedHeaders=...,
+// Signature=...".
+util::StatusOr<SigningResult> sign_with_scheme(const SignableRequest& request, absl::Time now,
+                                               std::string_view region, std::string_view service,
+                                               const CanonicalOptions& canonical,
+                                               const SigningScheme& scheme);
+
 // Convenience: signable_request() + sign() + set the headers on `request`.
 util::Status sign_request(http::Request& request, const Credentials& credentials, absl::Time now,
                           const SigningOptions& options);
@@ -175,10 +209,11 @@ util::Status sign_request(http::Request& request, const Credentials& credentials
 // --- Verifying (servers) --------------------------------------------------------
 
 // The parts of "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sts/aws4_request,
-// SignedHeaders=host;x-amz-date, Signature=<64 hex>".
+// SignedHeaders=host;x-amz-date, Signature=<64 hex>" (or of another algorithm's
+// header, whose credential id is not a key id: see parse_authorization).
 struct Authorization {
-  std::string access_key_id;
-  std::string date_stamp;  // "20150830"
+  std::string access_key_id;  // the credential id
+  std::string date_stamp;     // "20150830"
   std::string region;
   std::string service;
   std::vector<std::string> signed_headers;  // lowercase, as listed
@@ -186,10 +221,11 @@ struct Authorization {
   std::string scope() const;                // "20150830/us-east-1/sts/aws4_request"
 };
 
-// kInvalidArgument naming what is wrong (algorithm, missing component, scope
-// terminator not aws4_request, signed headers not lowercase/sorted, signature
-// not 64 hex digits).
-util::StatusOr<Authorization> parse_authorization(std::string_view header_value);
+// kInvalidArgument naming what is wrong (not `algorithm`, missing component,
+// scope terminator not aws4_request, signed headers not lowercase/sorted, a
+// signature that is not lowercase hex: 64 digits for AWS4-HMAC-SHA256).
+util::StatusOr<Authorization> parse_authorization(std::string_view header_value,
+                                                  std::string_view algorithm = kAlgorithm);
 
 struct Recomputed {
   std::string canonical_request;

@@ -2,11 +2,9 @@
 // "sts"): AssumeRole and GetCallerIdentity signed with caller credentials
 // passed per call (the controller assumes every role through one client, as
 // the base identity or the --assume-role intermediate), and the unsigned
-// AssumeRoleWithWebIdentity. Retries throttling, 5xx, timeouts and connection
-// errors with jittered exponential backoff, paces itself with an adaptive rate
-// limiter (util::AdaptiveRateLimiter: unlimited until STS answers
-// `Throttling`, then the AWS SDKs' adaptive mode; an optional fixed ceiling),
-// and reports every attempt to an optional observer (for metrics).
+// AssumeRoleWithWebIdentity. Its attempts are ApiCaller's (api_caller.h):
+// paced by an adaptive rate limiter, retried with backoff, reported to an
+// optional observer (for metrics).
 //
 // Thread-safe: any number of threads may call at once. Borrows the transport
 // and the clock, which must outlive it. Time: signing reads clock.system_now();
@@ -25,28 +23,16 @@
 #include <string_view>
 
 #include "absl/time/time.h"
+#include "pkg/aws/api_caller.h"
 #include "pkg/aws/credentials.h"
 #include "pkg/aws/sts_endpoint.h"
 #include "pkg/aws/sts_types.h"
 #include "pkg/http/transport.h"
-#include "pkg/util/adaptive_rate_limiter.h"
 #include "pkg/util/backoff.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/status.h"
 
 namespace aws {
-
-// One HTTP attempt, as reported to the observer.
-struct StsAttempt {
-  std::string_view operation;  // "AssumeRole", "AssumeRoleWithWebIdentity", "GetCallerIdentity"
-  // "OK", the AWS error code ("Throttling"), or one of "ConnectionError",
-  // "Timeout", "TransportError", "MalformedResponse", "HTTP<status>".
-  std::string_view outcome;
-  int http_status = 0;     // 0 when no response arrived
-  absl::Duration latency;  // of this attempt, on the monotonic clock
-  int attempt = 1;         // 1-based
-};
-using StsObserver = std::function<void(const StsAttempt&)>;
 
 struct StsClientOptions {
   StsEndpointOptions endpoint;
@@ -63,7 +49,7 @@ struct StsClientOptions {
   int burst = 20;
   absl::Duration timeout = absl::Seconds(10);  // per attempt
   std::string user_agent = "kube-aws-iam-controller";
-  StsObserver observer;  // optional; called on the calling thread
+  ApiObserver observer;  // optional; called on the calling thread
 };
 
 class StsClient {
@@ -87,23 +73,22 @@ class StsClient {
 
   const StsEndpoint& endpoint() const { return endpoint_; }
   // The pacing of attempts, for metrics.
-  const util::AdaptiveRateLimiter& rate_limiter() const { return limiter_; }
+  const util::AdaptiveRateLimiter& rate_limiter() const { return caller_.rate_limiter(); }
 
  private:
   StsClient(http::Transport& transport, util::Clock& clock, StsClientOptions options,
             StsEndpoint endpoint);
 
-  // Sends `form` with retries; on a 2xx response runs `on_success(body)`,
-  // whose error (a malformed body) ends the call.
+  // Sends `form`, signed by `caller` when set; on a 2xx response runs
+  // `on_success(body)`, whose error (a malformed body) ends the call.
   util::Status execute(std::string_view action, const std::string& form, const Credentials* caller,
                        const std::stop_token& stop,
                        const std::function<util::Status(std::string_view body)>& on_success);
 
-  http::Transport& transport_;
   util::Clock& clock_;
   const StsClientOptions options_;
   const StsEndpoint endpoint_;
-  util::AdaptiveRateLimiter limiter_;
+  ApiCaller caller_;
 };
 
 }  // namespace aws

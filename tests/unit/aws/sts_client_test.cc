@@ -98,7 +98,7 @@ AssumeRoleRequest app_request() {
 class StsClientTest : public ::testing::Test {
  protected:
   std::unique_ptr<StsClient> make(StsClientOptions options = {}) {
-    options.observer = [this](const StsAttempt& a) {
+    options.observer = [this](const ApiAttempt& a) {
       util::MutexLock lock(mu_);
       outcomes_.push_back(
           util::cat(a.operation, " ", a.outcome, " ", a.http_status, " #", a.attempt));
