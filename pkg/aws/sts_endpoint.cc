@@ -20,26 +20,31 @@ bool valid_region(std::string_view region) {
 
 }  // namespace
 
+util::StatusOr<std::string> endpoint_override_url(std::string_view url, std::string_view service) {
+  std::string out(url);
+  const std::string lower = util::to_lower(out);
+  if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
+    return util::invalid_argument_error(
+        util::cat("invalid ", service, " endpoint '", url, "': want http(s)://host[:port]"));
+  }
+  while (!out.empty() && out.back() == '/')
+    out.pop_back();
+  if (out.find('/', out.find("://") + 3) != std::string::npos ||
+      out.find('?') != std::string::npos) {
+    return util::invalid_argument_error(
+        util::cat("invalid ", service, " endpoint '", url, "': no path allowed"));
+  }
+  return out;
+}
+
 util::StatusOr<StsEndpoint> resolve_sts_endpoint(const StsEndpointOptions& options) {
   if (!options.region.empty() && !valid_region(options.region)) {
     return util::invalid_argument_error(
         util::cat("invalid AWS region '", options.region, "': want e.g. us-east-1"));
   }
   if (!options.endpoint_override.empty()) {
-    std::string url = options.endpoint_override;
-    const std::string lower = util::to_lower(url);
-    if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
-      return util::invalid_argument_error(
-          util::cat("invalid STS endpoint '", url, "': want http(s)://host[:port]"));
-    }
-    while (!url.empty() && url.back() == '/')
-      url.pop_back();
-    if (url.find('/', url.find("://") + 3) != std::string::npos ||
-        url.find('?') != std::string::npos) {
-      return util::invalid_argument_error(
-          util::cat("invalid STS endpoint '", options.endpoint_override, "': no path allowed"));
-    }
-    return StsEndpoint{url,
+    ASSIGN_OR_RETURN(std::string url, endpoint_override_url(options.endpoint_override, "STS"));
+    return StsEndpoint{std::move(url),
                        options.region.empty() ? std::string(kGlobalSigningRegion) : options.region};
   }
   if (options.region.empty() || options.region == "aws-global") {

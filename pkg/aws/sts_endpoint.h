@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "pkg/util/status.h"
 
@@ -32,5 +33,10 @@ struct StsEndpoint {
 };
 
 util::StatusOr<StsEndpoint> resolve_sts_endpoint(const StsEndpointOptions& options);
+
+// An endpoint override as a base URL: http(s)://host[:port] without a
+// trailing '/'; kInvalidArgument "invalid <service> endpoint '...': ..." for
+// anything else (a path, a query, another scheme).
+util::StatusOr<std::string> endpoint_override_url(std::string_view url, std::string_view service);
 
 }  // namespace aws

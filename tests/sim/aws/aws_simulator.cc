@@ -6,9 +6,13 @@ namespace sim::aws {
 
 util::StatusOr<std::unique_ptr<AwsSimulator>> AwsSimulator::create(Options options,
                                                                    util::Clock& clock) {
-  if (options.sts_cost_model.account_rps < 0 || options.sts_cost_model.account_burst < 0) {
-    return util::invalid_argument_error(
-        "sts_cost_model: account_rps and account_burst must be >= 0");
+  for (const auto& [model, name] :
+       {std::pair{&options.sts_cost_model, "sts_cost_model"},
+        std::pair{&options.roles_anywhere_cost_model, "roles_anywhere_cost_model"}}) {
+    if (model->account_rps < 0 || model->account_burst < 0) {
+      return util::invalid_argument_error(
+          util::cat(name, ": account_rps and account_burst must be >= 0"));
+    }
   }
   ASSIGN_OR_RETURN(std::unique_ptr<IamModel> model, IamModel::create(options.config));
   return std::unique_ptr<AwsSimulator>(
@@ -21,9 +25,11 @@ AwsSimulator::AwsSimulator(Options options, std::unique_ptr<IamModel> model, uti
       store_(clock),
       calls_(options_.call_log_capacity),
       sts_costs_(options_.sts_cost_model, clock),
+      roles_anywhere_costs_(options_.roles_anywhere_cost_model, clock),
       sts_(*model_, store_, calls_, faults_, sts_costs_, clock),
       imds_(*model_, store_, calls_, faults_, clock),
       container_(*model_, store_, calls_, faults_, clock),
+      roles_anywhere_(*model_, store_, calls_, roles_anywhere_costs_, clock),
       admin_(calls_, faults_, sts_costs_) {
   imds_.set_allow_v1(options_.allow_imdsv1);
 }
@@ -66,6 +72,15 @@ util::Status AwsSimulator::start() {
     if (!container.ok()) return util::annotate(container.status(), "container endpoint");
     container_server_ = std::move(container).value();
   }
+  // Roles Anywhere may be configured later (add_trust_anchor): always served.
+  server_options.threads = options_.sts_threads;
+  server_options.port = options_.roles_anywhere_port;
+  auto roles_anywhere = HttpServer::start(server_options, [this](const SimRequest& r) {
+    return roles_anywhere_.handle(r, stop_.get_token());
+  });
+  if (!roles_anywhere.ok())
+    return util::annotate(roles_anywhere.status(), "Roles Anywhere simulator");
+  roles_anywhere_server_ = std::move(roles_anywhere).value();
   return util::ok_status();
 }
 
@@ -74,6 +89,7 @@ void AwsSimulator::stop() {
   if (sts_server_) sts_server_->stop();
   if (imds_server_) imds_server_->stop();
   if (container_server_) container_server_->stop();
+  if (roles_anywhere_server_) roles_anywhere_server_->stop();
 }
 
 int AwsSimulator::sts_port() const {
@@ -84,6 +100,15 @@ int AwsSimulator::imds_port() const {
 }
 int AwsSimulator::container_port() const {
   return container_server_ ? container_server_->port() : 0;
+}
+
+int AwsSimulator::roles_anywhere_port() const {
+  return roles_anywhere_server_ ? roles_anywhere_server_->port() : 0;
+}
+
+std::string AwsSimulator::roles_anywhere_endpoint() const {
+  if (!roles_anywhere_server_) return "";
+  return util::cat("http://", options_.host, ":", roles_anywhere_port());
 }
 
 std::string AwsSimulator::sts_endpoint() const {

@@ -1,7 +1,7 @@
-// The AWS side of the test world in one object: the IAM model, the STS, IMDSv2
-// and container-credentials simulators sharing one credential store, call log
-// and fault injector, STS's cost model, and (after start()) their HTTP servers
-// on 127.0.0.1.
+// The AWS side of the test world in one object: the IAM model, the STS, IMDSv2,
+// container-credentials and IAM Roles Anywhere simulators sharing one
+// credential store, call log and fault injector, STS's and Roles Anywhere's
+// cost models, and (after start()) their HTTP servers on 127.0.0.1.
 // Tests use it in-process (call handle() directly, or start() and point real
 // clients at the endpoints); aws-sim wraps it as a standalone process.
 //
@@ -32,6 +32,7 @@
 #include "tests/sim/aws/http_server.h"
 #include "tests/sim/aws/iam_model.h"
 #include "tests/sim/aws/imds_service.h"
+#include "tests/sim/aws/roles_anywhere_service.h"
 #include "tests/sim/aws/sts_cost_model.h"
 #include "tests/sim/aws/sts_service.h"
 
@@ -45,6 +46,7 @@ class AwsSimulator {
     int sts_port = 0;  // 0: any free port
     int imds_port = 0;
     int container_port = 0;
+    int roles_anywhere_port = 0;
     bool serve_imds = true;
     bool serve_container = true;  // only when the config has container_credentials
     bool allow_imdsv1 = false;
@@ -59,6 +61,9 @@ class AwsSimulator {
     // What STS calls cost; the default (all zero) answers at once and never
     // throttles. Benchmarks use StsCostModel::measured().
     StsCostModel sts_cost_model;
+    // The same for CreateSession; its account_rps is CreateSession's quota
+    // (AWS: 10 requests/s per account and region). Default: none.
+    StsCostModel roles_anywhere_cost_model;
   };
 
   static util::StatusOr<std::unique_ptr<AwsSimulator>> create(Options options, util::Clock& clock);
@@ -77,11 +82,13 @@ class AwsSimulator {
   StsService& sts() { return sts_; }
   ImdsService& imds() { return imds_; }
   ContainerCredentialsService& container() { return container_; }
+  RolesAnywhereService& roles_anywhere() { return roles_anywhere_; }
   AdminApi& admin() { return admin_; }
   // Applies to STS requests arriving from now on; every account's throttle
   // bucket starts full.
   void set_sts_cost_model(StsCostModel model) { sts_costs_.set_model(model); }
   StsCostModel sts_cost_model() const { return sts_costs_.model(); }
+  void set_roles_anywhere_cost_model(StsCostModel model) { roles_anywhere_costs_.set_model(model); }
 
   // The handler of the STS port: /_sim/ paths go to the admin API, the rest to STS.
   SimResponse handle_sts_port(const SimRequest& request);
@@ -90,10 +97,13 @@ class AwsSimulator {
   int sts_port() const;
   int imds_port() const;
   int container_port() const;
+  int roles_anywhere_port() const;
   std::string sts_endpoint() const;   // "http://127.0.0.1:PORT"
   std::string imds_endpoint() const;  // "http://127.0.0.1:PORT" (AWS_EC2_METADATA_SERVICE_ENDPOINT)
   // AWS_CONTAINER_CREDENTIALS_FULL_URI, "" when not served.
   std::string container_credentials_uri() const;
+  // "http://127.0.0.1:PORT" (--roles-anywhere-endpoint), "" when not served.
+  std::string roles_anywhere_endpoint() const;
 
  private:
   AwsSimulator(Options options, std::unique_ptr<IamModel> model, util::Clock& clock);
@@ -104,14 +114,17 @@ class AwsSimulator {
   CallLog calls_;
   FaultInjector faults_;
   StsCostGate sts_costs_;
+  StsCostGate roles_anywhere_costs_;
   StsService sts_;
   ImdsService imds_;
   ContainerCredentialsService container_;
+  RolesAnywhereService roles_anywhere_;
   AdminApi admin_;
   std::stop_source stop_;
   std::unique_ptr<HttpServer> sts_server_;
   std::unique_ptr<HttpServer> imds_server_;
   std::unique_ptr<HttpServer> container_server_;
+  std::unique_ptr<HttpServer> roles_anywhere_server_;
 };
 
 }  // namespace sim::aws

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
@@ -162,12 +163,70 @@ util::StatusOr<std::vector<WebIdentityTokenConfig>> parse_web_identity(const YAM
   return out;
 }
 
-util::StatusOr<IamConfig> from_yaml(const YAML::Node& root) {
+util::StatusOr<bool> optional_bool(const YAML::Node& map, const char* key, std::string_view where,
+                                   bool fallback) {
+  const YAML::Node node = map[key];
+  if (!node) return fallback;
+  const std::string text = node.IsScalar() ? node.as<std::string>() : "";
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return bad(where, util::cat("'", key, "' must be true or false"));
+}
+
+// A trust anchor's CA bundle: inline PEM, or a file (relative to the config's directory).
+util::StatusOr<std::string> certificate_bundle(const YAML::Node& node, std::string_view where,
+                                               const std::filesystem::path& base_dir) {
+  if (node["certificate_bundle"]) return scalar(node, where, "certificate_bundle");
+  ASSIGN_OR_RETURN(const std::string file, scalar(node, where, "certificate_bundle_file"));
+  const std::filesystem::path path = base_dir / file;  // an absolute `file` replaces base_dir
+  std::ifstream in(path);
+  if (!in) return bad(where, util::cat("cannot read certificate_bundle_file ", path.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+util::StatusOr<RolesAnywhereConfig> parse_roles_anywhere(const YAML::Node& node,
+                                                         const std::filesystem::path& base_dir) {
+  RETURN_IF_ERROR(check_keys(node, "roles_anywhere", {"trust_anchors", "profiles"}));
+  RolesAnywhereConfig out;
+  if (const YAML::Node anchors = node["trust_anchors"]) {
+    if (!anchors.IsSequence()) return bad("roles_anywhere.trust_anchors", "must be a list");
+    for (size_t i = 0; i < anchors.size(); ++i) {
+      const std::string where = util::cat("roles_anywhere.trust_anchors[", i, "]");
+      RETURN_IF_ERROR(check_keys(
+          anchors[i], where, {"arn", "certificate_bundle", "certificate_bundle_file", "enabled"}));
+      TrustAnchorConfig anchor;
+      ASSIGN_OR_RETURN(anchor.arn, scalar(anchors[i], where, "arn"));
+      ASSIGN_OR_RETURN(anchor.certificate_bundle, certificate_bundle(anchors[i], where, base_dir));
+      ASSIGN_OR_RETURN(anchor.enabled, optional_bool(anchors[i], "enabled", where, true));
+      out.trust_anchors.push_back(std::move(anchor));
+    }
+  }
+  if (const YAML::Node profiles = node["profiles"]) {
+    if (!profiles.IsSequence()) return bad("roles_anywhere.profiles", "must be a list");
+    for (size_t i = 0; i < profiles.size(); ++i) {
+      const std::string where = util::cat("roles_anywhere.profiles[", i, "]");
+      RETURN_IF_ERROR(check_keys(profiles[i], where, {"arn", "role_arns", "duration", "enabled"}));
+      RolesAnywhereProfileConfig profile;
+      ASSIGN_OR_RETURN(profile.arn, scalar(profiles[i], where, "arn"));
+      ASSIGN_OR_RETURN(profile.role_arns,
+                       string_list(profiles[i]["role_arns"], util::cat(where, ".role_arns")));
+      RETURN_IF_ERROR(optional_duration(profiles[i], "duration", where, &profile.duration));
+      ASSIGN_OR_RETURN(profile.enabled, optional_bool(profiles[i], "enabled", where, true));
+      out.profiles.push_back(std::move(profile));
+    }
+  }
+  return out;
+}
+
+util::StatusOr<IamConfig> from_yaml(const YAML::Node& root, const std::filesystem::path& base_dir) {
   IamConfig config;
   if (!root || root.IsNull()) return config;
-  RETURN_IF_ERROR(check_keys(root, "top level",
-                             {"accounts", "regions", "issued_duration_cap", "users", "roles",
-                              "instance_profile", "container_credentials", "web_identity"}));
+  RETURN_IF_ERROR(
+      check_keys(root, "top level",
+                 {"accounts", "regions", "issued_duration_cap", "users", "roles",
+                  "instance_profile", "container_credentials", "web_identity", "roles_anywhere"}));
   ASSIGN_OR_RETURN(config.accounts, string_list(root["accounts"], "accounts"));
   if (root["regions"]) {
     ASSIGN_OR_RETURN(config.regions, string_list(root["regions"], "regions"));
@@ -202,14 +261,18 @@ util::StatusOr<IamConfig> from_yaml(const YAML::Node& root) {
   if (root["web_identity"]) {
     ASSIGN_OR_RETURN(config.web_identity_tokens, parse_web_identity(root["web_identity"]));
   }
+  if (root["roles_anywhere"]) {
+    ASSIGN_OR_RETURN(config.roles_anywhere, parse_roles_anywhere(root["roles_anywhere"], base_dir));
+  }
   return config;
 }
 
 }  // namespace
 
-util::StatusOr<IamConfig> parse_iam_config(std::string_view text) {
+util::StatusOr<IamConfig> parse_iam_config(std::string_view text,
+                                           const std::filesystem::path& base_dir) {
   try {
-    return from_yaml(YAML::Load(std::string(text)));
+    return from_yaml(YAML::Load(std::string(text)), base_dir);
   } catch (const std::exception& e) {  // YAML::Exception, std::out_of_range from stoll
     return util::invalid_argument_error(util::cat("aws-sim config: ", e.what()));
   }
@@ -220,7 +283,7 @@ util::StatusOr<IamConfig> load_iam_config(const std::string& path) {
   if (!in) return util::not_found_error(util::cat("aws-sim config: cannot open ", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return parse_iam_config(buffer.str());
+  return parse_iam_config(buffer.str(), std::filesystem::path(path).parent_path());
 }
 
 }  // namespace sim::aws

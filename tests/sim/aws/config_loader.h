@@ -27,12 +27,24 @@
 //   web_identity:
 //     tokens: [{token: eyJ..., subject: system:serviceaccount:ns:sa, audience: sts.amazonaws.com,
 //               provider: arn:aws:iam::123456789012:oidc-provider/oidc.example.com}]
+//   roles_anywhere:
+//     trust_anchors:
+//       - arn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/<id>   # required
+//         certificate_bundle_file: ca.pem  # relative to this file; or certificate_bundle: <PEM>
+//         enabled: true
+//     profiles:
+//       - arn: arn:aws:rolesanywhere:us-east-1:123456789012:profile/<id>        # required
+//         role_arns: [arn:aws:iam::123456789012:role/kube-aws-iam-controller]   # required
+//         duration: 1h                   # the profile's durationSeconds; default 1h
+//         enabled: true
+//   (a role Roles Anywhere may assume lists rolesanywhere.amazonaws.com in its trust)
 //
 // Errors: kNotFound (no such file), kInvalidArgument (syntax, unknown key,
 // wrong type, missing required key), naming the key. Semantic checks (ARN
 // shapes, durations) are IamModel::create's.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -42,6 +54,8 @@
 namespace sim::aws {
 
 util::StatusOr<IamConfig> load_iam_config(const std::string& path);
-util::StatusOr<IamConfig> parse_iam_config(std::string_view text);
+// `base_dir`: where relative file names in the config point (the config file's directory).
+util::StatusOr<IamConfig> parse_iam_config(std::string_view text,
+                                           const std::filesystem::path& base_dir = ".");
 
 }  // namespace sim::aws

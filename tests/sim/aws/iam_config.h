@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -39,7 +40,8 @@ struct RoleConfig {
   // Principal ARN globs allowed to assume the role: a user ARN, a role ARN
   // (matches every assumed-role session of that role), an assumed-role session
   // ARN, "arn:aws:iam::<account>:root" (every principal of that account), "*",
-  // or "web-identity" (AssumeRoleWithWebIdentity with any accepted token).
+  // "web-identity" (AssumeRoleWithWebIdentity with any accepted token), or
+  // "rolesanywhere.amazonaws.com" (IAM Roles Anywhere's CreateSession).
   std::vector<std::string> trust;
   std::optional<std::string> external_id;  // sts:ExternalId condition
   std::vector<TagRequirement> required_session_tags;
@@ -74,6 +76,31 @@ struct WebIdentityTokenConfig {
   std::string provider = "arn:aws:iam::123456789012:oidc-provider/oidc.sim.local";
 };
 
+// IAM Roles Anywhere: trust anchors (CA bundles) whose certificates may call
+// CreateSession, and profiles (which roles, for how long).
+struct TrustAnchorConfig {
+  std::string arn;                 // arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>
+  std::string certificate_bundle;  // PEM: the CA certificate(s)
+  bool enabled = true;
+};
+
+struct RolesAnywhereProfileConfig {
+  std::string arn;  // arn:aws:rolesanywhere:<region>:<account>:profile/<id>
+  // Roles a session may be for (globs allowed, as role ARNs); each must also
+  // trust "rolesanywhere.amazonaws.com".
+  std::vector<std::string> role_arns;
+  absl::Duration duration = absl::Hours(1);  // the profile's durationSeconds (900 .. 43200 s)
+  bool enabled = true;
+};
+
+struct RolesAnywhereConfig {
+  std::vector<TrustAnchorConfig> trust_anchors;
+  std::vector<RolesAnywhereProfileConfig> profiles;
+};
+
+// The service principal a role's trust list names to admit IAM Roles Anywhere.
+inline constexpr std::string_view kRolesAnywherePrincipal = "rolesanywhere.amazonaws.com";
+
 struct IamConfig {
   // Known account ids; when non-empty, every ARN in the config must be in one.
   std::vector<std::string> accounts;
@@ -84,6 +111,7 @@ struct IamConfig {
   std::optional<InstanceProfileConfig> instance_profile;
   std::optional<ContainerCredentialsConfig> container_credentials;
   std::vector<WebIdentityTokenConfig> web_identity_tokens;
+  RolesAnywhereConfig roles_anywhere;
   // SIMULATOR-ONLY KNOB (real STS has nothing like it): caps the lifetime of
   // every credential the simulator issues, whatever DurationSeconds asked, so
   // a demo shows refreshes within seconds. The validation of DurationSeconds is

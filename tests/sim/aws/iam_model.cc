@@ -1,5 +1,8 @@
 #include "tests/sim/aws/iam_model.h"
 
+#include <algorithm>
+
+#include "pkg/aws/roles_anywhere_client.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/credential_store.h"
 #include "tests/sim/aws/iam_names.h"
@@ -82,7 +85,38 @@ util::Status IamModel::check_role_locked(const RoleConfig& role) const {
   return util::ok_status();
 }
 
+util::Status IamModel::check_trust_anchor_locked(const TrustAnchorConfig& anchor) const {
+  const auto arn =
+      ::aws::parse_roles_anywhere_arn(anchor.arn, ::aws::RolesAnywhereResource::kTrustAnchor);
+  if (!arn.ok()) return util::annotate(arn.status(), "roles_anywhere.trust_anchors");
+  RETURN_IF_ERROR(check_arn_account_locked(anchor.arn, "roles_anywhere.trust_anchors"));
+  if (anchor.certificate_bundle.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return util::invalid_argument_error(
+        util::cat("trust anchor ", anchor.arn, ": certificate_bundle holds no PEM certificate"));
+  }
+  return util::ok_status();
+}
+
+util::Status IamModel::check_profile_locked(const RolesAnywhereProfileConfig& profile) const {
+  const auto arn =
+      ::aws::parse_roles_anywhere_arn(profile.arn, ::aws::RolesAnywhereResource::kProfile);
+  if (!arn.ok()) return util::annotate(arn.status(), "roles_anywhere.profiles");
+  RETURN_IF_ERROR(check_arn_account_locked(profile.arn, "roles_anywhere.profiles"));
+  if (profile.duration < kMinSessionDuration || profile.duration > kMaxSessionDuration) {
+    return util::invalid_argument_error(
+        util::cat("profile ", profile.arn, ": duration must be 900..43200 seconds"));
+  }
+  if (profile.role_arns.empty()) {
+    return util::invalid_argument_error(util::cat("profile ", profile.arn, ": no role_arns"));
+  }
+  return util::ok_status();
+}
+
 util::Status IamModel::check_all_locked() const {
+  for (const TrustAnchorConfig& anchor : config_.roles_anywhere.trust_anchors)
+    RETURN_IF_ERROR(check_trust_anchor_locked(anchor));
+  for (const RolesAnywhereProfileConfig& profile : config_.roles_anywhere.profiles)
+    RETURN_IF_ERROR(check_profile_locked(profile));
   for (const UserConfig& user : config_.users)
     RETURN_IF_ERROR(check_user_locked(user));
   for (const RoleConfig& role : config_.roles)
@@ -204,6 +238,41 @@ std::optional<InstanceProfileConfig> IamModel::instance_profile() const {
 std::optional<ContainerCredentialsConfig> IamModel::container_credentials() const {
   util::MutexLock lock(mu_);
   return config_.container_credentials;
+}
+
+std::optional<TrustAnchorConfig> IamModel::find_trust_anchor(std::string_view arn) const {
+  util::MutexLock lock(mu_);
+  for (const TrustAnchorConfig& anchor : config_.roles_anywhere.trust_anchors) {
+    if (anchor.arn == arn) return anchor;
+  }
+  return std::nullopt;
+}
+
+std::optional<RolesAnywhereProfileConfig> IamModel::find_profile(std::string_view arn) const {
+  util::MutexLock lock(mu_);
+  for (const RolesAnywhereProfileConfig& profile : config_.roles_anywhere.profiles) {
+    if (profile.arn == arn) return profile;
+  }
+  return std::nullopt;
+}
+
+util::Status IamModel::add_trust_anchor(TrustAnchorConfig anchor) {
+  util::MutexLock lock(mu_);
+  RETURN_IF_ERROR(check_trust_anchor_locked(anchor));
+  config_.roles_anywhere.trust_anchors.push_back(std::move(anchor));
+  return util::ok_status();
+}
+
+util::Status IamModel::add_profile(RolesAnywhereProfileConfig profile) {
+  util::MutexLock lock(mu_);
+  RETURN_IF_ERROR(check_profile_locked(profile));
+  config_.roles_anywhere.profiles.push_back(std::move(profile));
+  return util::ok_status();
+}
+
+bool role_trusts_roles_anywhere(const RoleConfig& role) {
+  return std::find(role.trust.begin(), role.trust.end(), kRolesAnywherePrincipal) !=
+         role.trust.end();
 }
 
 bool role_trusts(const RoleConfig& role, const Principal& caller) {

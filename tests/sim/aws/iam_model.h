@@ -46,6 +46,10 @@ class IamModel {
   std::optional<RoleConfig> find_role(std::string_view role_arn) const;
 
   std::optional<WebIdentityTokenConfig> find_web_identity_token(std::string_view token) const;
+  std::optional<TrustAnchorConfig> find_trust_anchor(std::string_view arn) const;
+  std::optional<RolesAnywhereProfileConfig> find_profile(std::string_view arn) const;
+  util::Status add_trust_anchor(TrustAnchorConfig anchor);
+  util::Status add_profile(RolesAnywhereProfileConfig profile);
   bool region_allowed(std::string_view region) const;
   std::optional<absl::Duration> issued_duration_cap() const;
   std::optional<InstanceProfileConfig> instance_profile() const;
@@ -57,6 +61,10 @@ class IamModel {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   util::Status check_user_locked(const UserConfig& user) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   util::Status check_role_locked(const RoleConfig& role) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  util::Status check_trust_anchor_locked(const TrustAnchorConfig& anchor) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  util::Status check_profile_locked(const RolesAnywhereProfileConfig& profile) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   util::Status check_all_locked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::optional<RoleConfig> find_role_locked(std::string_view role_arn) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -67,5 +75,7 @@ class IamModel {
 
 // True when `role`'s trust list admits `caller` (see RoleConfig::trust).
 bool role_trusts(const RoleConfig& role, const Principal& caller);
+// True when it admits IAM Roles Anywhere (kRolesAnywherePrincipal).
+bool role_trusts_roles_anywhere(const RoleConfig& role);
 
 }  // namespace sim::aws

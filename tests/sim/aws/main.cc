@@ -1,5 +1,6 @@
-// aws-sim: the STS, IMDSv2 and container-credentials simulators as a
-// standalone process on 127.0.0.1, for the demo, scripts and real clients.
+// aws-sim: the STS, IMDSv2, container-credentials and IAM Roles Anywhere
+// simulators as a standalone process on 127.0.0.1, for the demo, scripts and
+// real clients.
 //
 //   aws-sim --config tests/sim/aws/sandbox-config.yaml --sts-port 0 --imds-port 0
 //           --container-port 0 --ports-file /tmp/aws-sim.json
@@ -39,14 +40,16 @@ struct Flags {
   int threads = 96;
   std::string cost_model = "none";
   std::optional<double> account_rps;
+  double roles_anywhere_rps = 0;
 };
 
 constexpr const char* kUsage =
     "Usage: aws-sim [--config FILE] [--sts-port N] [--imds-port N] [--container-port N]\n"
     "               [--ports-file FILE] [--allow-imdsv1] [--no-imds] [--threads N]\n"
-    "               [--cost-model none|measured] [--account-rps N]\n\n"
-    "Simulated AWS STS (Query API, SigV4-verified), IMDSv2 and container credentials\n"
-    "endpoints on 127.0.0.1. Port 0 (the default) picks a free port.\n\n"
+    "               [--cost-model none|measured] [--account-rps N] [--roles-anywhere-rps N]\n\n"
+    "Simulated AWS STS (Query API, SigV4-verified), IMDSv2, container credentials and\n"
+    "IAM Roles Anywhere (CreateSession, SigV4-X509-verified) endpoints on 127.0.0.1.\n"
+    "Port 0 (the default) picks a free port.\n\n"
     "  --config FILE        IAM world as YAML or JSON (see tests/sim/aws/config_loader.h;\n"
     "                       example: tests/sim/aws/sandbox-config.yaml)\n"
     "  --ports-file FILE    write {\"sts\":P,\"imds\":P,\"container\":P,...} once listening\n"
@@ -55,7 +58,9 @@ constexpr const char* kUsage =
     "  --threads N          STS worker threads (default 96; one per open connection)\n"
     "  --cost-model M       none (default): STS answers at once, no throttle; measured:\n"
     "                       30 ms median / 90 ms p99 per answer, 500 requests/s per account\n"
-    "  --account-rps N      per-account throttle of N requests/s, burst N (0: none)\n\n"
+    "  --account-rps N      per-account throttle of N requests/s, burst N (0: none)\n"
+    "  --roles-anywhere-rps N  CreateSession quota per account, N requests/s (0: none;\n"
+    "                       AWS: 10)\n\n"
     "Control endpoints on the STS port: GET/DELETE /_sim/calls, GET/POST /_sim/faults,\n"
     "GET/POST /_sim/cost-model.\n";
 
@@ -122,6 +127,9 @@ bool parse_flags(int argc, char** argv, Flags& flags) {
       double rps = 0;
       ok = take(text) && parse_non_negative(text, rps);
       if (ok) flags.account_rps = rps;
+    } else if (name == "--roles-anywhere-rps") {
+      std::string text;
+      ok = take(text) && parse_non_negative(text, flags.roles_anywhere_rps);
     } else if (name == "--allow-imdsv1" && !has_value) {
       flags.allow_imdsv1 = true;
     } else if (name == "--no-imds" && !has_value) {
@@ -145,6 +153,7 @@ std::string ports_json(const sim::aws::AwsSimulator& sim) {
                    sim.sts_endpoint(), "\",\"imds_endpoint\":\"",
                    sim.imds_port() != 0 ? sim.imds_endpoint() : "",
                    "\",\"container_credentials_uri\":\"", sim.container_credentials_uri(),
+                   "\",\"rolesanywhere_endpoint\":\"", sim.roles_anywhere_endpoint(),
                    "\",\"pid\":", static_cast<int64_t>(getpid()), "}");
 }
 
@@ -185,6 +194,8 @@ int main(int argc, char** argv) {
     options.sts_cost_model.account_rps = *flags.account_rps;
     options.sts_cost_model.account_burst = 0;  // burst = rps
   }
+
+  options.roles_anywhere_cost_model.account_rps = flags.roles_anywhere_rps;
 
   // Block the stop signals in every thread (servers inherit the mask) so that
   // only sigwait() below receives them.
