@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "pkg/aws/roles_anywhere_client.h"
 #include "pkg/util/go_duration.h"
 #include "pkg/util/strings.h"
 
@@ -87,6 +88,32 @@ DEFINE_string(default_allowed_roles, "",
               "With --namespace-restrictions: comma-separated role names, paths or ARNs (* "
               "globs) allowed in namespaces that have neither annotation (empty: none).");
 
+DEFINE_string(roles_anywhere_trust_anchor_arn, "",
+              "IAM Roles Anywhere: the trust anchor ARN "
+              "(arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>). With the profile, "
+              "role, certificate and key flags, the controller's own credentials come from "
+              "CreateSession with the certificate: no AWS keys needed (docs/bootstrap.md).");
+DEFINE_string(roles_anywhere_profile_arn, "",
+              "IAM Roles Anywhere: the profile ARN (arn:aws:rolesanywhere:<region>:<account>:"
+              "profile/<id>), in the trust anchor's region.");
+DEFINE_string(roles_anywhere_role_arn, "",
+              "IAM Roles Anywhere: the controller's own role, listed in the profile and "
+              "trusting rolesanywhere.amazonaws.com.");
+DEFINE_string(roles_anywhere_certificate, "",
+              "IAM Roles Anywhere: PEM file of the end-entity certificate (e.g. tls.crt of a "
+              "cert-manager Secret); read again when it changes.");
+DEFINE_string(roles_anywhere_private_key, "",
+              "IAM Roles Anywhere: PEM file of its private key (PKCS#8, PKCS#1 RSA or SEC1 EC; "
+              "RSA 2048+ or ECDSA P-256/P-384, unencrypted).");
+DEFINE_string(roles_anywhere_certificate_chain, "",
+              "IAM Roles Anywhere: optional PEM bundle of intermediate CA certificates.");
+DEFINE_string(roles_anywhere_session_duration, "1h",
+              "IAM Roles Anywhere: how long the controller's own sessions last (15m..12h, at most "
+              "the profile's duration).");
+DEFINE_string(roles_anywhere_endpoint, "",
+              "IAM Roles Anywhere endpoint URL override (default: "
+              "https://rolesanywhere.<trust anchor's region>.amazonaws.com, per partition).");
+
 // Flags of released Go versions that mean nothing here. Accepted, so that a
 // Deployment written for that version starts this binary, with one warning.
 DEFINE_int32(event_queue_size, 0,
@@ -113,6 +140,66 @@ util::StatusOr<absl::Duration> duration_flag(std::string_view flag, const std::s
 std::string env_or(const char* name, std::string fallback) {
   const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): start-up only
   return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
+}
+
+// The --roles-anywhere-* flags: none, or a complete and well-formed set.
+util::StatusOr<std::optional<RolesAnywhereConfig>> roles_anywhere_config() {
+  RolesAnywhereConfig ra{.trust_anchor_arn = FLAGS_roles_anywhere_trust_anchor_arn,
+                         .profile_arn = FLAGS_roles_anywhere_profile_arn,
+                         .role_arn = FLAGS_roles_anywhere_role_arn,
+                         .certificate = FLAGS_roles_anywhere_certificate,
+                         .private_key = FLAGS_roles_anywhere_private_key,
+                         .certificate_chain = FLAGS_roles_anywhere_certificate_chain,
+                         .endpoint = FLAGS_roles_anywhere_endpoint};
+  const std::pair<std::string_view, const std::string*> required[] = {
+      {"roles-anywhere-trust-anchor-arn", &ra.trust_anchor_arn},
+      {"roles-anywhere-profile-arn", &ra.profile_arn},
+      {"roles-anywhere-role-arn", &ra.role_arn},
+      {"roles-anywhere-certificate", &ra.certificate},
+      {"roles-anywhere-private-key", &ra.private_key}};
+  std::vector<std::string> missing;
+  for (const auto& [flag, value] : required) {
+    if (value->empty()) missing.emplace_back(flag);
+  }
+  const bool any =
+      missing.size() < std::size(required) || !ra.certificate_chain.empty() || !ra.endpoint.empty();
+  if (!any) return std::optional<RolesAnywhereConfig>();
+  if (!missing.empty()) {
+    return util::invalid_argument_error(util::cat(
+        "IAM Roles Anywhere needs the trust anchor, profile and role ARNs, the certificate and "
+        "the private key; missing --",
+        util::join(missing, ", --")));
+  }
+  const auto anchor =
+      aws::parse_roles_anywhere_arn(ra.trust_anchor_arn, aws::RolesAnywhereResource::kTrustAnchor);
+  if (!anchor.ok()) {
+    return invalid("roles-anywhere-trust-anchor-arn", ra.trust_anchor_arn,
+                   anchor.status().message());
+  }
+  const auto profile =
+      aws::parse_roles_anywhere_arn(ra.profile_arn, aws::RolesAnywhereResource::kProfile);
+  if (!profile.ok()) {
+    return invalid("roles-anywhere-profile-arn", ra.profile_arn, profile.status().message());
+  }
+  if (profile->region() != anchor->region() || profile->partition() != anchor->partition()) {
+    return invalid("roles-anywhere-profile-arn", ra.profile_arn,
+                   util::cat("must be in the trust anchor's region (", anchor->region(), ")"));
+  }
+  if (const auto role = aws::RoleArn::parse(ra.role_arn); !role.ok()) {
+    return invalid("roles-anywhere-role-arn", ra.role_arn, role.status().message());
+  }
+  ASSIGN_OR_RETURN(ra.session_duration,
+                   duration_flag("roles-anywhere-session-duration",
+                                 FLAGS_roles_anywhere_session_duration, absl::Minutes(15)));
+  if (ra.session_duration > absl::Hours(12)) {
+    return invalid("roles-anywhere-session-duration", FLAGS_roles_anywhere_session_duration,
+                   "must be at most 12h");
+  }
+  if (!ra.endpoint.empty() && !ra.endpoint.starts_with("http://") &&
+      !ra.endpoint.starts_with("https://")) {
+    return invalid("roles-anywhere-endpoint", ra.endpoint, "expected an http:// or https:// URL");
+  }
+  return std::optional<RolesAnywhereConfig>(std::move(ra));
 }
 
 }  // namespace
@@ -254,6 +341,7 @@ util::StatusOr<Config> config_from_flags() {
     return invalid("default-allowed-roles", FLAGS_default_allowed_roles,
                    "has no effect without --namespace-restrictions");
   }
+  ASSIGN_OR_RETURN(c.roles_anywhere, roles_anywhere_config());
   if (!gflags::GetCommandLineFlagInfoOrDie("event_queue_size").is_default) {
     c.warnings.emplace_back(
         "--event-queue-size is obsolete (the Go original's pod watcher, removed in its v0.4.0) "

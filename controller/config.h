@@ -17,6 +17,20 @@ namespace controller {
 
 enum class LogFormat { kText, kJson };
 
+// --roles-anywhere-*: the controller's own credentials from IAM Roles Anywhere
+// (an X.509 certificate instead of any AWS key). All five of the ARNs and
+// files, or none.
+struct RolesAnywhereConfig {
+  std::string trust_anchor_arn;
+  std::string profile_arn;
+  std::string role_arn;     // the controller's own role
+  std::string certificate;  // PEM files, re-read when they change
+  std::string private_key;
+  std::string certificate_chain;  // optional
+  absl::Duration session_duration = absl::Hours(1);
+  std::string endpoint;  // empty: the trust anchor's region's
+};
+
 struct Config {
   // The Go original's flags.
   bool debug = false;
@@ -54,6 +68,7 @@ struct Config {
   std::optional<ExternalIdTemplate> external_id;  // none: no ExternalId is sent
   bool namespace_restrictions = false;            // see namespace_policy.h
   std::vector<std::string> default_allowed_roles;
+  std::optional<RolesAnywhereConfig> roles_anywhere;  // none: the default credential chain
 
   // One line for each flag given that does nothing here (an obsolete flag of
   // the Go original), to log as a warning once logging is set up.

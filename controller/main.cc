@@ -24,11 +24,14 @@
 #include "pkg/aws/providers/caching_provider.h"
 #include "pkg/aws/providers/default_chain.h"
 #include "pkg/aws/providers/imds_client.h"
+#include "pkg/aws/providers/roles_anywhere_provider.h"
+#include "pkg/aws/roles_anywhere_client.h"
 #include "pkg/http/curl_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/leader_elector.h"
+#include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
@@ -80,6 +83,59 @@ void preflight(kube::RestClient& kube, const Config& config, const std::stop_tok
       LOG(WARNING) << "cannot list " << resource.resource << " yet: " << status.message();
     }
   }
+}
+
+// The controller's own identity from IAM Roles Anywhere: the provider for the
+// default chain, refused at start-up when the files cannot sign; the
+// certificate's validity as metrics; rotations in the log.
+aws::CredentialsProviderPtr roles_anywhere_source(const RolesAnywhereConfig& ra,
+                                                  aws::RolesAnywhereClient& client,
+                                                  util::Clock& clock, metrics::Registry& registry,
+                                                  const std::stop_token& stop) {
+  std::unique_ptr<aws::RolesAnywhereProvider> provider = must(
+      aws::RolesAnywhereProvider::create(
+          client, clock,
+          {.files = {.certificate = ra.certificate,
+                     .private_key = ra.private_key,
+                     .chain = ra.certificate_chain},
+           .trust_anchor_arn = ra.trust_anchor_arn,
+           .profile_arn = ra.profile_arn,
+           .role_arn = ra.role_arn,
+           .session_duration = ra.session_duration,
+           .stop = stop,
+           .on_files_changed =
+               [](const aws::RolesAnywhereFilesChange& change) {
+                 if (change.loaded) {
+                   LOG(INFO) << "IAM Roles Anywhere: the certificate files changed; now signing "
+                                "with "
+                             << change.loaded->describe() << ", valid until "
+                             << util::format_rfc3339(change.loaded->not_after());
+                 } else {
+                   LOG(WARNING) << "IAM Roles Anywhere: " << change.rejected.message()
+                                << "; signing with the certificate loaded before while it is valid";
+                 }
+               }}),
+      "cannot use IAM Roles Anywhere");
+  const std::shared_ptr<const aws::X509Identity> identity = provider->loaded();
+  LOG(INFO) << "IAM Roles Anywhere: the controller is " << ra.role_arn << " through profile "
+            << ra.profile_arn << ", signing with certificate " << identity->describe()
+            << ", valid until " << util::format_rfc3339(identity->not_after()) << " (endpoint "
+            << client.endpoint().url << ")";
+  // Read on each scrape: the files as they are now (a rotation shows at once).
+  aws::RolesAnywhereProvider& source = *provider;
+  registry.callback_gauge(
+      "kube_aws_iam_controller_roles_anywhere_certificate_not_after_timestamp_seconds",
+      "When the IAM Roles Anywhere certificate the controller signs with expires (Unix time).",
+      [&source] {
+        (void)source.identity();  // picks up rotated files
+        return static_cast<double>(absl::ToUnixSeconds(source.loaded()->not_after()));
+      });
+  registry.callback_gauge(
+      "kube_aws_iam_controller_roles_anywhere_certificate_not_before_timestamp_seconds",
+      "When that certificate became valid (Unix time): with not_after, its lifetime.", [&source] {
+        return static_cast<double>(absl::ToUnixSeconds(source.loaded()->not_before()));
+      });
+  return provider;
 }
 
 // Blocks SIGTERM/SIGINT in every thread (call before starting any) and
@@ -180,8 +236,26 @@ int run(const Config& config) {
   imds_options.stop = stop.get_token();
   const auto imds =
       must(aws::ImdsClient::create(*aws_transport, clock, std::move(imds_options)), "IMDS client");
-  aws::CredentialsProviderPtr base = aws::default_chain(
-      *aws_transport, clock, *sts, *imds, {.env = aws::process_env(), .stop = stop.get_token()});
+  std::unique_ptr<aws::RolesAnywhereClient> roles_anywhere_client;
+  aws::CredentialsProviderPtr roles_anywhere;
+  if (config.roles_anywhere) {
+    roles_anywhere_client = must(aws::RolesAnywhereClient::create(
+                                     *aws_transport, clock,
+                                     {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
+                                      .endpoint_override = config.roles_anywhere->endpoint,
+                                      .calls = {.observer =
+                                                    [&](const aws::ApiAttempt& attempt) {
+                                                      controller_metrics.sts_attempt(attempt);
+                                                    }}}),
+                                 "IAM Roles Anywhere client");
+    roles_anywhere = roles_anywhere_source(*config.roles_anywhere, *roles_anywhere_client, clock,
+                                           registry, stop.get_token());
+  }
+  aws::CredentialsProviderPtr base =
+      aws::default_chain(*aws_transport, clock, *sts, *imds,
+                         {.env = aws::process_env(),
+                          .stop = stop.get_token(),
+                          .roles_anywhere = std::move(roles_anywhere)});
   std::optional<aws::BaseRoleArn> base_role_arn;
   std::string no_base_reason;
   util::StatusOr<DiscoveredBaseRoleArn> discovered = discover_base_role_arn(

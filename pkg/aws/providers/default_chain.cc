@@ -10,9 +10,10 @@
 namespace aws {
 
 CredentialsProviderPtr default_chain(http::Transport& transport, util::Clock& clock, StsClient& sts,
-                                     ImdsClient& imds, const DefaultChainOptions& options) {
+                                     ImdsClient& imds, DefaultChainOptions options) {
   const EnvLookup& env = options.env;
   std::vector<CredentialsProviderPtr> sources;
+  if (options.roles_anywhere) sources.push_back(std::move(options.roles_anywhere));
   sources.push_back(std::make_unique<EnvironmentProvider>(env));
   sources.push_back(std::make_unique<SharedFilesProvider>(
       SharedFilesOptions{.env = env, .process_timeout = options.process_timeout}));

@@ -1,8 +1,10 @@
 // The SDKs' default credential chain, for the controller's base identity:
-// environment, shared files (static keys or credential_process), web identity
-// (IRSA), container endpoint (ECS / EKS Pod Identity), IMDSv2 — the first
-// configured source wins — behind one CachingProvider (refreshing 5 min early,
-// single flight). Sources without an expiration (static keys) are read once.
+// IAM Roles Anywhere when configured (RolesAnywhereProvider; then it is the one
+// source: configured, it never answers kNotFound), environment, shared files
+// (static keys or credential_process), web identity (IRSA), container endpoint
+// (ECS / EKS Pod Identity), IMDSv2 — the first configured source wins — behind
+// one CachingProvider (refreshing 5 min early, single flight). Sources without
+// an expiration (static keys) are read once.
 //
 // Thread-safe. Borrows transport, clock, STS client (for web identity) and the
 // IMDS client (which base role ARN discovery shares: one session token), which
@@ -28,9 +30,11 @@ struct DefaultChainOptions {
   // own in ImdsOptions).
   absl::Duration container_retry_delay = absl::Milliseconds(200);
   std::stop_token stop;  // ends those waits (the process's shutdown)
+  // The first source: RolesAnywhereProvider, made from the --roles-anywhere-* flags.
+  CredentialsProviderPtr roles_anywhere;
 };
 
 CredentialsProviderPtr default_chain(http::Transport& transport, util::Clock& clock, StsClient& sts,
-                                     ImdsClient& imds, const DefaultChainOptions& options);
+                                     ImdsClient& imds, DefaultChainOptions options);
 
 }  // namespace aws

@@ -96,6 +96,11 @@ util::StatusOr<std::shared_ptr<const X509Identity>> RolesAnywhereProvider::ident
   return identity_;
 }
 
+std::shared_ptr<const X509Identity> RolesAnywhereProvider::loaded() const {
+  util::MutexLock lock(mu_);
+  return identity_;
+}
+
 util::StatusOr<Credentials> RolesAnywhereProvider::credentials() {
   ASSIGN_OR_RETURN(const std::shared_ptr<const X509Identity> signer, identity());
   ASSIGN_OR_RETURN(CreateSessionResult session,

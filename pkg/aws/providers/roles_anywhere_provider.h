@@ -68,6 +68,9 @@ class RolesAnywhereProvider final : public CredentialsProvider {
   // are, when they changed and load, else the last good one while it is
   // valid. Also what metrics read (the certificate's validity).
   util::StatusOr<std::shared_ptr<const X509Identity>> identity();
+  // The identity the files made when they last loaded, even if it has expired
+  // since (what metrics show); never null after create().
+  std::shared_ptr<const X509Identity> loaded() const;
 
  private:
   RolesAnywhereProvider(RolesAnywhereClient& client, util::Clock& clock,
@@ -81,7 +84,7 @@ class RolesAnywhereProvider final : public CredentialsProvider {
   util::Clock& clock_;
   const RolesAnywhereProviderOptions options_;
 
-  util::Mutex mu_;
+  mutable util::Mutex mu_;
   std::shared_ptr<const X509Identity> identity_ ABSL_GUARDED_BY(mu_);
   X509Pem loaded_ ABSL_GUARDED_BY(mu_);         // the files identity_ came from
   util::Status rejected_ ABSL_GUARDED_BY(mu_);  // why the files as they are do not load

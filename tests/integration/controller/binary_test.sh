@@ -42,6 +42,15 @@
 #      controller_probes_test): /readyz and /healthz answer 200 at the first
 #      probe kubelet sends with deploy/base's probe settings, with the
 #      metadata service answering and with one that never answers
+#   k  IAM Roles Anywhere (not in the default sections; ctest runs it as
+#      controller_roles_anywhere_test): the controller with only a certificate
+#      (PKI made by tests/pki/make_test_pki.sh) against aws-sim's Roles Anywhere;
+#      the AWS CLI uses the Secret; the certificate rotated in place (RSA -> EC)
+#      with no failed call; KubeAWSIAMRolesAnywhereCertificateExpiring on the
+#      scraped metrics (promtool)
+#   l  IAM Roles Anywhere, a certificate that expires mid-run (ctest:
+#      controller_roles_anywhere_expiry_test): the role turns Ready=False with
+#      a Warning, its Secret stays, the expired certificate is never sent
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
@@ -112,7 +121,7 @@ PYTHON=$(command -v "$PYTHON")
 if [[ "$SECTIONS" == *g* ]]; then
   command -v podman >/dev/null 2>&1 || { echo "SKIP: podman not found (scripts/install-deps.sh)"; exit 77; }
 fi
-if [[ "$SECTIONS" == *i* ]]; then
+if [[ "$SECTIONS" == *[ik]* ]]; then
   command -v promtool >/dev/null 2>&1 || { echo "SKIP: promtool not found (scripts/install-deps.sh)"; exit 77; }
   "$PYTHON" -c 'import yaml' 2>/dev/null || { echo "SKIP: $PYTHON has no PyYAML (python3-yaml)"; exit 77; }
 fi
@@ -847,6 +856,11 @@ ready_reason_is() {
   [[ "$("$KUBECTL" get awsiamrole -n "$1" "$2" \
     -o 'jsonpath={.status.conditions[?(@.type=="Ready")].reason}' 2>/dev/null)" == "$3" ]]
 }
+# warning_event_is NAMESPACE NAME REASON: a Warning Event with REASON about the AWSIAMRole.
+warning_event_is() {
+  "$KUBECTL" get events -n "$1" --field-selector "involvedObject.name=$2,involvedObject.kind=AWSIAMRole" \
+    -o 'jsonpath={range .items[?(@.type=="Warning")]}{.reason}{"\n"}{end}' 2>/dev/null | grep -qx "$3"
+}
 # ready_status_is NAMESPACE NAME STATUS: the AWSIAMRole's Ready condition is STATUS.
 ready_status_is() {
   [[ "$("$KUBECTL" get awsiamrole -n "$1" "$2" \
@@ -1265,6 +1279,171 @@ while True:
 }
 
 # ---------------------------------------------------------------------------
+# IAM Roles Anywhere: the controller off AWS with only a certificate (no seed,
+# no AWS key in its environment), against its own aws-sim with a trust anchor
+# and a profile (40-second sessions, so the controller's own session is
+# renewed about every 30 s). The certificate files are a mounted Secret's.
+
+RA_ANCHOR="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:trust-anchor/kaic-test"
+RA_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-test"
+
+# roles_anywhere_world: the section's PKI ($SDIR/pki, tests/pki/make_test_pki.sh)
+# and an aws-sim trusting its root; sets STS and RA (the endpoints) and PKI.
+roles_anywhere_world() {
+  PKI="$SDIR/pki"
+  "$SOURCE_DIR/tests/pki/make_test_pki.sh" "$PKI" >"$SDIR/pki.log" 2>&1 || fail "make_test_pki.sh: $(cat "$SDIR/pki.log")"
+  grep -v '^issued_duration_cap:' "$SANDBOX_CONFIG" >"$SDIR/aws-sim.yaml"
+  cat >>"$SDIR/aws-sim.yaml" <<EOF
+issued_duration_cap: ${CAP_SECONDS}s
+roles_anywhere:
+  trust_anchors:
+  - arn: $RA_ANCHOR
+    certificate_bundle_file: pki/trust-anchor.pem
+  profiles:
+  - arn: $RA_PROFILE
+    role_arns: [$CONTROLLER_ROLE_ARN]
+EOF
+  "$AWS_SIM" --config "$SDIR/aws-sim.yaml" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
+  SECTION_PIDS+=("$!")
+  echo "$!" >>"$WORK/pids"
+  wait_until 20 "aws-sim ports file" test -s "$SDIR/aws-sim.json" || fail "aws-sim did not start"
+  STS=$(json_field "$SDIR/aws-sim.json" sts_endpoint)
+  RA=$(json_field "$SDIR/aws-sim.json" rolesanywhere_endpoint)
+}
+
+# issue_certificate NAME rsa|ec START END: another end entity of the section's PKI
+# (dates as `date -d` reads them).
+issue_certificate() {
+  "$SOURCE_DIR/tests/pki/make_test_pki.sh" "$PKI" issue "$1" "$2" \
+    "$(date -u -d "$3" +%Y%m%d%H%M%SZ)" "$(date -u -d "$4" +%Y%m%d%H%M%SZ)" >>"$SDIR/pki.log" 2>&1 ||
+    fail "cannot issue certificate $1: $(tail -n 5 "$SDIR/pki.log")"
+}
+
+# mount_certificate NAME: NAME.pem, its key and the chain where the controller
+# reads them, as kubelet updates a Secret volume (each file replaced atomically).
+mount_certificate() {
+  local file
+  mkdir -p "$SDIR/mount"
+  for file in "$1.pem:tls.crt" "$1.key:tls.key" "chain.pem:ca.crt"; do
+    cp "$PKI/${file%%:*}" "$SDIR/mount/.${file#*:}.tmp"
+    mv "$SDIR/mount/.${file#*:}.tmp" "$SDIR/mount/${file#*:}"
+  done
+}
+
+# signed_by NAME: aws-sim answered a CreateSession signed with certificate NAME.
+signed_by() {
+  local serial
+  serial=$("$PYTHON" -c 'import sys; print(int(sys.argv[1].split("=")[1], 16))' \
+    "$(openssl x509 -noout -serial -in "$PKI/$1.pem")")
+  calls CreateSession result=Success caller_arn="x509:$serial"
+}
+
+# start_roles_anywhere_controller NAMESPACE: the controller with only the mounted
+# certificate: no AWS key, no seed, IMDS disabled.
+start_roles_anywhere_controller() {
+  start_controller controller AWS_EC2_METADATA_DISABLED=true -- \
+    --namespace="$1" --leader-election-namespace="$1" "${SHORT_LEAD[@]}" \
+    --credentials-mount-path="$SDIR/meta-aws-iam" \
+    --roles-anywhere-trust-anchor-arn="$RA_ANCHOR" --roles-anywhere-profile-arn="$RA_PROFILE" \
+    --roles-anywhere-role-arn="$CONTROLLER_ROLE_ARN" \
+    --roles-anywhere-certificate="$SDIR/mount/tls.crt" \
+    --roles-anywhere-private-key="$SDIR/mount/tls.key" \
+    --roles-anywhere-certificate-chain="$SDIR/mount/ca.crt" --roles-anywhere-endpoint="$RA"
+}
+
+# The controller on a certificate alone; the AWS CLI uses the Secret; the
+# certificate rotated in place (RSA -> EC) with no failed call; a fresh and a
+# late certificate (25 of its 120 minutes left) scraped for the certificate alert.
+section_k() {
+  local ns=sec-k dir="$SDIR/meta-aws-iam" scrapes="$SDIR/scrapes" STS RA PKI start arn port out
+  roles_anywhere_world
+  issue_certificate late ec '95 minutes ago' '25 minutes'
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+  mount_certificate rsa
+  start=$(now_us)
+  start_roles_anywhere_controller "$ns"
+  if tr '\0' '\n' <"/proc/$LAST_PID/environ" |
+    grep -q '^AWS_\(ACCESS_KEY_ID\|SECRET_ACCESS_KEY\|SESSION_TOKEN\|SHARED_CREDENTIALS_FILE\|CONTAINER\|WEB_IDENTITY\|ROLE_ARN\)'; then
+    fail "the controller's environment has AWS credentials: $(tr '\0' ' ' <"/proc/$LAST_PID/environ")"
+  fi
+  wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
+    fail "with only a Roles Anywhere certificate, the controller wrote no Secret"
+  note "Secret $ns/app $((($(now_us) - start) / 1000)) ms after start-up, with only a certificate (no AWS key in the environment)"
+  expect_eq "$(calls CreateSession --count)" 1 "CreateSession calls for the first credentials"
+  signed_by rsa || fail "the first CreateSession was not signed with the RSA certificate"
+  arn=$(calls AssumeRole role_arn="arn:aws:iam::$ACCOUNT:role/team/app/my-role" result=Success --field caller_arn) ||
+    fail "no AssumeRole of team/app/my-role"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/kube-aws-iam-controller/[0-9a-f]+\$" \
+    "the caller of AssumeRole (the Roles Anywhere session)"
+  materialise "$ns" app "$dir" >/dev/null
+  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
+    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err") ||
+    fail "aws sts get-caller-identity with the Secret's credentials.process failed: $(cat "$SDIR/aws-cli.err")"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/" "AWS CLI identity from the Secret"
+  note "AWS CLI with the Secret: $arn"
+  port=$(metrics_port controller) || fail "no metrics port in the log"
+  scrape_roles_anywhere() {
+    mkdir -p "$scrapes/$1"
+    curl -fsS "http://127.0.0.1:$port/metrics" >"$scrapes/$1/127.0.0.1:$port.prom" ||
+      fail "cannot scrape the controller for $1"
+  }
+  scrape_roles_anywhere roles-anywhere-certificate-fresh
+
+  # Rotation in place, RSA -> EC (late): the next session is signed with the new pair.
+  mount_certificate late
+  wait_until 60 "a CreateSession signed with the rotated (EC) certificate" signed_by late ||
+    fail "the rotated certificate was never used: $(grep -i 'roles anywhere' "$SDIR/controller.log" | tail -n 3)"
+  log_has "$SDIR/controller.log" "the certificate files changed; now signing with" ||
+    fail "the log does not say the certificate changed"
+  scrape_roles_anywhere roles-anywhere-certificate-late
+  expect_eq "$(calls CreateSession result!=Success --count)" 0 "CreateSession calls that failed across the rotation"
+  expect_eq "$(calls AssumeRole result!=Success --count)" 0 "AssumeRole calls that failed across the rotation"
+  note "rotated RSA -> EC in place: $(calls CreateSession --count) CreateSession calls, none failed"
+
+  "$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/prometheus_rules.py" \
+    "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" "$SDIR/rules.yaml" ||
+    fail "cannot turn deploy/monitoring/prometheusrule.yaml into a rules file"
+  out=$("$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/replay_scrapes.py" \
+    "$SOURCE_DIR/tests/integration/monitoring/roles_anywhere_alerts_test.yaml" "$scrapes" \
+    "$SDIR/roles_anywhere_alerts.yaml" 2>&1) || fail "replay_scrapes.py failed: $out"
+  out=$(cd "$SDIR" && promtool test rules roles_anywhere_alerts.yaml 2>&1) ||
+    fail "KubeAWSIAMRolesAnywhereCertificateExpiring on the scraped series:"$'\n'"$out"
+  note "promtool: the certificate alert holds on the scraped series (fresh: silent; 25 of 120 minutes left: fires)"
+}
+
+# A certificate that expires while the controller runs: the role turns
+# Ready=False saying so, its Secret stays, and the expired certificate is never sent.
+section_l() {
+  local ns=sec-l dir="$SDIR/meta-aws-iam" STS RA PKI message
+  roles_anywhere_world
+  issue_certificate short rsa '1 minute ago' '30 seconds'
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  apply_role "$ns" app team/app/my-role
+  mount_certificate short
+  start_roles_anywhere_controller "$ns"
+  wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
+    fail "the controller wrote no Secret with the short certificate"
+  ready_message() {
+    "$KUBECTL" get awsiamrole -n "$ns" app -o 'jsonpath={.status.conditions[?(@.type=="Ready")].message}'
+  }
+  expired_and_refused() { ready_status_is "$ns" app False && [[ "$(ready_message)" == *"expired at"* ]]; }
+  wait_until 150 "AWSIAMRole $ns/app Ready=False after the certificate expired" expired_and_refused ||
+    fail "no Ready=False after the certificate expired (Ready: $(ready_message))"
+  message=$(ready_message)
+  [[ "$message" == *"renew it"* ]] || fail "the Ready message does not say what to do: $message"
+  note "after the certificate expired: Ready=False: ${message:0:160}..."
+  materialise "$ns" app "$dir" >/dev/null
+  expect_eq "$(files_in "$dir")" \
+    "awsiamrole-generation credentials credentials.json credentials.process expire role-arn " \
+    "the Secret's data keys after the refusal"
+  expect_eq "$(calls CreateSession result!=Success --count)" 0 \
+    "CreateSession calls that failed (an expired certificate must not be sent)"
+  wait_until 10 "a GetCredentialsFailed Warning on $ns/app" warning_event_is "$ns" app GetCredentialsFailed ||
+    fail "no GetCredentialsFailed Warning event"
+}
+
+# ---------------------------------------------------------------------------
 # podman with a private storage under $SDIR, and runc with cgroupfs: settings
 # that run containers on this kind of machine (crun cannot here) and on others.
 # The section's own cleanup removes the container and unmounts the storage.
@@ -1344,6 +1523,8 @@ run_section g "the container image: built offline, run read-only as 65534" secti
 run_section h "a real Prometheus: the rules load, the expiry alert fires and clears" section_h
 run_section i "alert rules on series scraped from a leader, a standby and none leading" section_i
 run_section j "a quiet start: kubelet's first probes at deploy/base's delays succeed" section_j
+run_section k "IAM Roles Anywhere: only a certificate, rotated in place, the certificate alert" section_k
+run_section l "IAM Roles Anywhere: a certificate that expires turns the role Ready=False" section_l
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"

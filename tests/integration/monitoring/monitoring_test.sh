@@ -7,8 +7,9 @@
 #   3. every dashboard query is valid PromQL (promtool, as recording rules);
 #   4. every metric the rules and the dashboard use is one the controller
 #      registers (controller/*.cc) and docs/operations.md documents;
-#   5. every alert is tested: by alerts_test.yaml or by scraped_alerts_test.yaml
-#      (series scraped from real replicas, binary_test.sh section i).
+#   5. every alert is tested: by alerts_test.yaml, or on series scraped from
+#      real controllers (scraped_alerts_test.yaml: binary_test.sh section i;
+#      roles_anywhere_alerts_test.yaml: section k).
 # Usage: tests/integration/monitoring/monitoring_test.sh [--source-dir=DIR]
 # Exit: 0 passed, 1 failed, 77 promtool or PyYAML missing (scripts/install-deps.sh).
 set -euo pipefail
@@ -71,11 +72,13 @@ if problems:
 print(f"metrics: {len(used)} used, all registered and documented")
 EOF
 # 5. Every alert has expectations somewhere.
-"$PYTHON" - "$WORK/rules.yaml" "$HERE/alerts_test.yaml" "$HERE/scraped_alerts_test.yaml" <<'EOF'
+"$PYTHON" - "$WORK/rules.yaml" "$HERE/alerts_test.yaml" "$HERE/scraped_alerts_test.yaml" \
+  "$HERE/roles_anywhere_alerts_test.yaml" <<'EOF'
 import sys, yaml
 alerts = {r["alert"] for g in yaml.safe_load(open(sys.argv[1]))["groups"] for r in g["rules"] if "alert" in r}
 typed = {t["alertname"] for group in yaml.safe_load(open(sys.argv[2]))["tests"] for t in group["alert_rule_test"]}
-scraped = {t["alertname"] for s in yaml.safe_load(open(sys.argv[3]))["scenarios"] for t in s["alert_rule_test"]}
+scraped = {t["alertname"] for path in sys.argv[3:] for s in yaml.safe_load(open(path))["scenarios"]
+           for t in s["alert_rule_test"]}
 untested = sorted(alerts - typed - scraped)
 if untested:
     sys.exit("alerts without a test (alerts_test.yaml or scraped_alerts_test.yaml): " + ", ".join(untested))

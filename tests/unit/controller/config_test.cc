@@ -15,6 +15,12 @@ DECLARE_string(cluster_name);
 DECLARE_string(external_id);
 DECLARE_bool(namespace_restrictions);
 DECLARE_string(default_allowed_roles);
+DECLARE_string(roles_anywhere_trust_anchor_arn);
+DECLARE_string(roles_anywhere_profile_arn);
+DECLARE_string(roles_anywhere_role_arn);
+DECLARE_string(roles_anywhere_certificate);
+DECLARE_string(roles_anywhere_private_key);
+DECLARE_string(roles_anywhere_session_duration);
 
 namespace controller {
 namespace {
@@ -76,6 +82,32 @@ TEST(ConfigTest, NamespaceRestrictionsWithADefaultList) {
             (std::vector<std::string>{"shared/*", "arn:aws:iam::210987654321:role/logs"}));
 }
 
+constexpr const char* kAnchor = "arn:aws:rolesanywhere:eu-central-1:123456789012:trust-anchor/ta";
+constexpr const char* kProfile = "arn:aws:rolesanywhere:eu-central-1:123456789012:profile/p";
+
+void set_roles_anywhere_flags() {
+  FLAGS_roles_anywhere_trust_anchor_arn = kAnchor;
+  FLAGS_roles_anywhere_profile_arn = kProfile;
+  FLAGS_roles_anywhere_role_arn = "arn:aws:iam::123456789012:role/kube-aws-iam-controller";
+  FLAGS_roles_anywhere_certificate = "/var/run/certificate/tls.crt";
+  FLAGS_roles_anywhere_private_key = "/var/run/certificate/tls.key";
+}
+
+TEST(ConfigTest, RolesAnywhereIsOffUnlessItsFlagsAreSet) {
+  gflags::FlagSaver saver;
+  auto off = config_from_flags();
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_FALSE(off->roles_anywhere.has_value());
+  set_roles_anywhere_flags();
+  FLAGS_roles_anywhere_session_duration = "12h";
+  auto on = config_from_flags();
+  ASSERT_TRUE(on.ok()) << on.status();
+  ASSERT_TRUE(on->roles_anywhere.has_value());
+  EXPECT_EQ(on->roles_anywhere->trust_anchor_arn, kAnchor);
+  EXPECT_EQ(on->roles_anywhere->session_duration, absl::Hours(12));
+  EXPECT_EQ(on->roles_anywhere->certificate_chain, "");
+}
+
 struct BadFlag {
   const char* name;
   std::function<void()> set;
@@ -130,6 +162,47 @@ INSTANTIATE_TEST_SUITE_P(
                 },
                 "invalid --default-allowed-roles \"[\"shared\"]\": '[\"shared\"]' is not a "
                 "role name, path or ARN"},
+        BadFlag{"roles_anywhere_incomplete",
+                [] {
+                  FLAGS_roles_anywhere_trust_anchor_arn = kAnchor;
+                  FLAGS_roles_anywhere_certificate = "/tls.crt";
+                },
+                "IAM Roles Anywhere needs the trust anchor, profile and role ARNs, the "
+                "certificate and the private key; missing --roles-anywhere-profile-arn, "
+                "--roles-anywhere-role-arn, --roles-anywhere-private-key"},
+        BadFlag{"roles_anywhere_profile_as_anchor",
+                [] {
+                  set_roles_anywhere_flags();
+                  FLAGS_roles_anywhere_trust_anchor_arn = kProfile;
+                },
+                "invalid --roles-anywhere-trust-anchor-arn \""
+                "arn:aws:rolesanywhere:eu-central-1:123456789012:profile/p\": "
+                "'arn:aws:rolesanywhere:eu-central-1:123456789012:profile/p' is not a Roles "
+                "Anywhere trust anchor ARN (arn:<partition>:rolesanywhere:<region>:<account>:"
+                "trust-anchor/<id>)"},
+        BadFlag{"roles_anywhere_profile_elsewhere",
+                [] {
+                  set_roles_anywhere_flags();
+                  FLAGS_roles_anywhere_profile_arn =
+                      "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p";
+                },
+                "invalid --roles-anywhere-profile-arn \""
+                "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p\": must be in the trust "
+                "anchor's region (eu-central-1)"},
+        BadFlag{"roles_anywhere_role_of_a_user",
+                [] {
+                  set_roles_anywhere_flags();
+                  FLAGS_roles_anywhere_role_arn = "arn:aws:iam::123456789012:user/me";
+                },
+                "invalid --roles-anywhere-role-arn \"arn:aws:iam::123456789012:user/me\": invalid "
+                "role ARN 'arn:aws:iam::123456789012:user/me': not an IAM role (want "
+                "...:role/<name>)"},
+        BadFlag{"roles_anywhere_session",
+                [] {
+                  set_roles_anywhere_flags();
+                  FLAGS_roles_anywhere_session_duration = "13h";
+                },
+                "invalid --roles-anywhere-session-duration \"13h\": must be at most 12h"},
         BadFlag{"lease", [] { FLAGS_leader_election_lease_duration = "5s"; },
                 "invalid leader election timing: need --leader-election-lease-duration > "
                 "--leader-election-renew-deadline > 1.2 x --leader-election-retry-period"}),
