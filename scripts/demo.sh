@@ -4,7 +4,8 @@
 # real kubectl and AWS CLI. A narrated walk-through ("==> ..." steps):
 #   an AWSIAMRole (docs/example-app.yaml) -> its Secret -> the AWS CLI uses the
 #   Secret's credentials.process -> the controller refreshes the credentials ->
-#   a role that does not trust the controller -> events, status, metrics.
+#   a role that does not trust the controller -> events, status, metrics ->
+#   the controller off AWS with only an X.509 certificate (IAM Roles Anywhere).
 #
 # Usage: scripts/demo.sh [--keep]
 #   --keep   leave the sandbox (simulators + controller) running at the end and
@@ -157,6 +158,17 @@ step "Starting the sandbox in $DEMO"
 # credential aws-sim issues lives 90 s, so a refresh happens within the demo.
 grep -v '^issued_duration_cap:' tests/sim/aws/sandbox-config.yaml >"$DEMO/aws-sim.yaml"
 echo "issued_duration_cap: 90s" >>"$DEMO/aws-sim.yaml"
+# IAM Roles Anywhere (the demo's last part): a CA made here with the openssl
+# CLI, registered as a trust anchor, and a profile for the controller's role.
+tests/pki/make_test_pki.sh "$DEMO/pki" >"$DEMO/pki.log" 2>&1 ||
+  { cat "$DEMO/pki.log" >&2; exit 1; }
+RA_ANCHOR=arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/demo
+RA_PROFILE=arn:aws:rolesanywhere:us-east-1:123456789012:profile/demo
+cat >>"$DEMO/aws-sim.yaml" <<EOF
+roles_anywhere:
+  trust_anchors: [{arn: $RA_ANCHOR, certificate_bundle_file: pki/trust-anchor.pem}]
+  profiles: [{arn: $RA_PROFILE, role_arns: [arn:aws:iam::123456789012:role/kube-aws-iam-controller]}]
+EOF
 "$KUBE_SIM" --kubeconfig-out="$KUBECONFIG" --port-out="$DEMO/kube-sim.port" >"$DEMO/kube-sim.log" 2>&1 &
 KUBE_SIM_PID=$!
 "$AWS_SIM" --config "$DEMO/aws-sim.yaml" --ports-file "$DEMO/aws-sim.json" >"$DEMO/aws-sim.log" 2>&1 &
@@ -294,5 +306,49 @@ CONTROLLER_PID=""
 tail -n 2 "$DEMO/controller.log" | sed 's/^/    | /'
 say "exit status $rc; Lease holder now: '$("$KUBECTL" get lease -n kube-system kube-aws-iam-controller -o 'jsonpath={.spec.holderIdentity}')'"
 ((rc == 0)) || { echo "demo.sh: the controller exited $rc after SIGTERM" >&2; exit 1; }
+
+step "Off AWS with nothing that can lapse: the controller with only an X.509 certificate"
+say "no AWS key, no seed, no IMDS: IAM Roles Anywhere's CreateSession, signed with the"
+say "certificate's key, gives the controller its own session (docs/bootstrap.md)"
+mkdir -p "$DEMO/certificate"
+cp "$DEMO/pki/ec.pem" "$DEMO/certificate/tls.crt"
+cp "$DEMO/pki/ec.key" "$DEMO/certificate/tls.key"
+cp "$DEMO/pki/chain.pem" "$DEMO/certificate/ca.crt"
+say "certificate: $(openssl x509 -noout -subject -enddate -in "$DEMO/certificate/tls.crt" | tr '\n' ' ')"
+RA=$(json_field "$DEMO/aws-sim.json" rolesanywhere_endpoint)
+printf '$ %s\n' "kube-aws-iam-controller --roles-anywhere-trust-anchor-arn=$RA_ANCHOR \\" \
+  "    --roles-anywhere-profile-arn=$RA_PROFILE \\" \
+  "    --roles-anywhere-role-arn=arn:aws:iam::123456789012:role/kube-aws-iam-controller \\" \
+  "    --roles-anywhere-certificate=tls.crt --roles-anywhere-private-key=tls.key \\" \
+  "    --roles-anywhere-certificate-chain=ca.crt --roles-anywhere-endpoint=$RA ..."
+env -i PATH=/usr/bin:/bin HOME="$DEMO/home" AWS_EC2_METADATA_DISABLED=true \
+  "$CONTROLLER" --kubeconfig="$KUBECONFIG" --sts-endpoint="$STS" \
+  --metrics-address=127.0.0.1:0 --leader-election-namespace=kube-system --identity=demo-roles-anywhere \
+  --namespace=demo-ra --credentials-mount-path="$MOUNT" \
+  --roles-anywhere-trust-anchor-arn="$RA_ANCHOR" --roles-anywhere-profile-arn="$RA_PROFILE" \
+  --roles-anywhere-role-arn=arn:aws:iam::123456789012:role/kube-aws-iam-controller \
+  --roles-anywhere-certificate="$DEMO/certificate/tls.crt" \
+  --roles-anywhere-private-key="$DEMO/certificate/tls.key" \
+  --roles-anywhere-certificate-chain="$DEMO/certificate/ca.crt" \
+  --roles-anywhere-endpoint="$RA" >"$DEMO/controller-ra.log" 2>&1 &
+CONTROLLER_PID=$!
+"$KUBECTL" create namespace demo-ra >/dev/null
+sed 's/  namespace: demo$/  namespace: demo-ra/' "$DEMO/my-app-iam-role.yaml" | "$KUBECTL" apply -f - >/dev/null
+wait_until 30 "Secret demo-ra/my-app-iam-role" secret_has_key demo-ra my-app-iam-role credentials.process
+grep -E 'IAM Roles Anywhere|credentials for demo-ra' "$DEMO/controller-ra.log" | sed 's/^/    | /'
+materialise demo-ra my-app-iam-role "$MOUNT"
+aws_with_secret sts get-caller-identity --endpoint-url "$STS" --query Arn --output text | sed 's/^/    the app: /'
+say "as the simulators saw it:"
+curl -fsS "$STS/_sim/calls" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["calls"]:
+    by_certificate = c["action"] == "AssumeRole" and "/i-" not in c["caller_arn"]  # not the IMDS session
+    if c["action"] == "CreateSession" or (by_certificate and "my-app-role" in c["role_arn"]):
+        print("    %s  %-14s %-62s -> %s %s" % (c["time"][11:19], c["action"], c["caller_arn"][:62],
+                                                c["role_arn"], c["result"]))' | head -n 4
+kill -TERM "$CONTROLLER_PID"
+wait_until 10 "the Roles Anywhere controller to exit" has_exited "$CONTROLLER_PID"
+wait "$CONTROLLER_PID" 2>/dev/null || true
+CONTROLLER_PID=""
 
 step "Done in $((SECONDS - START))s; stopping the simulators and removing $DEMO"

@@ -206,7 +206,11 @@ util::StatusOr<std::shared_ptr<const X509Identity>> X509Identity::load(const X50
   }
 
   ASSIGN_OR_RETURN(identity->certificate_base64_, der_base64(cert));
+  // Intermediates: the certificate file's blocks after the first (cert-manager
+  // bundles them so in tls.crt), then the chain file's.
   ASSIGN_OR_RETURN(std::vector<X509Ptr> chain, read_certificates(pem.chain, "certificate chain"));
+  chain.insert(chain.begin(), std::make_move_iterator(certificates.begin() + 1),
+               std::make_move_iterator(certificates.end()));
   for (const X509Ptr& intermediate : chain) {
     ASSIGN_OR_RETURN(std::string encoded, der_base64(intermediate.get()));
     if (!identity->chain_base64_.empty()) identity->chain_base64_.push_back(',');

@@ -32,9 +32,11 @@ inline constexpr std::string_view kX509RsaAlgorithm = "AWS4-X509-RSA-SHA256";
 inline constexpr std::string_view kX509EcdsaAlgorithm = "AWS4-X509-ECDSA-SHA256";
 
 struct X509Pem {
-  std::string certificate;         // the end-entity certificate first; more blocks are ignored
+  // The end-entity certificate first; blocks after it are intermediates (as
+  // cert-manager writes tls.crt).
+  std::string certificate;
   util::SecretString private_key;  // PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted
-  std::string chain;               // "" or intermediates, as a PEM bundle
+  std::string chain;               // "" or more intermediates, as a PEM bundle
 };
 
 class X509Identity {

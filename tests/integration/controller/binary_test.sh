@@ -880,8 +880,8 @@ section_f() {
     "docs/deployment.yaml (without its header) against 'kubectl kustomize deploy/base'"
 
   # Every install renders and passes strict server-side validation.
-  for install in base variants/irsa variants/instance-profile variants/seed examples/custom \
-    examples/environment-credentials; do
+  for install in base variants/irsa variants/instance-profile variants/seed variants/roles-anywhere \
+    examples/custom examples/environment-credentials; do
     "$KUBECTL" kustomize "$SOURCE_DIR/deploy/$install" >"$SDIR/${install//\//-}.yaml" ||
       fail "kubectl kustomize deploy/$install failed"
     out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/${install//\//-}.yaml" 2>&1) ||
@@ -946,6 +946,24 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
   expect_eq "$(https_egress_ports "$SDIR/examples-custom.yaml")" "443 6443 16443" \
     "deploy/examples/custom: the NetworkPolicy's HTTPS egress ports"
 
+  # deploy/variants/roles-anywhere with deploy/components/roles-anywhere-cert-manager:
+  # what is not cert-manager's passes strict validation (cert-manager's CRDs
+  # are not at hand offline: its objects are checked field by field against
+  # what the variant mounts and what Roles Anywhere requires).
+  mkdir -p "$SDIR/roles-anywhere"
+  printf '%s\n' 'apiVersion: kustomize.config.k8s.io/v1beta1' 'kind: Kustomization' \
+    "resources: [$(realpath --relative-to="$SDIR/roles-anywhere" "$SOURCE_DIR/deploy/variants/roles-anywhere")]" \
+    "components: [$(realpath --relative-to="$SDIR/roles-anywhere" "$SOURCE_DIR/deploy/components/roles-anywhere-cert-manager")]" \
+    >"$SDIR/roles-anywhere/kustomization.yaml"
+  "$KUBECTL" kustomize "$SDIR/roles-anywhere" >"$SDIR/roles-anywhere-cert-manager.yaml" ||
+    fail "kubectl kustomize with deploy/components/roles-anywhere-cert-manager failed"
+  out=$("$PYTHON" "$HERE/check_roles_anywhere_install.py" "$SDIR/roles-anywhere-cert-manager.yaml" \
+    "$SDIR/roles-anywhere-kubernetes.yaml" 2>&1) ||
+    fail "deploy/variants/roles-anywhere + cert-manager component: $out"
+  note "$out"
+  out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/roles-anywhere-kubernetes.yaml" 2>&1) ||
+    fail "the roles-anywhere install with cert-manager failed strict server-side validation:"$'\n'"$out"
+
   # deploy/examples/environment-credentials, with the sandbox's bootstrap keys
   # in its env file: the controller started with exactly the environment the
   # rendered Deployment gives its container writes a role's Secret, assumed by
@@ -973,7 +991,8 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 
   # The Restricted Pod Security Standard, field by field (pod_security.py):
   # every install but the host-network one passes.
-  for install in base variants-irsa variants-seed examples-custom examples-environment-credentials; do
+  for install in base variants-irsa variants-seed variants-roles-anywhere examples-custom \
+    examples-environment-credentials; do
     violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/$install.yaml") ||
       fail "deploy/${install/-//} breaks the Restricted Pod Security Standard:"$'\n'"$violations"
   done

@@ -110,6 +110,17 @@ TEST(X509IdentityTest, TheChainHeaderIsEachCertificateBase64CommaSeparated) {
             openssl_der_base64("intermediate.pem") + "," + openssl_der_base64("root.pem"));
 }
 
+TEST(X509IdentityTest, IntermediatesBundledAfterTheCertificateJoinTheChain) {
+  X509Pem files = pem("rsa.pem", "rsa.key");
+  files.certificate += test_pki().read("intermediate.pem");  // cert-manager's tls.crt
+  files.chain = test_pki().read("root.pem");
+  const auto identity = load_or_die(files);
+  ASSERT_NE(identity, nullptr);
+  EXPECT_EQ(identity->certificate_base64(), openssl_der_base64("rsa.pem"));
+  EXPECT_EQ(identity->chain_base64(),
+            openssl_der_base64("intermediate.pem") + "," + openssl_der_base64("root.pem"));
+}
+
 TEST(X509IdentityTest, RefusesWhatRolesAnywhereRefusesAndSaysWhatToFix) {
   struct Row {
     std::string certificate, key, chain;
