@@ -26,6 +26,7 @@
 #include "pkg/aws/providers/imds_client.h"
 #include "pkg/aws/providers/roles_anywhere_provider.h"
 #include "pkg/aws/roles_anywhere_client.h"
+#include "pkg/aws/x509_identity_files.h"
 #include "pkg/http/curl_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/config.h"
@@ -85,26 +86,19 @@ void preflight(kube::RestClient& kube, const Config& config, const std::stop_tok
   }
 }
 
-// The controller's own identity from IAM Roles Anywhere: the provider for the
-// default chain, refused at start-up when the files cannot sign; the
-// certificate's validity as metrics; rotations in the log.
-aws::CredentialsProviderPtr roles_anywhere_source(const RolesAnywhereConfig& ra,
-                                                  aws::RolesAnywhereClient& client,
-                                                  util::Clock& clock, metrics::Registry& registry,
-                                                  const std::stop_token& stop) {
-  std::unique_ptr<aws::RolesAnywhereProvider> provider = must(
-      aws::RolesAnywhereProvider::create(
-          client, clock,
-          {.files = {.certificate = ra.certificate,
-                     .private_key = ra.private_key,
-                     .chain = ra.certificate_chain},
-           .trust_anchor_arn = ra.trust_anchor_arn,
-           .profile_arn = ra.profile_arn,
-           .role_arn = ra.role_arn,
-           .session_duration = ra.session_duration,
-           .stop = stop,
-           .on_files_changed =
-               [](const aws::RolesAnywhereFilesChange& change) {
+// The certificate files of IAM Roles Anywhere, refused at start-up when they
+// cannot sign; their validity as metrics (read at each scrape, so a renewal
+// shows at once); rotations in the log.
+std::unique_ptr<aws::X509IdentityFiles> roles_anywhere_files(const RolesAnywhereConfig& ra,
+                                                             util::Clock& clock,
+                                                             metrics::Registry& registry) {
+  std::unique_ptr<aws::X509IdentityFiles> files =
+      must(aws::X509IdentityFiles::load(
+               {.certificate = ra.certificate,
+                .private_key = ra.private_key,
+                .chain = ra.certificate_chain},
+               clock,
+               [](const aws::X509FilesChange& change) {
                  if (change.loaded) {
                    LOG(INFO) << "IAM Roles Anywhere: the certificate files changed; now signing "
                                 "with "
@@ -114,15 +108,9 @@ aws::CredentialsProviderPtr roles_anywhere_source(const RolesAnywhereConfig& ra,
                    LOG(WARNING) << "IAM Roles Anywhere: " << change.rejected.message()
                                 << "; signing with the certificate loaded before while it is valid";
                  }
-               }}),
-      "cannot use IAM Roles Anywhere");
-  const std::shared_ptr<const aws::X509Identity> identity = provider->loaded();
-  LOG(INFO) << "IAM Roles Anywhere: the controller is " << ra.role_arn << " through profile "
-            << ra.profile_arn << ", signing with certificate " << identity->describe()
-            << ", valid until " << util::format_rfc3339(identity->not_after()) << " (endpoint "
-            << client.endpoint().url << ")";
-  // Read on each scrape: the files as they are now (a rotation shows at once).
-  aws::RolesAnywhereProvider& source = *provider;
+               }),
+           "cannot use IAM Roles Anywhere");
+  aws::X509IdentityFiles& source = *files;
   registry.callback_gauge(
       "kube_aws_iam_controller_roles_anywhere_certificate_not_after_timestamp_seconds",
       "When the IAM Roles Anywhere certificate the controller signs with expires (Unix time).",
@@ -135,7 +123,7 @@ aws::CredentialsProviderPtr roles_anywhere_source(const RolesAnywhereConfig& ra,
       "When that certificate became valid (Unix time): with not_after, its lifetime.", [&source] {
         return static_cast<double>(absl::ToUnixSeconds(source.loaded()->not_before()));
       });
-  return provider;
+  return files;
 }
 
 // Blocks SIGTERM/SIGINT in every thread (call before starting any) and
@@ -237,6 +225,7 @@ int run(const Config& config) {
   const auto imds =
       must(aws::ImdsClient::create(*aws_transport, clock, std::move(imds_options)), "IMDS client");
   std::unique_ptr<aws::RolesAnywhereClient> roles_anywhere_client;
+  std::unique_ptr<aws::X509IdentityFiles> roles_anywhere_identity;
   aws::CredentialsProviderPtr roles_anywhere;
   if (config.roles_anywhere) {
     roles_anywhere_client = must(aws::RolesAnywhereClient::create(
@@ -248,8 +237,21 @@ int run(const Config& config) {
                                                       controller_metrics.sts_attempt(attempt);
                                                     }}}),
                                  "IAM Roles Anywhere client");
-    roles_anywhere = roles_anywhere_source(*config.roles_anywhere, *roles_anywhere_client, clock,
-                                           registry, stop.get_token());
+    roles_anywhere_identity = roles_anywhere_files(*config.roles_anywhere, clock, registry);
+    roles_anywhere = must(aws::RolesAnywhereProvider::create(
+                              *roles_anywhere_client, *roles_anywhere_identity,
+                              {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
+                               .profile_arn = config.roles_anywhere->profile_arn,
+                               .role_arn = config.roles_anywhere->role_arn,
+                               .session_duration = config.roles_anywhere->session_duration,
+                               .stop = stop.get_token()}),
+                          "cannot use IAM Roles Anywhere");
+    LOG(INFO) << "IAM Roles Anywhere: the controller is " << config.roles_anywhere->role_arn
+              << " through profile " << config.roles_anywhere->profile_arn
+              << ", signing with certificate " << roles_anywhere_identity->loaded()->describe()
+              << ", valid until "
+              << util::format_rfc3339(roles_anywhere_identity->loaded()->not_after())
+              << " (endpoint " << roles_anywhere_client->endpoint().url << ")";
   }
   aws::CredentialsProviderPtr base =
       aws::default_chain(*aws_transport, clock, *sts, *imds,

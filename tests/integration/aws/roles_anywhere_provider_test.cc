@@ -1,7 +1,8 @@
-// RolesAnywhereProvider against the Roles Anywhere simulator over HTTP, with
-// certificate files as a mounted Secret holds them: the session, rotation in
-// place (the files replaced as kubelet does, atomically), a half-rotated pair
-// that must never sign, an expired certificate, and the start-up refusals.
+// RolesAnywhereProvider and X509IdentityFiles against the Roles Anywhere
+// simulator over HTTP, with certificate files as a mounted Secret holds them:
+// the session, rotation in place (the files replaced as kubelet does,
+// atomically), a half-rotated pair that must never sign, an expired
+// certificate, and the start-up refusals.
 #include "pkg/aws/providers/roles_anywhere_provider.h"
 
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@
 namespace integration::aws {
 namespace {
 
-using ::aws::RolesAnywhereFilesChange;
+using ::aws::X509FilesChange;
 using pki::testing::TestPki;
 
 constexpr std::string_view kAnchor = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/ta";
@@ -78,18 +79,35 @@ class RolesAnywhereProviderTest : public ::testing::Test {
     }
   }
 
-  ::aws::RolesAnywhereProviderOptions options() {
-    return {.files = {.certificate = (dir_ / "tls.crt").string(),
-                      .private_key = (dir_ / "tls.key").string(),
-                      .chain = (dir_ / "ca.crt").string()},
-            .trust_anchor_arn = std::string(kAnchor),
+  ::aws::X509Files files() const {
+    return {.certificate = (dir_ / "tls.crt").string(),
+            .private_key = (dir_ / "tls.key").string(),
+            .chain = (dir_ / "ca.crt").string()};
+  }
+
+  util::StatusOr<std::unique_ptr<::aws::X509IdentityFiles>> load(::aws::X509Files from) {
+    return ::aws::X509IdentityFiles::load(
+        std::move(from), clock_, [this](const X509FilesChange& change) {
+          changes_.push_back(change.loaded ? "loaded " + change.loaded->serial()
+                                           : "rejected " + change.rejected.message());
+        });
+  }
+
+  static ::aws::RolesAnywhereProviderOptions options() {
+    return {.trust_anchor_arn = std::string(kAnchor),
             .profile_arn = std::string(kProfile),
             .role_arn = std::string(kRole),
-            .session_duration = absl::Hours(1),
-            .on_files_changed = [this](const RolesAnywhereFilesChange& change) {
-              changes_.push_back(change.loaded ? "loaded " + change.loaded->serial()
-                                               : "rejected " + change.rejected.message());
-            }};
+            .session_duration = absl::Hours(1)};
+  }
+
+  // The files as mounted now, and a provider signing with them.
+  void start() {
+    auto loaded = load(files());
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    files_ = std::move(loaded).value();
+    auto provider = ::aws::RolesAnywhereProvider::create(*client_, *files_, options());
+    ASSERT_TRUE(provider.ok()) << provider.status();
+    provider_ = std::move(provider).value();
   }
 
   // The serial number of the certificate that signed the last CreateSession.
@@ -104,13 +122,14 @@ class RolesAnywhereProviderTest : public ::testing::Test {
   std::unique_ptr<::aws::RolesAnywhereClient> client_;
   std::filesystem::path dir_;
   std::vector<std::string> changes_;
+  std::unique_ptr<::aws::X509IdentityFiles> files_;
+  std::unique_ptr<::aws::RolesAnywhereProvider> provider_;
 };
 
 TEST_F(RolesAnywhereProviderTest, SessionCredentialsFromTheMountedCertificate) {
   mount("rsa", "rsa");
-  auto provider = ::aws::RolesAnywhereProvider::create(*client_, clock_, options());
-  ASSERT_TRUE(provider.ok()) << provider.status();
-  auto credentials = (*provider)->credentials();
+  ASSERT_NO_FATAL_FAILURE(start());
+  auto credentials = provider_->credentials();
   ASSERT_TRUE(credentials.ok()) << credentials.status();
   EXPECT_EQ(credentials->expiration, clock_.system_now() + absl::Hours(1));
   EXPECT_TRUE(credentials->source.starts_with("rolesanywhere:CreateSession " + std::string(kRole)));
@@ -120,26 +139,27 @@ TEST_F(RolesAnywhereProviderTest, SessionCredentialsFromTheMountedCertificate) {
 
 TEST_F(RolesAnywhereProviderTest, ARotatedCertificateSignsTheNextSession) {
   mount("rsa", "rsa");
-  auto provider = ::aws::RolesAnywhereProvider::create(*client_, clock_, options()).value();
-  ASSERT_TRUE(provider->credentials().ok());
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_TRUE(provider_->credentials().ok());
   mount("ec", "ec");
-  ASSERT_TRUE(provider->credentials().ok());
+  ASSERT_TRUE(provider_->credentials().ok());
   EXPECT_EQ(last_signer(), serial_of("ec"));
   EXPECT_EQ(changes_, std::vector<std::string>{"loaded " + serial_of("ec")});
+  EXPECT_EQ(files_->loaded()->serial(), serial_of("ec"));
 }
 
 TEST_F(RolesAnywhereProviderTest, AHalfRotatedPairNeverSigns) {
   mount("rsa", "rsa");
-  auto provider = ::aws::RolesAnywhereProvider::create(*client_, clock_, options()).value();
+  ASSERT_NO_FATAL_FAILURE(start());
   mount("ec", "rsa");  // the new certificate, the old key: as a non-atomic writer leaves them
-  ASSERT_TRUE(provider->credentials().ok());
+  ASSERT_TRUE(provider_->credentials().ok());
   EXPECT_EQ(last_signer(), serial_of("rsa"));  // the last good pair
   ASSERT_EQ(changes_.size(), 1u);
   EXPECT_TRUE(changes_[0].starts_with("rejected "));
   EXPECT_NE(changes_[0].find("the private key does not belong to certificate"), std::string::npos)
       << changes_[0];
   mount("ec", "ec");
-  ASSERT_TRUE(provider->credentials().ok());
+  ASSERT_TRUE(provider_->credentials().ok());
   EXPECT_EQ(last_signer(), serial_of("ec"));
   EXPECT_EQ(sim_->calls().count("CreateSession", "Success"), 2);
   EXPECT_EQ(sim_->calls().total(), 2);  // nothing refused on the way
@@ -147,10 +167,9 @@ TEST_F(RolesAnywhereProviderTest, AHalfRotatedPairNeverSigns) {
 
 TEST_F(RolesAnywhereProviderTest, AnExpiredCertificateIsNotSentAndSaysSo) {
   mount("rsa", "rsa");
-  auto provider = ::aws::RolesAnywhereProvider::create(*client_, clock_, options()).value();
-  const absl::Time not_after = provider->identity().value()->not_after();
-  clock_.set_system(not_after + absl::Minutes(1));
-  const util::Status status = provider->credentials().status();
+  ASSERT_NO_FATAL_FAILURE(start());
+  clock_.set_system(files_->loaded()->not_after() + absl::Minutes(1));
+  const util::Status status = provider_->credentials().status();
   EXPECT_EQ(status.code(), util::StatusCode::kFailedPrecondition);
   EXPECT_NE(status.message().find(" expired at "), std::string::npos) << status;
   EXPECT_NE(status.message().find("renew it"), std::string::npos) << status;
@@ -159,23 +178,24 @@ TEST_F(RolesAnywhereProviderTest, AnExpiredCertificateIsNotSentAndSaysSo) {
 
 TEST_F(RolesAnywhereProviderTest, StartUpRefusesWhatCannotSignAndNamesTheFiles) {
   mount("rsa", "ec");
-  util::Status status = ::aws::RolesAnywhereProvider::create(*client_, clock_, options()).status();
+  util::Status status = load(files()).status();
   EXPECT_EQ(status.code(), util::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find((dir_ / "tls.crt").string()), std::string::npos) << status;
   EXPECT_NE(status.message().find("does not belong"), std::string::npos) << status;
 
-  mount("rsa", "rsa");
-  auto wrong_anchor = options();
-  wrong_anchor.trust_anchor_arn = std::string(kProfile);
-  status = ::aws::RolesAnywhereProvider::create(*client_, clock_, wrong_anchor).status();
-  EXPECT_NE(status.message().find("is not a Roles Anywhere trust anchor ARN"), std::string::npos)
-      << status;
-
-  auto missing = options();
-  missing.files.certificate = (dir_ / "absent.crt").string();
-  status = ::aws::RolesAnywhereProvider::create(*client_, clock_, missing).status();
+  auto missing = files();
+  missing.certificate = (dir_ / "absent.crt").string();
+  status = load(missing).status();
   EXPECT_NE(status.message().find("cannot read the certificate " + (dir_ / "absent.crt").string()),
             std::string::npos)
+      << status;
+
+  mount("rsa", "rsa");
+  ASSERT_NO_FATAL_FAILURE(start());
+  auto wrong_anchor = options();
+  wrong_anchor.trust_anchor_arn = std::string(kProfile);
+  status = ::aws::RolesAnywhereProvider::create(*client_, *files_, wrong_anchor).status();
+  EXPECT_NE(status.message().find("is not a Roles Anywhere trust anchor ARN"), std::string::npos)
       << status;
 }
 
