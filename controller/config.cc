@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,12 @@ DEFINE_string(roles_anywhere_certificate_chain, "",
 DEFINE_string(roles_anywhere_session_duration, "1h",
               "IAM Roles Anywhere: how long the controller's own sessions last (15m..12h, at most "
               "the profile's duration).");
+DEFINE_bool(roles_anywhere_direct, false,
+            "IAM Roles Anywhere for every AWSIAMRole: its credentials come from CreateSession for "
+            "that role (the profile lists the app roles; each trusts "
+            "rolesanywhere.amazonaws.com) instead of AssumeRole through a base role: no STS call, "
+            "no role chaining, sessions up to the profile's duration (12h). Role names are "
+            "appended to --base-role-arn, else to the trust anchor's account.");
 DEFINE_string(roles_anywhere_endpoint, "",
               "IAM Roles Anywhere endpoint URL override (default: "
               "https://rolesanywhere.<trust anchor's region>.amazonaws.com, per partition).");
@@ -150,24 +157,26 @@ util::StatusOr<std::optional<RolesAnywhereConfig>> roles_anywhere_config() {
                          .certificate = FLAGS_roles_anywhere_certificate,
                          .private_key = FLAGS_roles_anywhere_private_key,
                          .certificate_chain = FLAGS_roles_anywhere_certificate_chain,
-                         .endpoint = FLAGS_roles_anywhere_endpoint};
-  const std::pair<std::string_view, const std::string*> required[] = {
+                         .endpoint = FLAGS_roles_anywhere_endpoint,
+                         .direct = FLAGS_roles_anywhere_direct};
+  const std::pair<std::string_view, const std::string*> flags[] = {
       {"roles-anywhere-trust-anchor-arn", &ra.trust_anchor_arn},
       {"roles-anywhere-profile-arn", &ra.profile_arn},
       {"roles-anywhere-role-arn", &ra.role_arn},
       {"roles-anywhere-certificate", &ra.certificate},
       {"roles-anywhere-private-key", &ra.private_key}};
   std::vector<std::string> missing;
-  for (const auto& [flag, value] : required) {
-    if (value->empty()) missing.emplace_back(flag);
+  bool any = ra.direct || !ra.certificate_chain.empty() || !ra.endpoint.empty();
+  for (const auto& [flag, value] : flags) {
+    any = any || !value->empty();
+    // The controller's own role is its base identity, which direct mode has none of.
+    if (value->empty() && !(ra.direct && value == &ra.role_arn)) missing.emplace_back(flag);
   }
-  const bool any =
-      missing.size() < std::size(required) || !ra.certificate_chain.empty() || !ra.endpoint.empty();
   if (!any) return std::optional<RolesAnywhereConfig>();
   if (!missing.empty()) {
     return util::invalid_argument_error(util::cat(
-        "IAM Roles Anywhere needs the trust anchor, profile and role ARNs, the certificate and "
-        "the private key; missing --",
+        "IAM Roles Anywhere needs the trust anchor and profile ARNs, the certificate, the "
+        "private key and (but with --roles-anywhere-direct) the controller's role ARN; missing --",
         util::join(missing, ", --")));
   }
   const auto anchor =
@@ -185,7 +194,7 @@ util::StatusOr<std::optional<RolesAnywhereConfig>> roles_anywhere_config() {
     return invalid("roles-anywhere-profile-arn", ra.profile_arn,
                    util::cat("must be in the trust anchor's region (", anchor->region(), ")"));
   }
-  if (const auto role = aws::RoleArn::parse(ra.role_arn); !role.ok()) {
+  if (const auto role = aws::RoleArn::parse(ra.role_arn); !ra.role_arn.empty() && !role.ok()) {
     return invalid("roles-anywhere-role-arn", ra.role_arn, role.status().message());
   }
   ASSIGN_OR_RETURN(ra.session_duration,
@@ -342,6 +351,20 @@ util::StatusOr<Config> config_from_flags() {
                    "has no effect without --namespace-restrictions");
   }
   ASSIGN_OR_RETURN(c.roles_anywhere, roles_anywhere_config());
+  if (c.roles_anywhere && c.roles_anywhere->direct) {
+    // CreateSession takes none of these: refuse rather than silently drop them.
+    const std::tuple<std::string_view, bool, std::string_view> unsupported[] = {
+        {"assume-role", !c.assume_role.empty(), "intermediate role"},
+        {"external-id", c.external_id.has_value(), "ExternalId"},
+        {"session-tags", c.session_tags, "session tags"}};
+    for (const auto& [flag, set, what] : unsupported) {
+      if (set) {
+        return util::invalid_argument_error(util::cat(
+            "--", flag, " has no effect with --roles-anywhere-direct: CreateSession takes no ",
+            what, " (pin roles to certificates with trust policy conditions instead)"));
+      }
+    }
+  }
   if (!gflags::GetCommandLineFlagInfoOrDie("event_queue_size").is_default) {
     c.warnings.emplace_back(
         "--event-queue-size is obsolete (the Go original's pod watcher, removed in its v0.4.0) "

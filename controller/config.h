@@ -17,18 +17,22 @@ namespace controller {
 
 enum class LogFormat { kText, kJson };
 
-// --roles-anywhere-*: the controller's own credentials from IAM Roles Anywhere
-// (an X.509 certificate instead of any AWS key). All five of the ARNs and
-// files, or none.
+// --roles-anywhere-*: credentials from IAM Roles Anywhere (an X.509
+// certificate instead of any AWS key): the controller's own (the trust anchor,
+// profile and role ARNs, the certificate and the key, all or none), or with
+// --roles-anywhere-direct every AWSIAMRole's (the role ARN then optional).
 struct RolesAnywhereConfig {
   std::string trust_anchor_arn;
   std::string profile_arn;
-  std::string role_arn;     // the controller's own role
+  std::string role_arn;     // the controller's own role; optional when direct
   std::string certificate;  // PEM files, re-read when they change
   std::string private_key;
   std::string certificate_chain;  // optional
   absl::Duration session_duration = absl::Hours(1);
   std::string endpoint;  // empty: the trust anchor's region's
+  // --roles-anywhere-direct: every AWSIAMRole's credentials from CreateSession
+  // for that role (no base role, no STS, no role chaining).
+  bool direct = false;
 };
 
 struct Config {

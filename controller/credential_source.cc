@@ -42,4 +42,39 @@ util::StatusOr<IssuedCredentials> StsCredentialSource::issue(const RoleRequest& 
   return issued;
 }
 
+util::StatusOr<IssuedCredentials> RolesAnywhereCredentialSource::issue(const RoleRequest& request,
+                                                                       std::stop_token stop) {
+  if (request.policy || !request.policy_arns.empty()) {
+    return util::invalid_argument_error(
+        "spec.policy and spec.policyARNs are not supported with --roles-anywhere-direct: "
+        "CreateSession takes no session policy (set one on the Roles Anywhere profile)");
+  }
+  auto signer = identity_.identity();
+  if (!signer.ok()) {
+    return util::Status(
+        signer.status().code(),
+        util::cat("the controller's certificate is unusable: ", signer.status().message()));
+  }
+  const absl::Time asked_at = clock_.system_now();
+  ASSIGN_OR_RETURN(aws::CreateSessionResult session,
+                   client_.create_session({.trust_anchor_arn = trust_anchor_arn_,
+                                           .profile_arn = profile_arn_,
+                                           .role_arn = request.role.str(),
+                                           .duration = absl::Seconds(request.duration_seconds)},
+                                          **signer, stop));
+  IssuedCredentials issued;
+  const absl::Duration lasts = *session.credentials.expiration - asked_at;
+  if (lasts < absl::Seconds(request.duration_seconds) - absl::Minutes(1)) {
+    issued.note = util::cat("roleSessionDuration ", request.duration_seconds,
+                            "s exceeds the Roles Anywhere profile's duration: sessions last about ",
+                            absl::ToInt64Minutes(lasts + absl::Seconds(30)), " minutes");
+  }
+  issued.credentials = RoleCredentials{.role_arn = request.role.str(),
+                                       .access_key_id = session.credentials.access_key_id,
+                                       .secret_access_key = session.credentials.secret_access_key,
+                                       .session_token = session.credentials.session_token,
+                                       .expiration = *session.credentials.expiration};
+  return issued;
+}
+
 }  // namespace controller

@@ -1,7 +1,8 @@
 // Where role credentials come from. The reconciler asks for a role; the STS
 // implementation assumes it with the controller's own credentials (the base
-// chain, or the --assume-role intermediate). An interface so reconciler tests
-// can script outcomes without STS.
+// chain, or the --assume-role intermediate); the Roles Anywhere one
+// (--roles-anywhere-direct) gets it from CreateSession with the controller's
+// certificate. An interface so reconciler tests can script outcomes without AWS.
 #pragma once
 
 #include <optional>
@@ -12,7 +13,9 @@
 #include "controller/secret_data.h"
 #include "pkg/aws/arn.h"
 #include "pkg/aws/credentials_provider.h"
+#include "pkg/aws/roles_anywhere_client.h"
 #include "pkg/aws/sts_client.h"
+#include "pkg/aws/x509_identity_files.h"
 #include "pkg/util/status.h"
 
 namespace controller {
@@ -56,6 +59,33 @@ class StsCredentialSource final : public CredentialSource {
  private:
   aws::StsClient& sts_;
   aws::CredentialsProvider& caller_;
+};
+
+// CreateSession for each role, signed with the certificate in `identity`
+// (--roles-anywhere-direct): no base role, so no role chaining and sessions
+// of up to 12 hours; the profile's duration caps them (the note says so when
+// it did). CreateSession takes no session policy: a role that asks for one
+// (spec.policy, spec.policyARNs) is refused with kInvalidArgument. The
+// controller's flags keep ExternalId and session tags away (config.h).
+class RolesAnywhereCredentialSource final : public CredentialSource {
+ public:
+  RolesAnywhereCredentialSource(aws::RolesAnywhereClient& client, aws::X509IdentityFiles& identity,
+                                std::string trust_anchor_arn, std::string profile_arn,
+                                util::Clock& clock)
+      : client_(client),
+        identity_(identity),
+        trust_anchor_arn_(std::move(trust_anchor_arn)),
+        profile_arn_(std::move(profile_arn)),
+        clock_(clock) {}
+  util::StatusOr<IssuedCredentials> issue(const RoleRequest& request,
+                                          std::stop_token stop) override;
+
+ private:
+  aws::RolesAnywhereClient& client_;
+  aws::X509IdentityFiles& identity_;
+  const std::string trust_anchor_arn_;
+  const std::string profile_arn_;
+  util::Clock& clock_;
 };
 
 inline constexpr int kRoleChainingMaxSeconds = 3600;

@@ -126,6 +126,23 @@ std::unique_ptr<aws::X509IdentityFiles> roles_anywhere_files(const RolesAnywhere
   return files;
 }
 
+// With --roles-anywhere-direct nothing assumes roles with a base identity:
+// role names are appended to --base-role-arn, else to the trust anchor's
+// account's role prefix (the profile's roles are in its account).
+util::StatusOr<DiscoveredBaseRoleArn> roles_anywhere_base_role_arn(
+    const RolesAnywhereConfig& ra, const std::optional<aws::BaseRoleArn>& flag) {
+  if (flag) return DiscoveredBaseRoleArn{.arn = *flag, .source = "--base-role-arn"};
+  ASSIGN_OR_RETURN(
+      const aws::Arn anchor,
+      aws::parse_roles_anywhere_arn(ra.trust_anchor_arn, aws::RolesAnywhereResource::kTrustAnchor));
+  ASSIGN_OR_RETURN(aws::BaseRoleArn arn, aws::BaseRoleArn::parse(util::cat(
+                                             "arn:", aws::partition_name(anchor.partition()),
+                                             ":iam::", anchor.account_id(), ":role/")));
+  return DiscoveredBaseRoleArn{
+      .arn = std::move(arn),
+      .source = util::cat("the trust anchor's account, ", anchor.account_id())};
+}
+
 // Blocks SIGTERM/SIGINT in every thread (call before starting any) and
 // returns a thread that turns the first one into a stop request.
 std::jthread stop_on_signal(std::stop_source& stop) {
@@ -238,6 +255,8 @@ int run(const Config& config) {
                                                     }}}),
                                  "IAM Roles Anywhere client");
     roles_anywhere_identity = roles_anywhere_files(*config.roles_anywhere, clock, registry);
+  }
+  if (config.roles_anywhere && !config.roles_anywhere->direct) {
     roles_anywhere = must(aws::RolesAnywhereProvider::create(
                               *roles_anywhere_client, *roles_anywhere_identity,
                               {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
@@ -258,11 +277,14 @@ int run(const Config& config) {
                          {.env = aws::process_env(),
                           .stop = stop.get_token(),
                           .roles_anywhere = std::move(roles_anywhere)});
+  const bool direct = config.roles_anywhere && config.roles_anywhere->direct;
   std::optional<aws::BaseRoleArn> base_role_arn;
   std::string no_base_reason;
-  util::StatusOr<DiscoveredBaseRoleArn> discovered = discover_base_role_arn(
-      {.flag = config.base_role_arn, .imds = *imds, .credentials = *base, .sts = *sts},
-      stop.get_token());
+  util::StatusOr<DiscoveredBaseRoleArn> discovered =
+      direct ? roles_anywhere_base_role_arn(*config.roles_anywhere, config.base_role_arn)
+             : discover_base_role_arn(
+                   {.flag = config.base_role_arn, .imds = *imds, .credentials = *base, .sts = *sts},
+                   stop.get_token());
   if (discovered.ok()) {
     LOG(INFO) << "base role ARN " << discovered->arn.str() << " (" << discovered->source << ")";
     base_role_arn = discovered->arn;
@@ -281,14 +303,27 @@ int run(const Config& config) {
         clock);
     LOG(INFO) << "roles are assumed through the intermediate role " << role.str();
   }
-  StsCredentialSource credentials(*sts, intermediate ? *intermediate : *base);
+  std::unique_ptr<CredentialSource> credentials;
+  if (direct) {
+    credentials = std::make_unique<RolesAnywhereCredentialSource>(
+        *roles_anywhere_client, *roles_anywhere_identity, config.roles_anywhere->trust_anchor_arn,
+        config.roles_anywhere->profile_arn, clock);
+    LOG(INFO) << "IAM Roles Anywhere, direct: every AWSIAMRole's credentials come from "
+                 "CreateSession through profile "
+              << config.roles_anywhere->profile_arn << ", signed with certificate "
+              << roles_anywhere_identity->loaded()->describe() << ", valid until "
+              << util::format_rfc3339(roles_anywhere_identity->loaded()->not_after())
+              << " (endpoint " << roles_anywhere_client->endpoint().url << "); STS is not called";
+  } else {
+    credentials = std::make_unique<StsCredentialSource>(*sts, intermediate ? *intermediate : *base);
+  }
 
   kube::ApiEventRecorder events(
       kube, clock,
       // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing calls setenv
       {.host = std::getenv("NODE_NAME") != nullptr ? std::getenv("NODE_NAME") : "",
        .reporting_instance = config.identity});
-  Controller controller(kube, credentials, events, clock,
+  Controller controller(kube, *credentials, events, clock,
                         {.plan = {.refresh = config.refresh,
                                   .base_role_arn = base_role_arn,
                                   .no_base_role_arn_reason = no_base_reason},

@@ -26,6 +26,7 @@
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/testing/fake_clock.h"
+#include "tests/pki/test_pki.h"
 #include "tests/sim/aws/aws_simulator.h"
 #include "tests/sim/aws/config_loader.h"
 #include "tests/sim/kube/server.h"
@@ -527,6 +528,67 @@ TEST_F(ControllerE2ETest, AssumesThroughTheIntermediateRoleAndClampsChainedSessi
   EXPECT_NE(success->caller_arn.find("assumed-role/kaic-intermediate/"), std::string::npos)
       << success->caller_arn;
   EXPECT_EQ(success->duration_seconds, 3600);
+}
+
+// --roles-anywhere-direct: each role's credentials from CreateSession,
+// signed with the controller's certificate; no STS call, no role chaining
+// (12-hour sessions); what CreateSession cannot do is refused per role.
+TEST_F(ControllerE2ETest, RolesAnywhereDirectIssuesEveryRoleWithoutSts) {
+  // The certificates of tests/pki are valid around now, not at the fake clock's start.
+  clock_.set_system(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
+  const pki::testing::TestPki& pki = pki::testing::TestPki::instance();
+  const std::string anchor = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/e2e";
+  const std::string profile = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/e2e";
+  ASSERT_TRUE(
+      aws_sim_->iam()
+          .add_trust_anchor({.arn = anchor, .certificate_bundle = pki.read("trust-anchor.pem")})
+          .ok());
+  ASSERT_TRUE(aws_sim_->iam()
+                  .add_profile({.arn = profile,
+                                .role_arns = {"arn:aws:iam::123456789012:role/team/*"},
+                                .duration = absl::Hours(12)})
+                  .ok());
+  auto client = aws::RolesAnywhereClient::create(
+      *transport_, clock_,
+      {.trust_anchor_arn = anchor, .endpoint_override = aws_sim_->roles_anywhere_endpoint()});
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto identity = aws::X509IdentityFiles::load({.certificate = pki.path("rsa.pem"),
+                                                .private_key = pki.path("rsa.key"),
+                                                .chain = pki.path("chain.pem")},
+                                               clock_);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  RolesAnywhereCredentialSource direct(**client, **identity, anchor, profile, clock_);
+  start_controller(&direct);
+
+  create_role("app", R"({"roleReference":"team/app/my-role","roleSessionDuration":43200})");
+  const kube::Object issued = await_secret("app");
+  EXPECT_EQ(*util::parse_rfc3339(data(issued, kExpireKey)), clock_.system_now() + absl::Hours(12));
+  ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
+  const std::regex key_re(
+      R"re("AccessKeyId":"([^"]+)","SecretAccessKey":"([^"]+)","SessionToken":"([^"]+)")re");
+  std::smatch m;
+  const std::string json = data(issued, kCredentialsJsonKey);
+  ASSERT_TRUE(std::regex_search(json, m, key_re));
+  auto me = sts_->get_caller_identity({.access_key_id = m[1].str(),
+                                       .secret_access_key = util::SecretString(m[2].str()),
+                                       .session_token = util::SecretString(m[3].str())});
+  ASSERT_TRUE(me.ok()) << me.status();
+  EXPECT_TRUE(me->arn.starts_with("arn:aws:sts::123456789012:assumed-role/my-role/")) << me->arn;
+  EXPECT_EQ(aws_sim_->calls().count("CreateSession", "Success"), 1);
+  EXPECT_TRUE(aws_sim_->calls().calls_of("AssumeRole").empty());
+
+  create_role("policy",
+              R"({"roleReference":"team/app/my-role","policy":"{\"Version\":\"2012-10-17\"}"})");
+  ASSERT_TRUE(eventually([&] {
+    const Condition* ready = status("policy").condition("Ready");
+    return ready != nullptr && ready->status == "False" &&
+           ready->message.find("not supported with --roles-anywhere-direct") != std::string::npos;
+  }));
+  create_role("unlisted", R"({"roleReference":"unlisted-role"})");
+  EXPECT_TRUE(has_event_saying("unlisted", "GetCredentialsFailed", "the profile does not list it"));
+  EXPECT_FALSE(secret("policy").has_value());
+  EXPECT_FALSE(secret("unlisted").has_value());
+  EXPECT_TRUE(aws_sim_->calls().calls_of("AssumeRole").empty());
 }
 
 // A trust policy pins a role to a namespace by ExternalId; the controller

@@ -21,6 +21,7 @@ DECLARE_string(roles_anywhere_role_arn);
 DECLARE_string(roles_anywhere_certificate);
 DECLARE_string(roles_anywhere_private_key);
 DECLARE_string(roles_anywhere_session_duration);
+DECLARE_bool(roles_anywhere_direct);
 
 namespace controller {
 namespace {
@@ -108,6 +109,18 @@ TEST(ConfigTest, RolesAnywhereIsOffUnlessItsFlagsAreSet) {
   EXPECT_EQ(on->roles_anywhere->certificate_chain, "");
 }
 
+TEST(ConfigTest, RolesAnywhereDirectNeedsNoRoleOfItsOwn) {
+  gflags::FlagSaver saver;
+  set_roles_anywhere_flags();
+  FLAGS_roles_anywhere_role_arn = "";
+  FLAGS_roles_anywhere_direct = true;
+  auto config = config_from_flags();
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(config->roles_anywhere.has_value());
+  EXPECT_TRUE(config->roles_anywhere->direct);
+  EXPECT_EQ(config->roles_anywhere->role_arn, "");
+}
+
 struct BadFlag {
   const char* name;
   std::function<void()> set;
@@ -167,9 +180,10 @@ INSTANTIATE_TEST_SUITE_P(
                   FLAGS_roles_anywhere_trust_anchor_arn = kAnchor;
                   FLAGS_roles_anywhere_certificate = "/tls.crt";
                 },
-                "IAM Roles Anywhere needs the trust anchor, profile and role ARNs, the "
-                "certificate and the private key; missing --roles-anywhere-profile-arn, "
-                "--roles-anywhere-role-arn, --roles-anywhere-private-key"},
+                "IAM Roles Anywhere needs the trust anchor and profile ARNs, the certificate, the "
+                "private key and (but with --roles-anywhere-direct) the controller's role ARN; "
+                "missing --roles-anywhere-profile-arn, --roles-anywhere-role-arn, "
+                "--roles-anywhere-private-key"},
         BadFlag{"roles_anywhere_profile_as_anchor",
                 [] {
                   set_roles_anywhere_flags();
@@ -203,6 +217,14 @@ INSTANTIATE_TEST_SUITE_P(
                   FLAGS_roles_anywhere_session_duration = "13h";
                 },
                 "invalid --roles-anywhere-session-duration \"13h\": must be at most 12h"},
+        BadFlag{"roles_anywhere_direct_with_external_id",
+                [] {
+                  set_roles_anywhere_flags();
+                  FLAGS_roles_anywhere_direct = true;
+                  FLAGS_external_id = "k8s:{namespace}";
+                },
+                "--external-id has no effect with --roles-anywhere-direct: CreateSession takes "
+                "no ExternalId (pin roles to certificates with trust policy conditions instead)"},
         BadFlag{"lease", [] { FLAGS_leader_election_lease_duration = "5s"; },
                 "invalid leader election timing: need --leader-election-lease-duration > "
                 "--leader-election-renew-deadline > 1.2 x --leader-election-retry-period"}),
