@@ -10,6 +10,9 @@
 //   controller_e2e_bench throttled [roles=2000] [account_rps=50]
 //   controller_e2e_bench clusters  [controllers=3] [roles_each=600] [account_rps=50]
 //   controller_e2e_bench limit     [seconds=5] [clients=32]
+//   controller_e2e_bench roles-anywhere-direct [roles=1000] [quota=10]
+//                                  (--roles-anywhere-direct: every role from
+//                                  CreateSession at a per-account quota; then a restart)
 //
 // KAIC_BENCH_CONTROLLER=<path> runs another build of the controller (an older
 // one, for a before/after); KAIC_BENCH_WRAP="heaptrack -o /tmp/ht" runs it
@@ -23,6 +26,7 @@
 #include "bench/controller/bench_world.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/strings.h"
+#include "tests/pki/test_pki.h"
 
 namespace bench {
 namespace {
@@ -52,6 +56,7 @@ struct World {
     }
   }
   bool keep_work = false;  // a failed run keeps the controllers' logs
+  std::vector<std::string> controller_args;  // beyond the defaults
 
   // `count` clusters with `namespaces` namespaces each, and a controller in each.
   util::Status start(int count, int namespaces) {
@@ -69,7 +74,8 @@ struct World {
   util::Status start_controller(int i) {
     ASSIGN_OR_RETURN(auto controller,
                      ControllerProcess::start(clusters[i]->kubeconfig(), *aws,
-                                              work / util::cat("controller-", i, ".log")));
+                                              work / util::cat("controller-", i, ".log"),
+                                              controller_args));
     if (!controller->wait_ready(std::chrono::seconds(60))) {
       return util::deadline_exceeded_error(
           util::cat("controller not ready; see ", controller->log_path().string()));
@@ -349,6 +355,90 @@ int clusters(int count, int roles_each, double account_rps) {
   return 0;
 }
 
+// --roles-anywhere-direct: `roles` new AWSIAMRoles at once, each from its
+// own CreateSession, at Roles Anywhere's per-account quota (AWS's default: 10
+// requests/s) and STS's latency; then a restart with every Secret valid.
+int roles_anywhere_direct(int roles, double quota) {
+  World world;
+  const pki::testing::TestPki& pki = pki::testing::TestPki::instance();
+  const std::string anchor = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/bench";
+  const std::string profile = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/bench";
+  sim::aws::StsCostModel create_session = sim::aws::StsCostModel::measured();
+  create_session.account_rps = quota;
+  create_session.account_burst = quota;
+  auto aws = start_aws(world.clock, world.sts_model);
+  if (!aws.ok()) return fail(world, aws.status());
+  world.aws = std::move(*aws);
+  world.aws->set_roles_anywhere_cost_model(create_session);
+  if (auto s = world.aws->iam().add_trust_anchor(
+          {.arn = anchor, .certificate_bundle = pki.read("trust-anchor.pem")});
+      !s.ok()) {
+    return fail(world, s);
+  }
+  if (auto s = world.aws->iam().add_profile(
+          {.arn = profile, .role_arns = {"arn:aws:iam::123456789012:role/*"}});
+      !s.ok()) {
+    return fail(world, s);
+  }
+  world.controller_args = {"--roles-anywhere-direct",
+                           "--roles-anywhere-trust-anchor-arn=" + anchor,
+                           "--roles-anywhere-profile-arn=" + profile,
+                           "--roles-anywhere-certificate=" + pki.path("ec.pem"),
+                           "--roles-anywhere-private-key=" + pki.path("ec.key"),
+                           "--roles-anywhere-certificate-chain=" + pki.path("chain.pem"),
+                           "--roles-anywhere-endpoint=" + world.aws->roles_anywhere_endpoint()};
+  auto cluster = Cluster::create(world.work, "c0", world.kube_model);
+  if (!cluster.ok()) return fail(world, cluster.status());
+  world.clusters.push_back(std::move(*cluster));
+  Cluster& c = *world.clusters[0];
+  if (auto s = c.create_namespaces(100); !s.ok()) return fail(world, s);
+  if (auto s = world.start_controller(0); !s.ok()) return fail(world, s);
+  std::printf("model: %s; CreateSession: %s, %.0f/s per account (burst %.0f)\n",
+              describe(world.kube_model, world.sts_model).c_str(),
+              "the STS latency", quota, quota);
+  if (auto s = c.create_roles(0, roles, 100, 0, "team/app/my-role", 32); !s.ok()) {
+    return fail(world, s);
+  }
+  if (!c.wait_for_secrets(roles, kConvergeTimeout)) {
+    return fail(world, util::deadline_exceeded_error(
+                           util::cat(c.secrets_seen(), " of ", roles, " Secrets")));
+  }
+  const double converged = seconds_between(c.first_sent(), c.last_seen());
+  const double floor = (roles - quota) / quota;  // the burst goes at once
+  const int64_t ok = world.aws->calls().count("CreateSession", "Success");
+  const int64_t throttled = world.aws->calls().count("CreateSession", "ThrottlingException");
+  const int64_t other = static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size()) -
+                        ok - throttled;
+  const double throttled_pct =
+      100.0 * static_cast<double>(throttled) / static_cast<double>(ok + throttled);
+  std::printf(
+      "%d roles at once, CreateSession at %.0f/s per account: every Secret in %.1f s "
+      "(floor %.1f s: %.0f%% above)\n",
+      roles, quota, converged, floor, 100 * (converged / floor - 1));
+  std::printf("CreateSession: %lld OK, %lld ThrottlingException (%.1f%% of calls), %lld other; "
+              "STS calls: %lld\n",
+              static_cast<long long>(ok), static_cast<long long>(throttled), throttled_pct,
+              static_cast<long long>(other), static_cast<long long>(world.sts_calls()));
+  print_latencies(world, c);
+  print_warnings(c);
+  std::printf("controller CPU %.2f s, RSS %lld kB\n", world.controllers[0]->cpu_seconds(),
+              static_cast<long long>(world.controllers[0]->rss_kb()));
+
+  // A restart with every Secret valid: no CreateSession, no write.
+  const int64_t calls_before = static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size());
+  const int64_t secret_writes = c.sim().counters().writes("secrets");
+  world.controllers[0]->terminate();
+  if (auto s = world.start_controller(0); !s.ok()) return fail(world, s);
+  const int64_t restart_calls =
+      static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size()) - calls_before;
+  std::printf("restart with %d valid Secrets: ready, %lld CreateSession calls, %lld Secret writes\n",
+              roles, static_cast<long long>(restart_calls),
+              static_cast<long long>(c.sim().counters().writes("secrets") - secret_writes));
+  std::printf("csv,roles-anywhere-direct,%d,%.0f,%.1f,%.1f,%.2f,%lld\n", roles, quota, converged,
+              floor, throttled_pct, static_cast<long long>(restart_calls));
+  return 0;
+}
+
 // The simulator's own write capacity under the model, with the smallest
 // client that can use it: `clients` threads creating Secrets back to back.
 int limit(int seconds, int clients) {
@@ -388,7 +478,8 @@ int limit(int seconds, int clients) {
 }
 
 int usage() {
-  std::cerr << "usage: controller_e2e_bench burst|scale|throttled|clusters|limit [args...]\n";
+  std::cerr << "usage: controller_e2e_bench burst|scale|throttled|clusters|limit|"
+               "roles-anywhere-direct [args...]\n";
   return 2;
 }
 
@@ -408,6 +499,9 @@ int main(int argc, char** argv) {
   if (scenario == "throttled") return bench::throttled(static_cast<int>(arg(2, 2000)), arg(3, 50));
   if (scenario == "clusters") {
     return bench::clusters(static_cast<int>(arg(2, 3)), static_cast<int>(arg(3, 600)), arg(4, 50));
+  }
+  if (scenario == "roles-anywhere-direct") {
+    return bench::roles_anywhere_direct(static_cast<int>(arg(2, 1000)), arg(3, 10));
   }
   if (scenario == "limit")
     return bench::limit(static_cast<int>(arg(2, 5)), static_cast<int>(arg(3, 32)));

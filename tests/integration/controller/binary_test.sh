@@ -51,6 +51,9 @@
 #   l  IAM Roles Anywhere, a certificate that expires mid-run (ctest:
 #      controller_roles_anywhere_expiry_test): the role turns Ready=False with
 #      a Warning, its Secret stays, the expired certificate is never sent
+#   m  --roles-anywhere-direct (ctest: controller_roles_anywhere_direct_test):
+#      a role's 12-hour session from CreateSession, no STS call; the AWS CLI
+#      uses it
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
@@ -1306,14 +1309,19 @@ while True:
 RA_ANCHOR="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:trust-anchor/kaic-test"
 RA_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-test"
 
-# roles_anywhere_world: the section's PKI ($SDIR/pki, tests/pki/make_test_pki.sh)
-# and an aws-sim trusting its root; sets STS and RA (the endpoints) and PKI.
+RA_DIRECT_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-direct"
+
+# roles_anywhere_world [uncapped]: the section's PKI ($SDIR/pki,
+# tests/pki/make_test_pki.sh) and an aws-sim trusting its root, with a profile
+# for the controller's role and one for every role (12 h, for
+# --roles-anywhere-direct); credentials capped at CAP_SECONDS unless
+# `uncapped`. Sets STS and RA (the endpoints) and PKI.
 roles_anywhere_world() {
   PKI="$SDIR/pki"
   "$SOURCE_DIR/tests/pki/make_test_pki.sh" "$PKI" >"$SDIR/pki.log" 2>&1 || fail "make_test_pki.sh: $(cat "$SDIR/pki.log")"
   grep -v '^issued_duration_cap:' "$SANDBOX_CONFIG" >"$SDIR/aws-sim.yaml"
+  [[ "${1:-}" == uncapped ]] || echo "issued_duration_cap: ${CAP_SECONDS}s" >>"$SDIR/aws-sim.yaml"
   cat >>"$SDIR/aws-sim.yaml" <<EOF
-issued_duration_cap: ${CAP_SECONDS}s
 roles_anywhere:
   trust_anchors:
   - arn: $RA_ANCHOR
@@ -1321,6 +1329,9 @@ roles_anywhere:
   profiles:
   - arn: $RA_PROFILE
     role_arns: [$CONTROLLER_ROLE_ARN]
+  - arn: $RA_DIRECT_PROFILE
+    role_arns: ["arn:aws:iam::$ACCOUNT:role/*"]
+    duration: 12h
 EOF
   "$AWS_SIM" --config "$SDIR/aws-sim.yaml" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
   SECTION_PIDS+=("$!")
@@ -1462,6 +1473,48 @@ section_l() {
     fail "no GetCredentialsFailed Warning event"
 }
 
+# --roles-anywhere-direct: no base role, no STS; a role's 12-hour session
+# straight from CreateSession (no role chaining cap); the AWS CLI uses it.
+section_m() {
+  local ns=sec-m dir="$SDIR/meta-aws-iam" STS RA PKI expire left arn
+  roles_anywhere_world uncapped
+  "$KUBECTL" create namespace "$ns" >/dev/null
+  "$KUBECTL" apply -f - >/dev/null <<EOF
+apiVersion: zalando.org/v1
+kind: AWSIAMRole
+metadata:
+  name: app
+  namespace: $ns
+spec:
+  roleReference: team/app/my-role
+  roleSessionDuration: 43200
+EOF
+  mount_certificate ec
+  start_controller controller AWS_EC2_METADATA_DISABLED=true -- \
+    --namespace="$ns" --leader-election-namespace="$ns" --credentials-mount-path="$dir" \
+    --roles-anywhere-direct --roles-anywhere-trust-anchor-arn="$RA_ANCHOR" \
+    --roles-anywhere-profile-arn="$RA_DIRECT_PROFILE" \
+    --roles-anywhere-certificate="$SDIR/mount/tls.crt" \
+    --roles-anywhere-private-key="$SDIR/mount/tls.key" \
+    --roles-anywhere-certificate-chain="$SDIR/mount/ca.crt" --roles-anywhere-endpoint="$RA"
+  wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
+    fail "with --roles-anywhere-direct, the controller wrote no Secret"
+  expire=$(secret_key "$ns" app expire)
+  left=$(($(date -d "$expire" +%s) - $(date +%s)))
+  ((left > 43000 && left <= 43200)) || fail "the session lasts ${left}s, not 12 hours (expire $expire)"
+  expect_eq "$(calls AssumeRole --count)" 0 "AssumeRole calls with --roles-anywhere-direct"
+  calls CreateSession role_arn="arn:aws:iam::$ACCOUNT:role/team/app/my-role" result=Success ||
+    fail "no CreateSession for team/app/my-role"
+  log_has "$SDIR/controller.log" "base role ARN arn:aws:iam::$ACCOUNT:role/ (the trust anchor's account" ||
+    fail "role names did not resolve against the trust anchor's account"
+  materialise "$ns" app "$dir" >/dev/null
+  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
+    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err") ||
+    fail "aws sts get-caller-identity with the Secret failed: $(cat "$SDIR/aws-cli.err")"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/[0-9a-f]+\$" "AWS CLI identity from the Secret"
+  note "--roles-anywhere-direct: a 12-hour session ($expire) for team/app/my-role, 0 STS calls; AWS CLI: $arn"
+}
+
 # ---------------------------------------------------------------------------
 # podman with a private storage under $SDIR, and runc with cgroupfs: settings
 # that run containers on this kind of machine (crun cannot here) and on others.
@@ -1544,6 +1597,7 @@ run_section i "alert rules on series scraped from a leader, a standby and none l
 run_section j "a quiet start: kubelet's first probes at deploy/base's delays succeed" section_j
 run_section k "IAM Roles Anywhere: only a certificate, rotated in place, the certificate alert" section_k
 run_section l "IAM Roles Anywhere: a certificate that expires turns the role Ready=False" section_l
+run_section m "IAM Roles Anywhere, direct: each role from CreateSession, 12 hours, no STS" section_m
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"
