@@ -221,12 +221,12 @@ int run(const Config& config) {
                                          {.endpoint = {.region = config.sts_region,
                                                        .use_fips = config.sts_fips,
                                                        .endpoint_override = config.sts_endpoint},
-                                          .qps = config.sts_qps,
-                                          .burst = config.sts_burst,
-                                          .observer =
-                                              [&](const aws::ApiAttempt& attempt) {
-                                                controller_metrics.sts_attempt(attempt);
-                                              }}),
+                                          .calls = {.qps = config.sts_qps,
+                                                    .burst = config.sts_burst,
+                                                    .observer =
+                                                        [&](const aws::ApiAttempt& attempt) {
+                                                          controller_metrics.sts_attempt(attempt);
+                                                        }}}),
                   "STS client");
   LOG(INFO) << "STS endpoint " << sts->endpoint().url;
   registry.callback_gauge("kube_aws_iam_controller_sts_allowed_rate",

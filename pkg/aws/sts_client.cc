@@ -12,21 +12,13 @@ namespace {
 
 constexpr std::string_view kContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
-ApiCallerOptions caller_options(const StsClientOptions& options) {
-  return {.max_attempts = options.max_attempts,
-          .backoff = options.backoff,
-          .qps = options.qps,
-          .burst = options.burst,
-          .observer = options.observer};
-}
-
 }  // namespace
 
 util::StatusOr<std::unique_ptr<StsClient>> StsClient::create(http::Transport& transport,
                                                              util::Clock& clock,
                                                              StsClientOptions options) {
   ASSIGN_OR_RETURN(StsEndpoint endpoint, resolve_sts_endpoint(options.endpoint));
-  RETURN_IF_ERROR(caller_options(options).validate("STS client"));
+  RETURN_IF_ERROR(options.calls.validate("STS client"));
   if (options.timeout <= absl::ZeroDuration()) {
     return util::invalid_argument_error("STS client: timeout must be > 0");
   }
@@ -39,7 +31,7 @@ StsClient::StsClient(http::Transport& transport, util::Clock& clock, StsClientOp
     : clock_(clock),
       options_(std::move(options)),
       endpoint_(std::move(endpoint)),
-      caller_(transport, clock, caller_options(options_)) {}
+      caller_(transport, clock, options_.calls) {}
 
 util::Status StsClient::execute(std::string_view action, const std::string& form,
                                 const Credentials* caller, const std::stop_token& stop,

@@ -28,7 +28,6 @@
 #include "pkg/aws/sts_endpoint.h"
 #include "pkg/aws/sts_types.h"
 #include "pkg/http/transport.h"
-#include "pkg/util/backoff.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/status.h"
 
@@ -36,20 +35,9 @@ namespace aws {
 
 struct StsClientOptions {
   StsEndpointOptions endpoint;
-  // Attempts per call, the first included (1..10). The AWS SDKs' standard mode uses 3.
-  int max_attempts = 3;
-  // Between attempts: 0.5 s, 1 s, 2 s ... up to 20 s (the SDKs' cap), ±50 % jitter.
-  util::BackoffPolicy backoff{.initial = absl::Milliseconds(500),
-                              .max = absl::Seconds(20),
-                              .multiplier = 2.0,
-                              .jitter = 0.5};
-  // An optional ceiling on attempts per second over all calls (0: none; the
-  // rate adapts to Throttling answers either way), and its burst.
-  double qps = 0;
-  int burst = 20;
+  ApiCallerOptions calls;                      // attempts, backoff, pacing, the observer
   absl::Duration timeout = absl::Seconds(10);  // per attempt
   std::string user_agent = "kube-aws-iam-controller";
-  ApiObserver observer;  // optional; called on the calling thread
 };
 
 class StsClient {

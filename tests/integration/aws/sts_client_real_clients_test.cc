@@ -31,7 +31,7 @@ class StsClientRealClientsTest : public RealClientTest {
     transport_ = std::move(transport).value();
     ::aws::StsClientOptions options;
     options.endpoint.endpoint_override = sim_->sts_endpoint();
-    options.max_attempts = 1;
+    options.calls.max_attempts = 1;
     auto client = ::aws::StsClient::create(*transport_, real_clock_, std::move(options));
     ASSERT_TRUE(client.ok()) << client.status();
     client_ = std::move(client).value();

@@ -290,6 +290,18 @@ metrics_port() {
   [[ -n "$port" ]] && echo "$port"
 }
 
+# start_section_aws_sim CONFIG: an aws-sim of the section's own; sets STS, IMDS
+# and RA (its Roles Anywhere endpoint) for the caller's locals.
+start_section_aws_sim() {
+  "$AWS_SIM" --config "$1" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
+  SECTION_PIDS+=("$!")
+  echo "$!" >>"$WORK/pids"
+  wait_until 20 "aws-sim ports file" test -s "$SDIR/aws-sim.json" || fail "aws-sim did not start"
+  STS=$(json_field "$SDIR/aws-sim.json" sts_endpoint)
+  IMDS=$(json_field "$SDIR/aws-sim.json" imds_endpoint)
+  RA=$(json_field "$SDIR/aws-sim.json" rolesanywhere_endpoint)
+}
+
 forget_pid() {
   local keep=() p
   for p in "${SECTION_PIDS[@]}"; do [[ "$p" == "$1" ]] || keep+=("$p"); done
@@ -1112,14 +1124,9 @@ EOF
 # must stay silent on healthy hour-long sessions.
 section_i() {
   local ns=sec-i lease=kaic-alerts scrapes="$SDIR/scrapes" id out leader standby
-  local STS IMDS  # this section's aws-sim, for start_controller
+  local STS IMDS RA  # this section's aws-sim, for start_controller
   local -A port_of
-  "$AWS_SIM" --config "$SANDBOX_CONFIG" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
-  SECTION_PIDS+=("$!")
-  echo "$!" >>"$WORK/pids"
-  wait_until 20 "aws-sim ports file" test -s "$SDIR/aws-sim.json" || fail "aws-sim did not start"
-  STS=$(json_field "$SDIR/aws-sim.json" sts_endpoint)
-  IMDS=$(json_field "$SDIR/aws-sim.json" imds_endpoint)
+  start_section_aws_sim "$SANDBOX_CONFIG"
 
   "$KUBECTL" create namespace "$ns" >/dev/null
   apply_role "$ns" app team/app/my-role
@@ -1315,7 +1322,7 @@ RA_DIRECT_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-direct"
 # tests/pki/make_test_pki.sh) and an aws-sim trusting its root, with a profile
 # for the controller's role and one for every role (12 h, for
 # --roles-anywhere-direct); credentials capped at CAP_SECONDS unless
-# `uncapped`. Sets STS and RA (the endpoints) and PKI.
+# `uncapped`. Sets STS, IMDS and RA (the endpoints) and PKI.
 roles_anywhere_world() {
   PKI="$SDIR/pki"
   "$SOURCE_DIR/tests/pki/make_test_pki.sh" "$PKI" >"$SDIR/pki.log" 2>&1 || fail "make_test_pki.sh: $(cat "$SDIR/pki.log")"
@@ -1333,12 +1340,7 @@ roles_anywhere:
     role_arns: ["arn:aws:iam::$ACCOUNT:role/*"]
     duration: 12h
 EOF
-  "$AWS_SIM" --config "$SDIR/aws-sim.yaml" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
-  SECTION_PIDS+=("$!")
-  echo "$!" >>"$WORK/pids"
-  wait_until 20 "aws-sim ports file" test -s "$SDIR/aws-sim.json" || fail "aws-sim did not start"
-  STS=$(json_field "$SDIR/aws-sim.json" sts_endpoint)
-  RA=$(json_field "$SDIR/aws-sim.json" rolesanywhere_endpoint)
+  start_section_aws_sim "$SDIR/aws-sim.yaml"
 }
 
 # issue_certificate NAME rsa|ec START END: another end entity of the section's PKI
@@ -1385,7 +1387,7 @@ start_roles_anywhere_controller() {
 # certificate rotated in place (RSA -> EC) with no failed call; a fresh and a
 # late certificate (25 of its 120 minutes left) scraped for the certificate alert.
 section_k() {
-  local ns=sec-k dir="$SDIR/meta-aws-iam" scrapes="$SDIR/scrapes" STS RA PKI start arn port out
+  local ns=sec-k dir="$SDIR/meta-aws-iam" scrapes="$SDIR/scrapes" STS IMDS RA PKI start arn port out
   roles_anywhere_world
   issue_certificate late ec '95 minutes ago' '25 minutes'
   "$KUBECTL" create namespace "$ns" >/dev/null
@@ -1445,7 +1447,7 @@ section_k() {
 # A certificate that expires while the controller runs: the role turns
 # Ready=False saying so, its Secret stays, and the expired certificate is never sent.
 section_l() {
-  local ns=sec-l dir="$SDIR/meta-aws-iam" STS RA PKI message
+  local ns=sec-l dir="$SDIR/meta-aws-iam" STS IMDS RA PKI message
   roles_anywhere_world
   issue_certificate short rsa '1 minute ago' '30 seconds'
   "$KUBECTL" create namespace "$ns" >/dev/null
@@ -1476,7 +1478,7 @@ section_l() {
 # --roles-anywhere-direct: no base role, no STS; a role's 12-hour session
 # straight from CreateSession (no role chaining cap); the AWS CLI uses it.
 section_m() {
-  local ns=sec-m dir="$SDIR/meta-aws-iam" STS RA PKI expire left arn
+  local ns=sec-m dir="$SDIR/meta-aws-iam" STS IMDS RA PKI expire left arn
   roles_anywhere_world uncapped
   "$KUBECTL" create namespace "$ns" >/dev/null
   "$KUBECTL" apply -f - >/dev/null <<EOF

@@ -89,9 +89,9 @@ class ControllerE2ETest : public ::testing::Test {
     ASSERT_TRUE(kube_config.ok());
     kube_ = std::make_unique<kube::RestClient>(*kube_config, *transport_, clock_,
                                                kube::RestClientOptions{.qps = 0});
-    sts_ = *aws::StsClient::create(
-        *transport_, clock_,
-        {.endpoint = {.endpoint_override = aws_sim_->sts_endpoint()}, .qps = 1000, .burst = 1000});
+    sts_ = *aws::StsClient::create(*transport_, clock_,
+                                   {.endpoint = {.endpoint_override = aws_sim_->sts_endpoint()},
+                                    .calls = {.qps = 1000, .burst = 1000}});
     imds_ = *aws::ImdsClient::create(*transport_, clock_, {.endpoint = aws_sim_->imds_endpoint()});
     base_ = aws::default_chain(*transport_, clock_, *sts_, *imds_, {.env = aws::fixed_env({})});
     source_ = std::make_unique<StsCredentialSource>(*sts_, *base_);

@@ -9,19 +9,24 @@ namespace {
 // Verifies the signature itself: the one place that recomputes SigV4.
 bool signature_matches(const SimRequest& request, const ::aws::sigv4::Authorization& auth,
                        std::string_view amz_date, const util::SecretString& secret) {
-  ::aws::sigv4::SignableRequest signable;
-  signable.method = request.method;
-  signable.path = request.raw_path.empty() ? "/" : request.raw_path;
-  signable.query = request.raw_query;
-  signable.headers = request.headers;
-  signable.payload_hash = ::aws::sigv4::hex_sha256(request.body);
-  auto recomputed = ::aws::sigv4::recompute_signature(signable, auth, amz_date, secret);
+  auto recomputed =
+      ::aws::sigv4::recompute_signature(signable_request(request), auth, amz_date, secret);
   // A declared signed header the request lacks cannot have been signed as sent.
   if (!recomputed.ok()) return false;
   return ::aws::sigv4::signatures_equal(recomputed->signature, auth.signature);
 }
 
 }  // namespace
+
+::aws::sigv4::SignableRequest signable_request(const SimRequest& request) {
+  ::aws::sigv4::SignableRequest signable;
+  signable.method = request.method;
+  signable.path = request.raw_path.empty() ? "/" : request.raw_path;
+  signable.query = request.raw_query;
+  signable.headers = request.headers;
+  signable.payload_hash = ::aws::sigv4::hex_sha256(request.body);
+  return signable;
+}
 
 std::variant<AuthenticatedCaller, StsError> RequestAuthenticator::authenticate(
     const SimRequest& request) const {

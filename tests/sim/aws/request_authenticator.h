@@ -16,6 +16,7 @@
 #include <string>
 #include <variant>
 
+#include "pkg/aws/sigv4.h"
 #include "pkg/util/clock.h"
 #include "tests/sim/aws/credential_store.h"
 #include "tests/sim/aws/http_types.h"
@@ -24,6 +25,10 @@
 #include "tests/sim/aws/sts_error.h"
 
 namespace sim::aws {
+
+// The request as received, in the form pkg/aws's SigV4 stages recompute a
+// signature over (this authenticator's and X509RequestVerifier's).
+::aws::sigv4::SignableRequest signable_request(const SimRequest& request);
 
 struct AuthenticatedCaller {
   Principal principal;

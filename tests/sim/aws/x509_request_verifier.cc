@@ -15,6 +15,7 @@
 #include "pkg/aws/x509_identity.h"
 #include "pkg/util/base64.h"
 #include "pkg/util/strings.h"
+#include "tests/sim/aws/request_authenticator.h"
 
 namespace sim::aws {
 namespace {
@@ -175,13 +176,8 @@ std::variant<VerifiedCertificate, RolesAnywhereError> X509RequestVerifier::verif
     return Error::access_denied(util::cat(algorithm, " does not match the certificate's key"));
   }
 
-  ::aws::sigv4::SignableRequest signable;
-  signable.method = request.method;
-  signable.path = request.raw_path.empty() ? "/" : request.raw_path;
-  signable.query = request.raw_query;
-  signable.headers = request.headers;
-  signable.payload_hash = ::aws::sigv4::hex_sha256(request.body);
-  const auto canonical = ::aws::sigv4::canonical_request(signable, auth->signed_headers, {});
+  const auto canonical =
+      ::aws::sigv4::canonical_request(signable_request(request), auth->signed_headers, {});
   if (!canonical.ok()) return Error::access_denied("A signed header is missing from the request");
   const std::string string_to_sign =
       ::aws::sigv4::string_to_sign(*amz_date, auth->scope(), *canonical, algorithm);

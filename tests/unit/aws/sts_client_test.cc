@@ -98,7 +98,7 @@ AssumeRoleRequest app_request() {
 class StsClientTest : public ::testing::Test {
  protected:
   std::unique_ptr<StsClient> make(StsClientOptions options = {}) {
-    options.observer = [this](const ApiAttempt& a) {
+    options.calls.observer = [this](const ApiAttempt& a) {
       util::MutexLock lock(mu_);
       outcomes_.push_back(
           util::cat(a.operation, " ", a.outcome, " ", a.http_status, " #", a.attempt));
@@ -275,7 +275,7 @@ TEST_F(StsClientTest, ThrottlingIsRetriedThenSucceeds) {
 }
 
 TEST_F(StsClientTest, ThrottlingUntilAttemptsAreExhausted) {
-  auto client = make({.max_attempts = 3});
+  auto client = make({.calls = {.max_attempts = 3}});
   for (int i = 0; i < 3; ++i) {
     transport_.push_response(
         xml_response(400, error_xml("Throttling", "Rate exceeded", util::cat("t", i))));
@@ -290,7 +290,7 @@ TEST_F(StsClientTest, ThrottlingUntilAttemptsAreExhausted) {
 }
 
 TEST_F(StsClientTest, ServerErrorsAndTimeoutsAreRetried) {
-  auto client = make({.max_attempts = 4});
+  auto client = make({.calls = {.max_attempts = 4}});
   transport_.push_response({500, {}, "<html>Internal Server Error</html>"});
   transport_.push_error(util::deadline_exceeded_error("timeout after 10s"));
   transport_.push_error(util::unavailable_error("connect to sts.amazonaws.com:443 failed"));
@@ -302,7 +302,7 @@ TEST_F(StsClientTest, ServerErrorsAndTimeoutsAreRetried) {
 }
 
 TEST_F(StsClientTest, ServerErrorUntilExhausted) {
-  auto client = make({.max_attempts = 2});
+  auto client = make({.calls = {.max_attempts = 2}});
   transport_.push_response(xml_response(503, error_xml("ServiceUnavailable", "try later", "u1")));
   transport_.push_response({502, {}, "Bad Gateway"});
   const util::Status status =
@@ -313,7 +313,7 @@ TEST_F(StsClientTest, ServerErrorUntilExhausted) {
 }
 
 TEST_F(StsClientTest, TimeoutUntilExhausted) {
-  auto client = make({.max_attempts = 2});
+  auto client = make({.calls = {.max_attempts = 2}});
   transport_.push_error(util::deadline_exceeded_error("timeout after 10s"));
   transport_.push_error(util::deadline_exceeded_error("timeout after 10s"));
   const util::Status status =
@@ -407,7 +407,7 @@ TEST_F(StsClientTest, GetCallerIdentity) {
 
 TEST_F(StsClientTest, RateLimitWaitsOnTheClock) {
   // qps 1, burst 1: the second call must wait ~1 s of (fake) time for a token.
-  auto client = make({.qps = 1, .burst = 1});
+  auto client = make({.calls = {.qps = 1, .burst = 1}});
   transport_.push_response(xml_response(200, std::string(kSuccessXml)));
   transport_.push_response(xml_response(200, std::string(kSuccessXml)));
   ASSERT_TRUE(client->assume_role(app_request(), caller()).ok());
@@ -423,9 +423,9 @@ TEST_F(StsClientTest, RateLimitWaitsOnTheClock) {
 TEST(StsClientCreateTest, ValidatesOptions) {
   http::testing::FakeTransport transport;
   util::testing::FakeClock clock;
-  EXPECT_EQ(StsClient::create(transport, clock, {.max_attempts = 0}).status().code(),
+  EXPECT_EQ(StsClient::create(transport, clock, {.calls = {.max_attempts = 0}}).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(StsClient::create(transport, clock, {.burst = 0}).status().code(),
+  EXPECT_EQ(StsClient::create(transport, clock, {.calls = {.burst = 0}}).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(StsClient::create(transport, clock, {.timeout = absl::ZeroDuration()}).status().code(),
             StatusCode::kInvalidArgument);

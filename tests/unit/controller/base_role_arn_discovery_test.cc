@@ -35,7 +35,8 @@ class BaseRoleArnDiscoveryTest : public ::testing::Test {
   BaseRoleArnDiscoveryTest() {
     imds_ = std::move(
         aws::ImdsClient::create(transport_, clock_, {.retry_delay = absl::ZeroDuration()}).value());
-    sts_ = std::move(aws::StsClient::create(transport_, clock_, {.max_attempts = 1}).value());
+    sts_ = std::move(
+        aws::StsClient::create(transport_, clock_, {.calls = {.max_attempts = 1}}).value());
     credentials_.set(aws::Credentials{.access_key_id = "AKIDEXAMPLE",
                                       .secret_access_key = util::SecretString("secret")});
     // IMDS hands out a token; each test says what the rest answers.
