@@ -290,6 +290,20 @@ metrics_port() {
   [[ -n "$port" ]] && echo "$port"
 }
 
+# replay_alerts SCENARIOS SCRAPES: deploy/monitoring's rules, replayed by
+# promtool on the /metrics scraped into SCRAPES/<scenario>/ (replay_scrapes.py)
+# against what tests/integration/monitoring/SCENARIOS.yaml expects.
+replay_alerts() {
+  local out monitoring="$SOURCE_DIR/tests/integration/monitoring"
+  "$PYTHON" "$monitoring/prometheus_rules.py" "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" \
+    "$SDIR/rules.yaml" || fail "cannot turn deploy/monitoring/prometheusrule.yaml into a rules file"
+  out=$("$PYTHON" "$monitoring/replay_scrapes.py" "$monitoring/$1.yaml" "$2" "$SDIR/$1.replay.yaml" 2>&1) ||
+    fail "replay_scrapes.py failed: $out"
+  note "$out"
+  out=$(cd "$SDIR" && promtool test rules "$1.replay.yaml" 2>&1) ||
+    fail "the alert rules on the scraped series ($1.yaml):"$'\n'"$out"
+}
+
 # start_section_aws_sim CONFIG: an aws-sim of the section's own; sets STS, IMDS
 # and RA (its Roles Anywhere endpoint) for the caller's locals.
 start_section_aws_sim() {
@@ -1208,15 +1222,7 @@ EOF
   scrape down
 
   # The rules, replayed on the scrapes.
-  "$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/prometheus_rules.py" \
-    "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" "$SDIR/rules.yaml" ||
-    fail "cannot turn deploy/monitoring/prometheusrule.yaml into a rules file"
-  out=$("$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/replay_scrapes.py" \
-    "$SOURCE_DIR/tests/integration/monitoring/scraped_alerts_test.yaml" "$scrapes" \
-    "$SDIR/scraped_alerts.yaml" 2>&1) || fail "replay_scrapes.py failed: $out"
-  note "$out"
-  out=$(cd "$SDIR" && promtool test rules scraped_alerts.yaml 2>&1) ||
-    fail "the alert rules on the series scraped from the replicas:"$'\n'"$out"
+  replay_alerts scraped_alerts_test "$scrapes"
   note "promtool: every expectation of scraped_alerts_test.yaml holds on the scraped series"
 }
 
@@ -1433,14 +1439,7 @@ section_k() {
   expect_eq "$(calls AssumeRole result!=Success --count)" 0 "AssumeRole calls that failed across the rotation"
   note "rotated RSA -> EC in place: $(calls CreateSession --count) CreateSession calls, none failed"
 
-  "$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/prometheus_rules.py" \
-    "$SOURCE_DIR/deploy/monitoring/prometheusrule.yaml" "$SDIR/rules.yaml" ||
-    fail "cannot turn deploy/monitoring/prometheusrule.yaml into a rules file"
-  out=$("$PYTHON" "$SOURCE_DIR/tests/integration/monitoring/replay_scrapes.py" \
-    "$SOURCE_DIR/tests/integration/monitoring/roles_anywhere_alerts_test.yaml" "$scrapes" \
-    "$SDIR/roles_anywhere_alerts.yaml" 2>&1) || fail "replay_scrapes.py failed: $out"
-  out=$(cd "$SDIR" && promtool test rules roles_anywhere_alerts.yaml 2>&1) ||
-    fail "KubeAWSIAMRolesAnywhereCertificateExpiring on the scraped series:"$'\n'"$out"
+  replay_alerts roles_anywhere_alerts_test "$scrapes"
   note "promtool: the certificate alert holds on the scraped series (fresh: silent; 25 of 120 minutes left: fires)"
 }
 
