@@ -249,7 +249,8 @@ int run(const Config& config) {
                                      *aws_transport, clock,
                                      {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
                                       .endpoint_override = config.roles_anywhere->endpoint,
-                                      .calls = {.observer =
+                                      .calls = {.published_qps = aws::kCreateSessionDefaultQuota,
+                                                .observer =
                                                     [&](const aws::ApiAttempt& attempt) {
                                                       controller_metrics.sts_attempt(attempt);
                                                     }}}),

@@ -38,6 +38,9 @@ util::Status ApiCallerOptions::validate(std::string_view client) const {
   RETURN_IF_ERROR(backoff.validate());
   if (burst < 1) return util::invalid_argument_error(util::cat(client, ": burst must be >= 1"));
   if (qps < 0) return util::invalid_argument_error(util::cat(client, ": qps must be >= 0"));
+  if (published_qps < 0) {
+    return util::invalid_argument_error(util::cat(client, ": published_qps must be >= 0"));
+  }
   return util::ok_status();
 }
 
@@ -45,7 +48,9 @@ ApiCaller::ApiCaller(http::Transport& transport, util::Clock& clock, ApiCallerOp
     : transport_(transport),
       clock_(clock),
       options_(std::move(options)),
-      limiter_(clock, {.ceiling_qps = options_.qps, .ceiling_burst = options_.burst}) {}
+      limiter_(clock, {.ceiling_qps = options_.qps,
+                       .ceiling_burst = options_.burst,
+                       .published_qps = options_.published_qps}) {}
 
 util::Status ApiCaller::call(const Call& call, const std::stop_token& stop) {
   const std::string context = util::cat(call.service, " ", call.operation);

@@ -56,6 +56,10 @@ struct ApiCallerOptions {
   // rate adapts to throttling either way), and its burst.
   double qps = 0;
   int burst = 20;
+  // The service's documented default quota, requests/s (0: none): the
+  // limiter starts at it instead of learning it from a throttled burst
+  // (util::AdaptiveRateLimiterOptions::published_qps).
+  double published_qps = 0;
   ApiObserver observer;  // optional; called on the calling thread
 
   // kInvalidArgument naming the field, prefixed with `client` ("STS client").

@@ -75,10 +75,14 @@ util::StatusOr<CreateSessionResult> parse_create_session_response(std::string_vi
 // header; nullopt when neither names a code.
 std::optional<AwsError> parse_rest_json_error(const http::Response& response);
 
+// CreateSession's default quota, requests per second per account and region
+// (AWS's IAM Roles Anywhere quotas): where the client's pacing starts.
+inline constexpr double kCreateSessionDefaultQuota = 10;
+
 struct RolesAnywhereClientOptions {
   std::string trust_anchor_arn;   // names the region (and partition) of the endpoint
   std::string endpoint_override;  // "http://127.0.0.1:PORT"
-  ApiCallerOptions calls;
+  ApiCallerOptions calls{.published_qps = kCreateSessionDefaultQuota};
   absl::Duration timeout = absl::Seconds(10);  // per attempt
   std::string user_agent = "kube-aws-iam-controller";
 };

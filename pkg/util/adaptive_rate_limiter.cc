@@ -25,6 +25,9 @@ AdaptiveRateLimiterOptions sanitized(AdaptiveRateLimiterOptions options) {
   if (!(options.min_rate > 0 && std::isfinite(options.min_rate))) {
     options.min_rate = defaults.min_rate;
   }
+  if (!(options.published_qps > 0 && std::isfinite(options.published_qps))) {
+    options.published_qps = 0;
+  }
   return options;
 }
 
@@ -43,6 +46,9 @@ util::Status AdaptiveRateLimiterOptions::validate() const {
   }
   if (!(min_rate > 0 && std::isfinite(min_rate))) {
     return invalid_argument_error("rate limiter: min_rate must be finite and > 0");
+  }
+  if (!(published_qps >= 0 && std::isfinite(published_qps))) {
+    return invalid_argument_error("rate limiter: published_qps must be finite and >= 0");
   }
   return ok_status();
 }
@@ -80,7 +86,19 @@ AdaptiveRateLimiter::AdaptiveRateLimiter(Clock& clock, AdaptiveRateLimiterOption
       tokens_(capacity_),
       refilled_at_(clock.monotonic_now()),
       cut_at_(refilled_at_),
-      accepted_(refilled_at_) {}
+      accepted_(refilled_at_) {
+  if (options_.ceiling_qps == 0 && options_.published_qps > 0) {
+    MutexLock lock(mu_);
+    limiting_ = true;
+    probing_ = true;
+    w_max_ = options_.published_qps;
+    k_seconds_ = std::cbrt(w_max_ * (1 - options_.beta) / options_.scale);
+    cut_at_ = refilled_at_ - absl::Seconds(k_seconds_);  // on the plateau
+    rate_ = w_max_;
+    capacity_ = capacity_for(rate_);
+    tokens_ = capacity_;
+  }
+}
 
 AdaptiveRateLimiter::Ticket AdaptiveRateLimiter::ticket_locked(MonotonicTime now) {
   return Ticket{.sent = now, .cuts_at_send = cuts_};
@@ -125,6 +143,7 @@ void AdaptiveRateLimiter::cut_locked(MonotonicTime now) {
   k_seconds_ = std::cbrt(w_max_ * (1 - options_.beta) / options_.scale);
   cut_at_ = now;
   ++cuts_;
+  probing_ = true;
   if (!limiting_) {
     limiting_ = true;
     ++limiting_epoch_;
@@ -195,7 +214,7 @@ void AdaptiveRateLimiter::on_response(const Ticket& ticket, bool throttled) {
     return;
   }
   accepted_.record(now);
-  if (limiting_ && cuts_ > 0) recover_locked(now);
+  if (limiting_ && probing_) recover_locked(now);
 }
 
 double AdaptiveRateLimiter::allowed_rate() const {

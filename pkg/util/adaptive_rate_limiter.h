@@ -44,6 +44,12 @@
 //   server's limit rose, or our traffic stayed far below it), so the bucket is
 //   disabled and the limiter starts fast again; the next throttle finds the
 //   limit anew.
+// - (*) A published quota (published_qps > 0, e.g. IAM Roles Anywhere's
+//   CreateSession: 10/s per account by default): limiting starts at it, the
+//   bucket full, as if a cut had found it K seconds ago: the CUBIC curve is on
+//   its plateau, so the limiter probes above it (a raised quota is found) but
+//   does not open with a burst the service is known to throttle. The SDKs
+//   start unlimited and learn the quota from a burst of throttled answers.
 // - (*) The operator's ceiling (ceiling_qps > 0; replaces the fixed --sts-qps
 //   and --kube-qps buckets): the rate never exceeds it. The bucket is enabled
 //   from the start, at the ceiling and full (ceiling_burst tokens), and a calm
@@ -69,11 +75,12 @@
 namespace util {
 
 struct AdaptiveRateLimiterOptions {
-  double ceiling_qps = 0;  // requests/s; 0: no ceiling
-  int ceiling_burst = 1;   // the bucket's capacity at the ceiling; at least 1
-  double beta = 0.7;       // AWS SDKs: the cut keeps this fraction of W_max; in (0, 1)
-  double scale = 0.4;      // AWS SDKs' CUBIC C, in requests/s per s³; > 0
-  double min_rate = 0.5;   // AWS SDKs: the lowest rate, requests/s; > 0
+  double ceiling_qps = 0;    // requests/s; 0: no ceiling
+  int ceiling_burst = 1;     // the bucket's capacity at the ceiling; at least 1
+  double beta = 0.7;         // AWS SDKs: the cut keeps this fraction of W_max; in (0, 1)
+  double scale = 0.4;        // AWS SDKs' CUBIC C, in requests/s per s³; > 0
+  double min_rate = 0.5;     // AWS SDKs: the lowest rate, requests/s; > 0
+  double published_qps = 0;  // the service's documented default quota; 0: none (start unlimited)
 
   // Checks the ranges above (ceiling_qps >= 0, ceiling_burst >= 1).
   util::Status validate() const;
@@ -148,7 +155,8 @@ class AdaptiveRateLimiter {
   uint64_t reserved_ ABSL_GUARDED_BY(mu_) = 0;        // reservations ever made (orders waiters)
   MonotonicTime refilled_at_ ABSL_GUARDED_BY(mu_);
 
-  // CUBIC state, meaningful once cuts_ > 0.
+  // CUBIC state, meaningful once probing_: after a cut, or from a published quota.
+  bool probing_ ABSL_GUARDED_BY(mu_) = false;
   double w_max_ ABSL_GUARDED_BY(mu_) = 0;
   double k_seconds_ ABSL_GUARDED_BY(mu_) = 0;
   MonotonicTime cut_at_ ABSL_GUARDED_BY(mu_);

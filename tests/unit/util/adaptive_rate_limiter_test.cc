@@ -219,6 +219,25 @@ TEST(AdaptiveRateLimiterTest, ReturnsToUnlimitedAfterALongCalm) {
   EXPECT_DOUBLE_EQ(limiter.allowed_rate(), 70);
 }
 
+TEST(AdaptiveRateLimiterTest, APublishedQuotaStartsLimitingOnItsPlateauWithAFullBucket) {
+  // W_max = 10: K = cbrt(10 * 0.3 / 0.4) = cbrt(7.5); the curve starts at its plateau.
+  testing::FakeClock clock;
+  AdaptiveRateLimiter limiter(clock, {.published_qps = 10});
+  EXPECT_DOUBLE_EQ(limiter.allowed_rate(), 10);
+  const std::vector<Ticket> burst = take_now(limiter, 10);  // the service's bucket is full too
+  EXPECT_FALSE(limiter.try_acquire().has_value());
+  EXPECT_EQ(granted_over(clock, limiter, absl::Seconds(1)), 10);
+  // Successes probe above it as after a cut K seconds ago: 0.4 * 2^3 + 10 at 2 s more.
+  clock.step(absl::Seconds(1));
+  limiter.on_response(burst[0], /*throttled=*/false);
+  EXPECT_NEAR(limiter.allowed_rate(), 13.2, 1e-6);
+  EXPECT_EQ(limiter.cuts(), 0u);
+  // A throttle cuts from what the server accepted, as ever.
+  limiter.on_response(burst[1], /*throttled=*/true);
+  EXPECT_EQ(limiter.cuts(), 1u);
+  EXPECT_DOUBLE_EQ(limiter.allowed_rate(), 0.7);  // 1 accepted in the last second: W_max = 1
+}
+
 TEST(AdaptiveRateLimiterTest, CeilingIsNeverExceededAndItsBurstHonoured) {
   testing::FakeClock clock;
   AdaptiveRateLimiter limiter(clock, {.ceiling_qps = 10, .ceiling_burst = 20});
@@ -342,6 +361,7 @@ TEST(AdaptiveRateLimiterTest, ValidateRejectsNonsense) {
   EXPECT_FALSE((AdaptiveRateLimiterOptions{.scale = 0}).validate().ok());
   EXPECT_FALSE((AdaptiveRateLimiterOptions{.min_rate = 0}).validate().ok());
   EXPECT_FALSE((AdaptiveRateLimiterOptions{.min_rate = std::nan("")}).validate().ok());
+  EXPECT_FALSE((AdaptiveRateLimiterOptions{.published_qps = -1}).validate().ok());
 }
 
 // A server with a token bucket, and clients that each keep `workers` requests
@@ -368,7 +388,8 @@ struct SimClient {
     Ticket ticket;
     bool throttled;
   };
-  SimClient(Clock& clock, int workers) : limiter(clock), idle(workers) {}
+  SimClient(Clock& clock, int workers, AdaptiveRateLimiterOptions options = {})
+      : limiter(clock, options), idle(workers) {}
 
   AdaptiveRateLimiter limiter;
   int idle;
@@ -427,6 +448,30 @@ TEST(AdaptiveRateLimiterSimulationTest, OneClientFindsTheServersRate) {
   RecordProperty("throttled_per_mille", static_cast<int>(std::lround(throttled * 1000)));
   EXPECT_GE(throughput, 0.90) << c.accepted << " accepted of " << c.sent << " sent";
   EXPECT_LE(throttled, 0.05) << c.accepted << " accepted of " << c.sent << " sent";
+}
+
+// IAM Roles Anywhere's CreateSession: 10/s by default, 32 workers. Started
+// unlimited (the SDKs), the client's opening burst meets a bucket of 10 and
+// most of it is throttled; started at the published quota, it is not, and
+// throttles stay rare (here: 50 vs 29 of about 1,000 calls).
+TEST(AdaptiveRateLimiterSimulationTest, APublishedQuotaSparesTheOpeningBurst) {
+  uint64_t throttled[2] = {0, 0};
+  double throughput[2] = {0, 0};
+  for (int published = 0; published < 2; ++published) {
+    testing::FakeClock clock;
+    ServerBucket server{.qps = 10, .burst = 10, .tokens = 10, .refilled_at = clock.monotonic_now()};
+    std::vector<std::unique_ptr<SimClient>> clients;
+    clients.push_back(std::make_unique<SimClient>(
+        clock, 32, AdaptiveRateLimiterOptions{.published_qps = published != 0 ? 10.0 : 0.0}));
+    simulate(clock, server, clients, absl::Seconds(100));
+    throttled[published] = clients[0]->sent - clients[0]->accepted;
+    throughput[published] = static_cast<double>(clients[0]->accepted) / 100 / 10;
+  }
+  RecordProperty("throttled_unlimited_start", static_cast<int>(throttled[0]));
+  RecordProperty("throttled_published_start", static_cast<int>(throttled[1]));
+  EXPECT_LT(throttled[1], throttled[0]);
+  EXPECT_LE(throttled[1], 50u) << "of about 1,000 sent in 100 s";
+  EXPECT_GE(throughput[1], 0.95);
 }
 
 TEST(AdaptiveRateLimiterSimulationTest, ThreeClientsShareTheServerFairly) {
