@@ -580,7 +580,8 @@ TEST_F(ControllerE2ETest, RolesAnywhereDirectIssuesEveryRoleWithoutSts) {
   create_role("policy",
               R"({"roleReference":"team/app/my-role","policy":"{\"Version\":\"2012-10-17\"}"})");
   ASSERT_TRUE(eventually([&] {
-    const Condition* ready = status("policy").condition("Ready");
+    const AwsIamRoleStatus refused = status("policy");
+    const Condition* ready = refused.condition("Ready");
     return ready != nullptr && ready->status == "False" &&
            ready->message.find("not supported with --roles-anywhere-direct") != std::string::npos;
   }));
