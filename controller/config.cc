@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pkg/aws/roles_anywhere_client.h"
+#include "pkg/aws/sts_endpoint.h"
 #include "pkg/util/go_duration.h"
 #include "pkg/util/strings.h"
 
@@ -204,9 +205,9 @@ util::StatusOr<std::optional<RolesAnywhereConfig>> roles_anywhere_config() {
     return invalid("roles-anywhere-session-duration", FLAGS_roles_anywhere_session_duration,
                    "must be at most 12h");
   }
-  if (!ra.endpoint.empty() && !ra.endpoint.starts_with("http://") &&
-      !ra.endpoint.starts_with("https://")) {
-    return invalid("roles-anywhere-endpoint", ra.endpoint, "expected an http:// or https:// URL");
+  if (!ra.endpoint.empty()) {
+    const auto url = aws::endpoint_override_url(ra.endpoint, "IAM Roles Anywhere");
+    if (!url.ok()) return invalid("roles-anywhere-endpoint", ra.endpoint, url.status().message());
   }
   return std::optional<RolesAnywhereConfig>(std::move(ra));
 }

@@ -153,7 +153,7 @@ void ControllerMetrics::reconciled(std::string_view result, absl::Duration took)
   reconcile_duration.observe(absl::ToDoubleSeconds(took));
 }
 
-void ControllerMetrics::sts_attempt(const aws::ApiAttempt& attempt) {
+void ControllerMetrics::aws_attempt(const aws::ApiAttempt& attempt) {
   sts_requests.inc({std::string(attempt.operation), std::string(attempt.outcome)});
   sts_duration.observe({std::string(attempt.operation)}, absl::ToDoubleSeconds(attempt.latency));
 }

@@ -46,7 +46,9 @@ struct ControllerMetrics {
 
   // result: issued, unchanged, repaired, deleted, invalid, error.
   void reconciled(std::string_view result, absl::Duration took);
-  void sts_attempt(const aws::ApiAttempt& attempt);
+  // One AWS API attempt, STS's or CreateSession's: the sts_requests and
+  // sts_duration series (their names are older than Roles Anywhere).
+  void aws_attempt(const aws::ApiAttempt& attempt);
   void kube_request(const kube::RequestInfo& request);
   // One reconcile as controller-runtime counts it.
   void reconcile_result(ReconcileResult result, absl::Duration took);

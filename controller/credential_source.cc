@@ -4,6 +4,18 @@
 #include "pkg/util/strings.h"
 
 namespace controller {
+namespace {
+
+// `credentials` (with an expiration) as the Secret holds them for `request`'s role.
+RoleCredentials role_credentials(const RoleRequest& request, const aws::Credentials& credentials) {
+  return RoleCredentials{.role_arn = request.role.str(),
+                         .access_key_id = credentials.access_key_id,
+                         .secret_access_key = credentials.secret_access_key,
+                         .session_token = credentials.session_token,
+                         .expiration = *credentials.expiration};
+}
+
+}  // namespace
 
 util::StatusOr<IssuedCredentials> StsCredentialSource::issue(const RoleRequest& request,
                                                              std::stop_token stop) {
@@ -34,11 +46,7 @@ util::StatusOr<IssuedCredentials> StsCredentialSource::issue(const RoleRequest& 
   if (!result->credentials.expiration) {
     return util::internal_error("STS returned credentials without an expiration");
   }
-  issued.credentials = RoleCredentials{.role_arn = request.role.str(),
-                                       .access_key_id = result->credentials.access_key_id,
-                                       .secret_access_key = result->credentials.secret_access_key,
-                                       .session_token = result->credentials.session_token,
-                                       .expiration = *result->credentials.expiration};
+  issued.credentials = role_credentials(request, result->credentials);
   return issued;
 }
 
@@ -69,11 +77,7 @@ util::StatusOr<IssuedCredentials> RolesAnywhereCredentialSource::issue(const Rol
                             "s exceeds the Roles Anywhere profile's duration: sessions last about ",
                             absl::ToInt64Minutes(lasts + absl::Seconds(30)), " minutes");
   }
-  issued.credentials = RoleCredentials{.role_arn = request.role.str(),
-                                       .access_key_id = session.credentials.access_key_id,
-                                       .secret_access_key = session.credentials.secret_access_key,
-                                       .session_token = session.credentials.session_token,
-                                       .expiration = *session.credentials.expiration};
+  issued.credentials = role_credentials(request, session.credentials);
   return issued;
 }
 

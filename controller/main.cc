@@ -217,16 +217,17 @@ int run(const Config& config) {
   auto aws_transport =
       must(http::CurlTransport::create({.max_connections_per_host = config.workers + 4}),
            "AWS HTTP client");
+  // Every AWS API attempt (STS's and CreateSession's) in the same metrics.
+  const aws::ApiObserver observe_aws_attempt = [&](const aws::ApiAttempt& attempt) {
+    controller_metrics.aws_attempt(attempt);
+  };
   auto sts = must(aws::StsClient::create(*aws_transport, clock,
                                          {.endpoint = {.region = config.sts_region,
                                                        .use_fips = config.sts_fips,
                                                        .endpoint_override = config.sts_endpoint},
                                           .calls = {.qps = config.sts_qps,
                                                     .burst = config.sts_burst,
-                                                    .observer =
-                                                        [&](const aws::ApiAttempt& attempt) {
-                                                          controller_metrics.sts_attempt(attempt);
-                                                        }}}),
+                                                    .observer = observe_aws_attempt}}),
                   "STS client");
   LOG(INFO) << "STS endpoint " << sts->endpoint().url;
   registry.callback_gauge("kube_aws_iam_controller_sts_allowed_rate",
@@ -244,18 +245,21 @@ int run(const Config& config) {
   std::unique_ptr<aws::RolesAnywhereClient> roles_anywhere_client;
   std::unique_ptr<aws::X509IdentityFiles> roles_anywhere_identity;
   aws::CredentialsProviderPtr roles_anywhere;
+  std::string roles_anywhere_signing;  // "profile ..., signing with certificate ..." for the log
   if (config.roles_anywhere) {
     roles_anywhere_client = must(aws::RolesAnywhereClient::create(
                                      *aws_transport, clock,
                                      {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
                                       .endpoint_override = config.roles_anywhere->endpoint,
                                       .calls = {.published_qps = aws::kCreateSessionDefaultQuota,
-                                                .observer =
-                                                    [&](const aws::ApiAttempt& attempt) {
-                                                      controller_metrics.sts_attempt(attempt);
-                                                    }}}),
+                                                .observer = observe_aws_attempt}}),
                                  "IAM Roles Anywhere client");
     roles_anywhere_identity = roles_anywhere_files(*config.roles_anywhere, clock, registry);
+    roles_anywhere_signing =
+        util::cat("profile ", config.roles_anywhere->profile_arn, ", signing with certificate ",
+                  roles_anywhere_identity->loaded()->describe(), ", valid until ",
+                  util::format_rfc3339(roles_anywhere_identity->loaded()->not_after()),
+                  " (endpoint ", roles_anywhere_client->endpoint().url, ")");
   }
   if (config.roles_anywhere && !config.roles_anywhere->direct) {
     roles_anywhere = must(aws::RolesAnywhereProvider::create(
@@ -267,11 +271,7 @@ int run(const Config& config) {
                                .stop = stop.get_token()}),
                           "cannot use IAM Roles Anywhere");
     LOG(INFO) << "IAM Roles Anywhere: the controller is " << config.roles_anywhere->role_arn
-              << " through profile " << config.roles_anywhere->profile_arn
-              << ", signing with certificate " << roles_anywhere_identity->loaded()->describe()
-              << ", valid until "
-              << util::format_rfc3339(roles_anywhere_identity->loaded()->not_after())
-              << " (endpoint " << roles_anywhere_client->endpoint().url << ")";
+              << " through " << roles_anywhere_signing;
   }
   aws::CredentialsProviderPtr base =
       aws::default_chain(*aws_transport, clock, *sts, *imds,
@@ -310,11 +310,8 @@ int run(const Config& config) {
         *roles_anywhere_client, *roles_anywhere_identity, config.roles_anywhere->trust_anchor_arn,
         config.roles_anywhere->profile_arn, clock);
     LOG(INFO) << "IAM Roles Anywhere, direct: every AWSIAMRole's credentials come from "
-                 "CreateSession through profile "
-              << config.roles_anywhere->profile_arn << ", signed with certificate "
-              << roles_anywhere_identity->loaded()->describe() << ", valid until "
-              << util::format_rfc3339(roles_anywhere_identity->loaded()->not_after())
-              << " (endpoint " << roles_anywhere_client->endpoint().url << "); STS is not called";
+                 "CreateSession through "
+              << roles_anywhere_signing << "; STS is not called";
   } else {
     credentials = std::make_unique<StsCredentialSource>(*sts, intermediate ? *intermediate : *base);
   }

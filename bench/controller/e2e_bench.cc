@@ -55,7 +55,7 @@ struct World {
       fs::remove_all(work);
     }
   }
-  bool keep_work = false;  // a failed run keeps the controllers' logs
+  bool keep_work = false;                    // a failed run keeps the controllers' logs
   std::vector<std::string> controller_args;  // beyond the defaults
 
   // `count` clusters with `namespaces` namespaces each, and a controller in each.
@@ -72,10 +72,10 @@ struct World {
   }
 
   util::Status start_controller(int i) {
-    ASSIGN_OR_RETURN(auto controller,
-                     ControllerProcess::start(clusters[i]->kubeconfig(), *aws,
-                                              work / util::cat("controller-", i, ".log"),
-                                              controller_args));
+    ASSIGN_OR_RETURN(
+        auto controller,
+        ControllerProcess::start(clusters[i]->kubeconfig(), *aws,
+                                 work / util::cat("controller-", i, ".log"), controller_args));
     if (!controller->wait_ready(std::chrono::seconds(60))) {
       return util::deadline_exceeded_error(
           util::cat("controller not ready; see ", controller->log_path().string()));
@@ -393,9 +393,8 @@ int roles_anywhere_direct(int roles, double quota) {
   Cluster& c = *world.clusters[0];
   if (auto s = c.create_namespaces(100); !s.ok()) return fail(world, s);
   if (auto s = world.start_controller(0); !s.ok()) return fail(world, s);
-  std::printf("model: %s; CreateSession: %s, %.0f/s per account (burst %.0f)\n",
-              describe(world.kube_model, world.sts_model).c_str(),
-              "the STS latency", quota, quota);
+  std::printf("model: %s; CreateSession: the STS latency, %.0f/s per account (burst %.0f)\n",
+              describe(world.kube_model, world.sts_model).c_str(), quota, quota);
   if (auto s = c.create_roles(0, roles, 100, 0, "team/app/my-role", 32); !s.ok()) {
     return fail(world, s);
   }
@@ -407,33 +406,36 @@ int roles_anywhere_direct(int roles, double quota) {
   const double floor = (roles - quota) / quota;  // the burst goes at once
   const int64_t ok = world.aws->calls().count("CreateSession", "Success");
   const int64_t throttled = world.aws->calls().count("CreateSession", "ThrottlingException");
-  const int64_t other = static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size()) -
-                        ok - throttled;
+  const int64_t other =
+      static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size()) - ok - throttled;
   const double throttled_pct =
       100.0 * static_cast<double>(throttled) / static_cast<double>(ok + throttled);
   std::printf(
       "%d roles at once, CreateSession at %.0f/s per account: every Secret in %.1f s "
       "(floor %.1f s: %.0f%% above)\n",
       roles, quota, converged, floor, 100 * (converged / floor - 1));
-  std::printf("CreateSession: %lld OK, %lld ThrottlingException (%.1f%% of calls), %lld other; "
-              "STS calls: %lld\n",
-              static_cast<long long>(ok), static_cast<long long>(throttled), throttled_pct,
-              static_cast<long long>(other), static_cast<long long>(world.sts_calls()));
+  std::printf(
+      "CreateSession: %lld OK, %lld ThrottlingException (%.1f%% of calls), %lld other; "
+      "STS calls: %lld\n",
+      static_cast<long long>(ok), static_cast<long long>(throttled), throttled_pct,
+      static_cast<long long>(other), static_cast<long long>(world.sts_calls()));
   print_latencies(world, c);
   print_warnings(c);
   std::printf("controller CPU %.2f s, RSS %lld kB\n", world.controllers[0]->cpu_seconds(),
               static_cast<long long>(world.controllers[0]->rss_kb()));
 
   // A restart with every Secret valid: no CreateSession, no write.
-  const int64_t calls_before = static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size());
+  const int64_t calls_before =
+      static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size());
   const int64_t secret_writes = c.sim().counters().writes("secrets");
   world.controllers[0]->terminate();
   if (auto s = world.start_controller(0); !s.ok()) return fail(world, s);
   const int64_t restart_calls =
       static_cast<int64_t>(world.aws->calls().calls_of("CreateSession").size()) - calls_before;
-  std::printf("restart with %d valid Secrets: ready, %lld CreateSession calls, %lld Secret writes\n",
-              roles, static_cast<long long>(restart_calls),
-              static_cast<long long>(c.sim().counters().writes("secrets") - secret_writes));
+  std::printf(
+      "restart with %d valid Secrets: ready, %lld CreateSession calls, %lld Secret writes\n", roles,
+      static_cast<long long>(restart_calls),
+      static_cast<long long>(c.sim().counters().writes("secrets") - secret_writes));
   std::printf("csv,roles-anywhere-direct,%d,%.0f,%.1f,%.1f,%.2f,%lld\n", roles, quota, converged,
               floor, throttled_pct, static_cast<long long>(restart_calls));
   return 0;

@@ -12,27 +12,16 @@
 
 #include "pkg/aws/sigv4.h"
 #include "pkg/util/base64.h"
+#include "pkg/util/openssl_ptr.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
 namespace aws {
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Deleter {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
-using X509Ptr = std::unique_ptr<X509, X509Deleter>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+using util::openssl::BioPtr;
+using util::openssl::PkeyPtr;
+using util::openssl::X509Ptr;
 
 constexpr int kMinRsaBits = 2048;
 
@@ -229,7 +218,7 @@ std::string X509Identity::describe() const {
 }
 
 util::StatusOr<std::string> X509Identity::sign(std::string_view data) const {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  util::openssl::MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t size = 0;
   if (ctx == nullptr ||
       EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||

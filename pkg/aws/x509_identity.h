@@ -68,6 +68,7 @@ class X509Identity {
   util::StatusOr<std::string> sign(std::string_view data) const;
 
  private:
+  // EVP_PKEY_free, without OpenSSL's headers here (util::openssl::PkeyPtr needs them).
   struct KeyDeleter {
     void operator()(evp_pkey_st* key) const;
   };

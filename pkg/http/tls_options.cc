@@ -10,23 +10,15 @@
 #include <memory>
 #include <sstream>
 
+#include "pkg/util/openssl_ptr.h"
 #include "pkg/util/strings.h"
 
 namespace http {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using util::openssl::BioPtr;
+using util::openssl::PkeyPtr;
+using util::openssl::X509Ptr;
 
 // A PEM source and its name for messages ("ca_file /x/ca.crt", "ca_pem").
 struct Pem {

@@ -16,6 +16,12 @@ constexpr double kTokenEpsilon = 1e-9;
 
 constexpr absl::Duration kSlot = absl::Milliseconds(100);
 
+// CUBIC's K: the seconds after a cut at which the curve is back at W_max
+// (its plateau), K = cbrt(W_max·(1-β)/C).
+double cubic_k(double w_max, const AdaptiveRateLimiterOptions& options) {
+  return std::cbrt(w_max * (1 - options.beta) / options.scale);
+}
+
 AdaptiveRateLimiterOptions sanitized(AdaptiveRateLimiterOptions options) {
   const AdaptiveRateLimiterOptions defaults;
   if (!(options.ceiling_qps > 0 && std::isfinite(options.ceiling_qps))) options.ceiling_qps = 0;
@@ -92,7 +98,7 @@ AdaptiveRateLimiter::AdaptiveRateLimiter(Clock& clock, AdaptiveRateLimiterOption
     limiting_ = true;
     probing_ = true;
     w_max_ = options_.published_qps;
-    k_seconds_ = std::cbrt(w_max_ * (1 - options_.beta) / options_.scale);
+    k_seconds_ = cubic_k(w_max_, options_);
     cut_at_ = refilled_at_ - absl::Seconds(k_seconds_);  // on the plateau
     rate_ = w_max_;
     capacity_ = capacity_for(rate_);
@@ -140,7 +146,7 @@ void AdaptiveRateLimiter::cut_locked(MonotonicTime now) {
   double w_max = static_cast<double>(accepted_.count(now));  // per second: a 1 s window
   if (limiting_) w_max = std::min(w_max, rate_);
   w_max_ = std::max(w_max, options_.min_rate);
-  k_seconds_ = std::cbrt(w_max_ * (1 - options_.beta) / options_.scale);
+  k_seconds_ = cubic_k(w_max_, options_);
   cut_at_ = now;
   ++cuts_;
   probing_ = true;

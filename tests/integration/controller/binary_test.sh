@@ -373,6 +373,13 @@ lease_holder_in() { local h; h=$(lease_holder "$1" "$2"); [[ "$h" == "$3" || "$h
 
 # calls ARGS...: queries aws-sim's call record, see calls.py.
 calls() { "$PYTHON" "$WORK/calls.py" "$STS" "$@"; }
+# aws_cli_arn FILE: the identity (Arn) the real AWS CLI gets from STS with the
+# shared credentials FILE, as an app with AWS_SHARED_CREDENTIALS_FILE would.
+aws_cli_arn() {
+  "${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$1" \
+    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err" ||
+    fail "aws sts get-caller-identity with $1 failed: $(cat "$SDIR/aws-cli.err")"
+}
 
 # run_section LETTER TITLE FUNCTION: runs FUNCTION in a subshell with errexit,
 # its own log directory and process cleanup; prints PASS or FAIL.
@@ -555,9 +562,7 @@ section_a() {
     "$(printf '[default]\ncredential_process = cat %s/credentials.json' "$dir")" "credentials.process"
   expect_eq "$(cat "$dir/role-arn")" "arn:aws:iam::$ACCOUNT:role/team/app/my-role" "role-arn"
 
-  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
-    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err") ||
-    fail "aws sts get-caller-identity with credentials.process failed: $(cat "$SDIR/aws-cli.err")"
+  arn=$(aws_cli_arn "$dir/credentials.process")
   expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/[^/]+\$" "AWS CLI (credential_process) identity"
   note "AWS CLI, credentials.process: $arn"
 
@@ -1376,17 +1381,19 @@ signed_by() {
   calls CreateSession result=Success caller_arn="x509:$serial"
 }
 
-# start_roles_anywhere_controller NAMESPACE: the controller with only the mounted
-# certificate: no AWS key, no seed, IMDS disabled.
+# start_roles_anywhere_controller NAMESPACE [FLAG...]: the controller with only the
+# mounted certificate: no AWS key, no seed, IMDS disabled. Its own role through
+# $RA_PROFILE unless FLAGs say otherwise (the last of a flag given twice wins).
 start_roles_anywhere_controller() {
+  local ns=$1
+  shift
   start_controller controller AWS_EC2_METADATA_DISABLED=true -- \
-    --namespace="$1" --leader-election-namespace="$1" "${SHORT_LEAD[@]}" \
+    --namespace="$ns" --leader-election-namespace="$ns" "${SHORT_LEAD[@]}" \
     --credentials-mount-path="$SDIR/meta-aws-iam" \
     --roles-anywhere-trust-anchor-arn="$RA_ANCHOR" --roles-anywhere-profile-arn="$RA_PROFILE" \
-    --roles-anywhere-role-arn="$CONTROLLER_ROLE_ARN" \
     --roles-anywhere-certificate="$SDIR/mount/tls.crt" \
     --roles-anywhere-private-key="$SDIR/mount/tls.key" \
-    --roles-anywhere-certificate-chain="$SDIR/mount/ca.crt" --roles-anywhere-endpoint="$RA"
+    --roles-anywhere-certificate-chain="$SDIR/mount/ca.crt" --roles-anywhere-endpoint="$RA" "$@"
 }
 
 # The controller on a certificate alone; the AWS CLI uses the Secret; the
@@ -1400,7 +1407,7 @@ section_k() {
   apply_role "$ns" app team/app/my-role
   mount_certificate rsa
   start=$(now_us)
-  start_roles_anywhere_controller "$ns"
+  start_roles_anywhere_controller "$ns" --roles-anywhere-role-arn="$CONTROLLER_ROLE_ARN"
   if tr '\0' '\n' <"/proc/$LAST_PID/environ" |
     grep -q '^AWS_\(ACCESS_KEY_ID\|SECRET_ACCESS_KEY\|SESSION_TOKEN\|SHARED_CREDENTIALS_FILE\|CONTAINER\|WEB_IDENTITY\|ROLE_ARN\)'; then
     fail "the controller's environment has AWS credentials: $(tr '\0' ' ' <"/proc/$LAST_PID/environ")"
@@ -1415,9 +1422,7 @@ section_k() {
   expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/kube-aws-iam-controller/[0-9a-f]+\$" \
     "the caller of AssumeRole (the Roles Anywhere session)"
   materialise "$ns" app "$dir" >/dev/null
-  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
-    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err") ||
-    fail "aws sts get-caller-identity with the Secret's credentials.process failed: $(cat "$SDIR/aws-cli.err")"
+  arn=$(aws_cli_arn "$dir/credentials.process")
   expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/" "AWS CLI identity from the Secret"
   note "AWS CLI with the Secret: $arn"
   port=$(metrics_port controller) || fail "no metrics port in the log"
@@ -1452,7 +1457,7 @@ section_l() {
   "$KUBECTL" create namespace "$ns" >/dev/null
   apply_role "$ns" app team/app/my-role
   mount_certificate short
-  start_roles_anywhere_controller "$ns"
+  start_roles_anywhere_controller "$ns" --roles-anywhere-role-arn="$CONTROLLER_ROLE_ARN"
   wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
     fail "the controller wrote no Secret with the short certificate"
   ready_message() {
@@ -1491,13 +1496,7 @@ spec:
   roleSessionDuration: 43200
 EOF
   mount_certificate ec
-  start_controller controller AWS_EC2_METADATA_DISABLED=true -- \
-    --namespace="$ns" --leader-election-namespace="$ns" --credentials-mount-path="$dir" \
-    --roles-anywhere-direct --roles-anywhere-trust-anchor-arn="$RA_ANCHOR" \
-    --roles-anywhere-profile-arn="$RA_DIRECT_PROFILE" \
-    --roles-anywhere-certificate="$SDIR/mount/tls.crt" \
-    --roles-anywhere-private-key="$SDIR/mount/tls.key" \
-    --roles-anywhere-certificate-chain="$SDIR/mount/ca.crt" --roles-anywhere-endpoint="$RA"
+  start_roles_anywhere_controller "$ns" --roles-anywhere-direct --roles-anywhere-profile-arn="$RA_DIRECT_PROFILE"
   wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
     fail "with --roles-anywhere-direct, the controller wrote no Secret"
   expire=$(secret_key "$ns" app expire)
@@ -1509,9 +1508,7 @@ EOF
   log_has "$SDIR/controller.log" "base role ARN arn:aws:iam::$ACCOUNT:role/ (the trust anchor's account" ||
     fail "role names did not resolve against the trust anchor's account"
   materialise "$ns" app "$dir" >/dev/null
-  arn=$("${aws_env[@]}" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials.process" \
-    "$AWS" sts get-caller-identity --endpoint-url "$STS" --query Arn --output text 2>"$SDIR/aws-cli.err") ||
-    fail "aws sts get-caller-identity with the Secret failed: $(cat "$SDIR/aws-cli.err")"
+  arn=$(aws_cli_arn "$dir/credentials.process")
   expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/[0-9a-f]+\$" "AWS CLI identity from the Secret"
   note "--roles-anywhere-direct: a 12-hour session ($expire) for team/app/my-role, 0 STS calls; AWS CLI: $arn"
 }

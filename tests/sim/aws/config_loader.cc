@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 
 #include "pkg/util/go_duration.h"
@@ -173,17 +174,24 @@ util::StatusOr<bool> optional_bool(const YAML::Node& map, const char* key, std::
   return bad(where, util::cat("'", key, "' must be true or false"));
 }
 
+// The content of the file at `path`; nullopt when it cannot be opened.
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 // A trust anchor's CA bundle: inline PEM, or a file (relative to the config's directory).
 util::StatusOr<std::string> certificate_bundle(const YAML::Node& node, std::string_view where,
                                                const std::filesystem::path& base_dir) {
   if (node["certificate_bundle"]) return scalar(node, where, "certificate_bundle");
   ASSIGN_OR_RETURN(const std::string file, scalar(node, where, "certificate_bundle_file"));
   const std::filesystem::path path = base_dir / file;  // an absolute `file` replaces base_dir
-  std::ifstream in(path);
-  if (!in) return bad(where, util::cat("cannot read certificate_bundle_file ", path.string()));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = read_text(path);
+  if (!text) return bad(where, util::cat("cannot read certificate_bundle_file ", path.string()));
+  return std::move(*text);
 }
 
 util::StatusOr<RolesAnywhereConfig> parse_roles_anywhere(const YAML::Node& node,
@@ -279,11 +287,9 @@ util::StatusOr<IamConfig> parse_iam_config(std::string_view text,
 }
 
 util::StatusOr<IamConfig> load_iam_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return util::not_found_error(util::cat("aws-sim config: cannot open ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_iam_config(buffer.str(), std::filesystem::path(path).parent_path());
+  std::optional<std::string> text = read_text(path);
+  if (!text) return util::not_found_error(util::cat("aws-sim config: cannot open ", path));
+  return parse_iam_config(*text, std::filesystem::path(path).parent_path());
 }
 
 }  // namespace sim::aws

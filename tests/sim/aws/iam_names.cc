@@ -23,6 +23,12 @@ bool all_digits(std::string_view s) {
   return !s.empty();
 }
 
+// Field `index` of an arn:<partition>:<service>:<region>:<account>:<resource> ARN, or "".
+std::string arn_part(std::string_view arn, size_t index) {
+  const std::vector<std::string_view> parts = util::split(arn, ':');
+  return parts.size() >= 6 && parts[0] == "arn" ? std::string(parts[index]) : std::string();
+}
+
 }  // namespace
 
 std::optional<RoleArnParts> parse_role_arn(std::string_view arn) {
@@ -54,13 +60,15 @@ bool has_arn_shape(std::string_view arn) {
 }
 
 std::string arn_account(std::string_view arn) {
-  const std::vector<std::string_view> parts = util::split(arn, ':');
-  return parts.size() >= 6 && parts[0] == "arn" ? std::string(parts[4]) : std::string();
+  return arn_part(arn, 4);
 }
 
 std::string arn_partition(std::string_view arn) {
-  const std::vector<std::string_view> parts = util::split(arn, ':');
-  return parts.size() >= 6 && parts[0] == "arn" ? std::string(parts[1]) : std::string();
+  return arn_part(arn, 1);
+}
+
+std::string arn_region(std::string_view arn) {
+  return arn_part(arn, 3);
 }
 
 std::string assumed_role_arn(const RoleArnParts& role, std::string_view session_name) {

@@ -34,6 +34,8 @@ bool has_arn_shape(std::string_view arn);
 std::string arn_account(std::string_view arn);
 // The partition of an ARN ("aws", "aws-cn", ...), or "".
 std::string arn_partition(std::string_view arn);
+// The region of an ARN ("" for global services such as IAM, or when malformed).
+std::string arn_region(std::string_view arn);
 
 // "arn:<partition>:sts::<account>:assumed-role/<role name>/<session>".
 std::string assumed_role_arn(const RoleArnParts& role, std::string_view session_name);

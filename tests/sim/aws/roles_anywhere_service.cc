@@ -1,5 +1,7 @@
 #include "tests/sim/aws/roles_anywhere_service.h"
 
+#include <algorithm>
+
 #include "pkg/util/json_escape.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
@@ -23,12 +25,6 @@ std::string success_body(const IssuedSession& session, std::string_view role_arn
       util::json_quote(session.session_token.reveal()), R"(},"packedPolicySize":0,"roleArn":)",
       util::json_quote(role_arn), R"(,"sourceIdentity":)", util::json_quote(source_identity),
       R"(}],"subjectArn":)", util::json_quote(subject_arn), "}");
-}
-
-// The account and region of a Roles Anywhere ARN (arn:aws:rolesanywhere:<region>:<account>:...).
-std::string arn_field(std::string_view arn, size_t index) {
-  const std::vector<std::string_view> parts = util::split(arn, ':');
-  return parts.size() > index ? std::string(parts[index]) : "";
 }
 
 }  // namespace
@@ -123,9 +119,9 @@ RolesAnywhereService::Outcome RolesAnywhereService::create_session(const SimRequ
   if (!profile->enabled) {
     return RolesAnywhereError::access_denied(util::cat("Profile ", profile_arn, " is disabled"));
   }
-  bool listed = false;
-  for (const std::string& pattern : profile->role_arns)
-    listed = listed || glob_match(pattern, role_arn);
+  const bool listed =
+      std::any_of(profile->role_arns.begin(), profile->role_arns.end(),
+                  [&](const std::string& pattern) { return glob_match(pattern, role_arn); });
   const std::optional<RoleConfig> role = model_.find_role(role_arn);
   if (!listed || !role || !role_trusts_roles_anywhere(*role)) {
     return RolesAnywhereError::access_denied(
@@ -134,7 +130,7 @@ RolesAnywhereService::Outcome RolesAnywhereService::create_session(const SimRequ
                           : ": the role does not trust rolesanywhere.amazonaws.com"));
   }
   // The quota counts the trust anchor's account (CreateSession: 10 requests/s by default).
-  if (!costs_.admit(arn_field(anchor_arn, 4))) {
+  if (!costs_.admit(arn_account(anchor_arn))) {
     return RolesAnywhereError{429, "ThrottlingException", "Rate exceeded"};
   }
   const absl::Duration duration = std::min(asked.value_or(profile->duration), profile->duration);
@@ -145,8 +141,8 @@ RolesAnywhereService::Outcome RolesAnywhereService::create_session(const SimRequ
   }
   record.issued_access_key_id = session->access_key_id;
   const std::string subject_arn =
-      util::cat("arn:", arn_field(anchor_arn, 1), ":rolesanywhere:", arn_field(anchor_arn, 3), ":",
-                arn_field(anchor_arn, 4), ":subject/", certificate.serial_hex);
+      util::cat("arn:", arn_partition(anchor_arn), ":rolesanywhere:", arn_region(anchor_arn), ":",
+                arn_account(anchor_arn), ":subject/", certificate.serial_hex);
   return success_body(*session, role_arn, certificate.common_name, subject_arn);
 }
 

@@ -14,31 +14,19 @@
 #include "pkg/aws/sigv4.h"
 #include "pkg/aws/x509_identity.h"
 #include "pkg/util/base64.h"
+#include "pkg/util/openssl_ptr.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/request_authenticator.h"
 
 namespace sim::aws {
 namespace {
 
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct StoreFree {
-  void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-struct StoreCtxFree {
-  void operator()(X509_STORE_CTX* ctx) const { X509_STORE_CTX_free(ctx); }
-};
+using util::openssl::X509Ptr;
+
+// sk_X509_free is a macro: it has no address to give util::openssl::Deleter.
 struct StackFree {
   void operator()(STACK_OF(X509) * stack) const { sk_X509_free(stack); }
 };
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 X509Ptr certificate_from_base64(std::string_view text) {
   const util::StatusOr<std::string> der = util::base64_decode(text);
@@ -49,7 +37,7 @@ X509Ptr certificate_from_base64(std::string_view text) {
 
 std::vector<X509Ptr> certificates_from_pem(std::string_view pem) {
   std::vector<X509Ptr> out;
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  util::openssl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
     out.emplace_back(cert);
   ERR_clear_error();
@@ -78,7 +66,7 @@ bool signature_verifies(X509* cert, std::string_view data, std::string_view hex_
     signature.push_back(
         static_cast<char>(std::stoi(std::string(hex_signature.substr(i, 2)), nullptr, 16)));
   }
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  util::openssl::MdCtxPtr ctx(EVP_MD_CTX_new());
   const bool ok =
       ctx != nullptr &&
       EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, X509_get0_pubkey(cert)) ==
@@ -93,7 +81,7 @@ bool signature_verifies(X509* cert, std::string_view data, std::string_view hex_
 // Chains `leaf` (with `intermediates`) to one of the anchor's CAs at `when`.
 std::string chain_error(X509* leaf, const std::vector<X509Ptr>& intermediates,
                         std::string_view ca_bundle, absl::Time when) {
-  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+  util::openssl::X509StorePtr store(X509_STORE_new());
   std::vector<X509Ptr> cas = certificates_from_pem(ca_bundle);
   if (cas.empty()) return "the trust anchor has no CA certificate";
   for (const X509Ptr& ca : cas)
@@ -101,7 +89,7 @@ std::string chain_error(X509* leaf, const std::vector<X509Ptr>& intermediates,
   std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
   for (const X509Ptr& cert : intermediates)
     sk_X509_push(untrusted.get(), cert.get());
-  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  util::openssl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
   X509_STORE_CTX_set_time(ctx.get(), 0, absl::ToTimeT(when));
   const int verified = X509_verify_cert(ctx.get());

@@ -14,20 +14,13 @@
 #include <iostream>
 #include <memory>
 
+#include "pkg/util/openssl_ptr.h"
+
 namespace http::test {
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using CertPtr = std::unique_ptr<X509, X509Free>;
+using KeyPtr = util::openssl::PkeyPtr;
+using CertPtr = util::openssl::X509Ptr;
 
 void check(bool ok, const char* what) {
   if (ok) return;
@@ -103,13 +96,13 @@ std::string read_bio(BIO* bio) {
 }
 
 std::string cert_pem(X509* cert) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  util::openssl::BioPtr bio(BIO_new(BIO_s_mem()));
   check(PEM_write_bio_X509(bio.get(), cert) == 1, "PEM_write_bio_X509");
   return read_bio(bio.get());
 }
 
 std::string key_pem(EVP_PKEY* key) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  util::openssl::BioPtr bio(BIO_new(BIO_s_mem()));
   check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
         "PEM_write_bio_PrivateKey");
   return read_bio(bio.get());
