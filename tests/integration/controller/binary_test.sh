@@ -53,7 +53,8 @@
 #      a Warning, its Secret stays, the expired certificate is never sent
 #   m  --roles-anywhere-direct (ctest: controller_roles_anywhere_direct_test):
 #      a role's 12-hour session from CreateSession, no STS call; the AWS CLI
-#      uses it
+#      uses it; six roles at a 2/s CreateSession quota converge, and promtool
+#      on the scraped metrics: ThrottlingException is throttling, not an error
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
@@ -61,11 +62,11 @@
 #     --kube-sim=build/tests/sim/kube/kube-sim --aws-sim=build/tests/sim/aws/aws-sim \
 #     [--sections=abcdef] [--keep-tmp]        (g: the image, needs podman;
 #                                              h: needs prometheus;
-#                                              i: needs promtool)
+#                                              i, k, m: need promtool)
 # Env: KUBECTL (default kubectl), AWS (default /usr/bin/aws, else aws on PATH),
 #      PYTHON (default /usr/bin/python3, with boto3).
 # Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client
-#       (or, for section g, podman; for h, prometheus; for i, promtool) is missing.
+#       (or, for section g, podman; for h, prometheus; for i, k, m, promtool) is missing.
 #
 # Everything listens on 127.0.0.1 with OS-chosen ports. Every process started
 # here is stopped by PID (TERM, then KILL after 5 s) and the temporary directory
@@ -124,7 +125,7 @@ PYTHON=$(command -v "$PYTHON")
 if [[ "$SECTIONS" == *g* ]]; then
   command -v podman >/dev/null 2>&1 || { echo "SKIP: podman not found (scripts/install-deps.sh)"; exit 77; }
 fi
-if [[ "$SECTIONS" == *[ik]* ]]; then
+if [[ "$SECTIONS" == *[ikm]* ]]; then
   command -v promtool >/dev/null 2>&1 || { echo "SKIP: promtool not found (scripts/install-deps.sh)"; exit 77; }
   "$PYTHON" -c 'import yaml' 2>/dev/null || { echo "SKIP: $PYTHON has no PyYAML (python3-yaml)"; exit 77; }
 fi
@@ -304,10 +305,12 @@ replay_alerts() {
     fail "the alert rules on the scraped series ($1.yaml):"$'\n'"$out"
 }
 
-# start_section_aws_sim CONFIG: an aws-sim of the section's own; sets STS, IMDS
-# and RA (its Roles Anywhere endpoint) for the caller's locals.
+# start_section_aws_sim CONFIG [FLAG...]: an aws-sim of the section's own; sets
+# STS, IMDS and RA (its Roles Anywhere endpoint) for the caller's locals.
 start_section_aws_sim() {
-  "$AWS_SIM" --config "$1" --ports-file "$SDIR/aws-sim.json" >"$SDIR/aws-sim.log" 2>&1 &
+  local config=$1
+  shift
+  "$AWS_SIM" --config "$config" --ports-file "$SDIR/aws-sim.json" "$@" >"$SDIR/aws-sim.log" 2>&1 &
   SECTION_PIDS+=("$!")
   echo "$!" >>"$WORK/pids"
   wait_until 20 "aws-sim ports file" test -s "$SDIR/aws-sim.json" || fail "aws-sim did not start"
@@ -1329,16 +1332,18 @@ RA_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-test"
 
 RA_DIRECT_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-direct"
 
-# roles_anywhere_world [uncapped]: the section's PKI ($SDIR/pki,
-# tests/pki/make_test_pki.sh) and an aws-sim trusting its root, with a profile
-# for the controller's role and one for every role (12 h, for
+# roles_anywhere_world [uncapped] [AWS-SIM-FLAG...]: the section's PKI
+# ($SDIR/pki, tests/pki/make_test_pki.sh) and an aws-sim trusting its root,
+# with a profile for the controller's role and one for every role (12 h, for
 # --roles-anywhere-direct); credentials capped at CAP_SECONDS unless
 # `uncapped`. Sets STS, IMDS and RA (the endpoints) and PKI.
 roles_anywhere_world() {
+  local cap=true
+  if [[ "${1:-}" == uncapped ]]; then cap=false; shift; fi
   PKI="$SDIR/pki"
   "$SOURCE_DIR/tests/pki/make_test_pki.sh" "$PKI" >"$SDIR/pki.log" 2>&1 || fail "make_test_pki.sh: $(cat "$SDIR/pki.log")"
   grep -v '^issued_duration_cap:' "$SANDBOX_CONFIG" >"$SDIR/aws-sim.yaml"
-  [[ "${1:-}" == uncapped ]] || echo "issued_duration_cap: ${CAP_SECONDS}s" >>"$SDIR/aws-sim.yaml"
+  if $cap; then echo "issued_duration_cap: ${CAP_SECONDS}s" >>"$SDIR/aws-sim.yaml"; fi
   cat >>"$SDIR/aws-sim.yaml" <<EOF
 roles_anywhere:
   trust_anchors:
@@ -1351,7 +1356,7 @@ roles_anywhere:
     role_arns: ["arn:aws:iam::$ACCOUNT:role/*"]
     duration: 12h
 EOF
-  start_section_aws_sim "$SDIR/aws-sim.yaml"
+  start_section_aws_sim "$SDIR/aws-sim.yaml" "$@"
 }
 
 # issue_certificate NAME rsa|ec START END: another end entity of the section's PKI
@@ -1480,11 +1485,16 @@ section_l() {
 }
 
 # --roles-anywhere-direct: no base role, no STS; a role's 12-hour session
-# straight from CreateSession (no role chaining cap); the AWS CLI uses it.
+# straight from CreateSession (no role chaining cap); the AWS CLI uses it. Six
+# roles at once against a CreateSession quota of 2/s: some calls are
+# throttled (ThrottlingException), every role converges, and the alert rules
+# on the scraped metrics count that as throttling, not as errors.
 section_m() {
-  local ns=sec-m dir="$SDIR/meta-aws-iam" STS IMDS RA PKI expire left arn
-  roles_anywhere_world uncapped
+  local ns=sec-m dir="$SDIR/meta-aws-iam" scrapes="$SDIR/scrapes" STS IMDS RA PKI expire left arn
+  local port throttled i
+  roles_anywhere_world uncapped --roles-anywhere-rps 2
   "$KUBECTL" create namespace "$ns" >/dev/null
+  for i in 1 2 3 4 5; do apply_role "$ns" "burst-$i" team/app/my-role; done
   "$KUBECTL" apply -f - >/dev/null <<EOF
 apiVersion: zalando.org/v1
 kind: AWSIAMRole
@@ -1499,6 +1509,10 @@ EOF
   start_roles_anywhere_controller "$ns" --roles-anywhere-direct --roles-anywhere-profile-arn="$RA_DIRECT_PROFILE"
   wait_until 20 "Secret $ns/app" secret_has_key "$ns" app credentials.process ||
     fail "with --roles-anywhere-direct, the controller wrote no Secret"
+  for i in 1 2 3 4 5; do
+    wait_until 60 "Secret $ns/burst-$i" secret_has_key "$ns" "burst-$i" credentials.process ||
+      fail "burst-$i never got a Secret at a CreateSession quota of 2/s"
+  done
   expire=$(secret_key "$ns" app expire)
   left=$(($(date -d "$expire" +%s) - $(date +%s)))
   ((left > 43000 && left <= 43200)) || fail "the session lasts ${left}s, not 12 hours (expire $expire)"
@@ -1511,6 +1525,18 @@ EOF
   arn=$(aws_cli_arn "$dir/credentials.process")
   expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/[0-9a-f]+\$" "AWS CLI identity from the Secret"
   note "--roles-anywhere-direct: a 12-hour session ($expire) for team/app/my-role, 0 STS calls; AWS CLI: $arn"
+
+  throttled=$(calls CreateSession result=ThrottlingException --count)
+  ((throttled > 0)) || fail "no CreateSession was throttled: the quota did not bite"
+  port=$(metrics_port controller) || fail "no metrics port in the log"
+  mkdir -p "$scrapes/create-session-throttled"
+  curl -fsS "http://127.0.0.1:$port/metrics" >"$scrapes/create-session-throttled/127.0.0.1:$port.prom" ||
+    fail "cannot scrape the controller"
+  grep -q '^kube_aws_iam_controller_sts_requests_total{operation="CreateSession",outcome="ThrottlingException"} ' \
+    "$scrapes/create-session-throttled/127.0.0.1:$port.prom" ||
+    fail "/metrics counts no throttled CreateSession: $(grep '^kube_aws_iam_controller_sts_requests_total' "$scrapes/create-session-throttled/127.0.0.1:$port.prom")"
+  replay_alerts roles_anywhere_direct_alerts_test "$scrapes"
+  note "6 roles at a CreateSession quota of 2/s: all converged, $throttled calls throttled; promtool: throttling, not errors"
 }
 
 # ---------------------------------------------------------------------------

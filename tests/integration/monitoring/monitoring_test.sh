@@ -9,7 +9,8 @@
 #      registers (controller/*.cc) and docs/operations.md documents;
 #   5. every alert is tested: by alerts_test.yaml, or on series scraped from
 #      real controllers (scraped_alerts_test.yaml: binary_test.sh section i;
-#      roles_anywhere_alerts_test.yaml: section k).
+#      roles_anywhere_alerts_test.yaml: section k;
+#      roles_anywhere_direct_alerts_test.yaml: section m).
 # Usage: tests/integration/monitoring/monitoring_test.sh [--source-dir=DIR]
 # Exit: 0 passed, 1 failed, 77 promtool or PyYAML missing (scripts/install-deps.sh).
 set -euo pipefail
@@ -73,7 +74,7 @@ print(f"metrics: {len(used)} used, all registered and documented")
 EOF
 # 5. Every alert has expectations somewhere.
 "$PYTHON" - "$WORK/rules.yaml" "$HERE/alerts_test.yaml" "$HERE/scraped_alerts_test.yaml" \
-  "$HERE/roles_anywhere_alerts_test.yaml" <<'EOF'
+  "$HERE/roles_anywhere_alerts_test.yaml" "$HERE/roles_anywhere_direct_alerts_test.yaml" <<'EOF'
 import sys, yaml
 alerts = {r["alert"] for g in yaml.safe_load(open(sys.argv[1]))["groups"] for r in g["rules"] if "alert" in r}
 typed = {t["alertname"] for group in yaml.safe_load(open(sys.argv[2]))["tests"] for t in group["alert_rule_test"]}
