@@ -145,6 +145,10 @@ CAP_SECONDS=40
 # Refresh flags for sections a, c, d: a lead (12s) below half of CAP_SECONDS.
 # Section b runs with the defaults, as docs/bootstrap.md does.
 SHORT_LEAD=(--refresh-limit=10s --min-validity=10s --secret-propagation=2s)
+# Sessions in the Roles Anywhere sections k and l: with SHORT_LEAD the
+# controller's session is renewed every ~10s, so a certificate rotated or
+# expired in place is used or refused within seconds.
+RA_CAP_SECONDS=20
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kaic-binary-test.XXXXXX")
 export HOME="$WORK/home" KUBECONFIG="$WORK/kubeconfig" KUBECACHEDIR="$WORK/kube-cache"
@@ -1335,7 +1339,7 @@ RA_DIRECT_PROFILE="arn:aws:rolesanywhere:us-east-1:$ACCOUNT:profile/kaic-direct"
 # roles_anywhere_world [uncapped] [AWS-SIM-FLAG...]: the section's PKI
 # ($SDIR/pki, tests/pki/make_test_pki.sh) and an aws-sim trusting its root,
 # with a profile for the controller's role and one for every role (12 h, for
-# --roles-anywhere-direct); credentials capped at CAP_SECONDS unless
+# --roles-anywhere-direct); credentials capped at RA_CAP_SECONDS unless
 # `uncapped`. Sets STS, IMDS and RA (the endpoints) and PKI.
 roles_anywhere_world() {
   local cap=true
@@ -1343,7 +1347,7 @@ roles_anywhere_world() {
   PKI="$SDIR/pki"
   "$SOURCE_DIR/tests/pki/make_test_pki.sh" "$PKI" >"$SDIR/pki.log" 2>&1 || fail "make_test_pki.sh: $(cat "$SDIR/pki.log")"
   grep -v '^issued_duration_cap:' "$SANDBOX_CONFIG" >"$SDIR/aws-sim.yaml"
-  if $cap; then echo "issued_duration_cap: ${CAP_SECONDS}s" >>"$SDIR/aws-sim.yaml"; fi
+  if $cap; then echo "issued_duration_cap: ${RA_CAP_SECONDS}s" >>"$SDIR/aws-sim.yaml"; fi
   cat >>"$SDIR/aws-sim.yaml" <<EOF
 roles_anywhere:
   trust_anchors:
@@ -1458,7 +1462,7 @@ section_k() {
 section_l() {
   local ns=sec-l dir="$SDIR/meta-aws-iam" STS IMDS RA PKI message
   roles_anywhere_world
-  issue_certificate short rsa '1 minute ago' '30 seconds'
+  issue_certificate short rsa '1 minute ago' '15 seconds'
   "$KUBECTL" create namespace "$ns" >/dev/null
   apply_role "$ns" app team/app/my-role
   mount_certificate short
