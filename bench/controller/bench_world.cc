@@ -14,10 +14,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "controller/controller_metrics.h"
-#include "controller/reconciler.h"
+#include "controller/loop/reconciler.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/json.h"
+#include "pkg/metrics/process_stats.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/config_loader.h"
 
@@ -167,7 +167,7 @@ int64_t ControllerProcess::peak_rss_kb() const {
 }
 
 double ControllerProcess::cpu_seconds() const {
-  return controller::process_cpu_seconds(util::cat("/proc/", pid_));
+  return metrics::process_cpu_seconds(util::cat("/proc/", pid_));
 }
 
 int ControllerProcess::terminate(double* seconds) {

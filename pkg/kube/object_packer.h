@@ -6,7 +6,7 @@
 //
 // The dictionary (the first object's JSON, at most its last 4 KiB) stays for
 // the packer's life, after that object changed or was deleted: cache a
-// projection without secret values (controller/cache_projection.h) — the
+// projection without secret values (controller/domain/cache_projection.h) — the
 // packer must never see what may not stay in memory.
 // Thread-compatible: one call at a time (the Store calls it under its lock).
 // Memory: two zlib streams of ~30 KiB together, the dictionary (at most 4 KiB:

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "absl/time/time.h"
-#include "controller/awsiamrole.h"
-#include "controller/plan.h"
+#include "controller/domain/awsiamrole.h"
+#include "controller/domain/plan.h"
 #include "pkg/kube/object.h"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls

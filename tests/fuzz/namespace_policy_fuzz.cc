@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "controller/namespace_policy.h"
+#include "controller/domain/namespace_policy.h"
 #include "pkg/util/glob.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "controller/external_id.h"
+#include "controller/domain/external_id.h"
 #include "pkg/aws/arn.h"
 #include "pkg/aws/sigv4.h"
 #include "pkg/kube/api_error.h"

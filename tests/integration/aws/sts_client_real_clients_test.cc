@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "controller/secret_data.h"
+#include "controller/domain/secret_data.h"
 #include "pkg/aws/aws_error.h"
 #include "pkg/aws/sts_client.h"
 #include "pkg/http/curl_transport.h"

@@ -13,8 +13,8 @@
 #include <regex>
 #include <thread>
 
-#include "controller/controller.h"
-#include "controller/secret_data.h"
+#include "controller/domain/secret_data.h"
+#include "controller/loop/controller.h"
 #include "pkg/aws/providers/assume_role_provider.h"
 #include "pkg/aws/providers/caching_provider.h"
 #include "pkg/aws/providers/default_chain.h"

@@ -1,4 +1,4 @@
-#include "controller/awsiamrole.h"
+#include "controller/domain/awsiamrole.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // controller's credentials, and — when none answers — a reason naming every
 // step (the AWSIAMRoles' Ready message shows it). IMDS and STS answer through
 // a fake transport.
-#include "controller/base_role_arn_discovery.h"
+#include "controller/process/base_role_arn_discovery.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // What the informers cache of each object: exactly what decisions need, no
 // credentials.
-#include "controller/cache_projection.h"
+#include "controller/domain/cache_projection.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

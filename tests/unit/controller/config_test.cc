@@ -1,4 +1,4 @@
-#include "controller/config.h"
+#include "controller/process/config.h"
 
 #include <gflags/gflags.h>
 #include <gtest/gtest.h>

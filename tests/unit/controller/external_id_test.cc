@@ -1,4 +1,4 @@
-#include "controller/external_id.h"
+#include "controller/domain/external_id.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,10 +1,9 @@
-#include "controller/health_server.h"
+#include "controller/process/health_server.h"
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <atomic>
-
-#include <gtest/gtest.h>
 
 namespace controller {
 namespace {
@@ -44,8 +43,8 @@ TEST(HealthServerTest, FailsClearlyWhenThePortIsTaken) {
   metrics::Registry registry;
   auto first = HealthServer::start("127.0.0.1", 0, registry, [] { return std::string(); });
   ASSERT_TRUE(first.ok());
-  auto second = HealthServer::start("127.0.0.1", (*first)->port(), registry,
-                                    [] { return std::string(); });
+  auto second =
+      HealthServer::start("127.0.0.1", (*first)->port(), registry, [] { return std::string(); });
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), util::StatusCode::kUnavailable);
   EXPECT_NE(second.status().message().find("cannot listen on 127.0.0.1:"), std::string::npos);

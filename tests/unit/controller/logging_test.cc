@@ -1,4 +1,4 @@
-#include "controller/logging.h"
+#include "controller/process/logging.h"
 
 #include <gtest/gtest.h>
 

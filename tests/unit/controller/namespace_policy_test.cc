@@ -1,6 +1,6 @@
 // Which roles a namespace may use: kube2iam's and kiam's annotations, the
 // default, other accounts, and malformed or hostile annotations.
-#include "controller/namespace_policy.h"
+#include "controller/domain/namespace_policy.h"
 
 #include <gtest/gtest.h>
 #include <re2/re2.h>

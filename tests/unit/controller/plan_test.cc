@@ -1,10 +1,10 @@
 // The decision function, rule by rule: what the controller does for each
 // combination of AWSIAMRole, Secret and time.
-#include "controller/plan.h"
+#include "controller/domain/plan.h"
 
 #include <gtest/gtest.h>
 
-#include "controller/secret_data.h"
+#include "controller/domain/secret_data.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
 

@@ -2,14 +2,14 @@
 // (kube::testing::FakeApiServer behind the real RestClient) and a scripted
 // credential source: what it writes, what it tells the user, what it returns
 // for the queue, and what it refuses to pay twice for.
-#include "controller/reconciler.h"
+#include "controller/loop/reconciler.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <deque>
 
-#include "controller/cache_projection.h"
+#include "controller/domain/cache_projection.h"
 #include "pkg/aws/aws_error.h"
 #include "pkg/http/testing/fake_transport.h"
 #include "pkg/kube/api_error.h"

@@ -1,4 +1,4 @@
-#include "controller/refresh_policy.h"
+#include "controller/domain/refresh_policy.h"
 
 #include <gtest/gtest.h>
 

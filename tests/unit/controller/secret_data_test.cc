@@ -1,10 +1,10 @@
-#include "controller/secret_data.h"
-
-#include <fstream>
-#include <sstream>
+#include "controller/domain/secret_data.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "pkg/util/base64.h"
 #include "pkg/util/rfc3339.h"
@@ -62,7 +62,8 @@ TEST_F(GoOriginalSecretTest, RendersTheSameBytesAsTheGoOriginal) {
 
 TEST_F(GoOriginalSecretTest, InspectsTheOriginalsSecretAsComplete) {
   SecretData data;
-  for (const auto& [k, v] : original_) data.emplace(k, util::SecretString(v));
+  for (const auto& [k, v] : original_)
+    data.emplace(k, util::SecretString(v));
   const SecretDataState state = inspect_secret_data(data);
   EXPECT_TRUE(state.problems.empty());
   EXPECT_EQ(state.generation, 1);
@@ -78,12 +79,13 @@ TEST(SecretDataTest, MountPathIsConfigurable) {
 }
 
 TEST(SecretDataTest, EscapesJsonSpecialCharacters) {
-  const SecretData data = render_secret_data(
-      {.access_key_id = "A\"B", .secret_access_key = util::SecretString("x\\y\n"),
-       .expiration = absl::UnixEpoch()},
-      1, kDefaultMountPath);
+  const SecretData data = render_secret_data({.access_key_id = "A\"B",
+                                              .secret_access_key = util::SecretString("x\\y\n"),
+                                              .expiration = absl::UnixEpoch()},
+                                             1, kDefaultMountPath);
   rapidjson::Document doc;
-  ASSERT_FALSE(doc.Parse(std::string(data.at("credentials.json").reveal()).c_str()).HasParseError());
+  ASSERT_FALSE(
+      doc.Parse(std::string(data.at("credentials.json").reveal()).c_str()).HasParseError());
   EXPECT_STREQ(doc["AccessKeyId"].GetString(), "A\"B");
   EXPECT_STREQ(doc["SecretAccessKey"].GetString(), "x\\y\n");
 }
@@ -100,15 +102,13 @@ TEST(SecretDataTest, SeedSecretFromSetSecretShIsIncomplete) {
 }
 
 TEST(SecretDataTest, ReportsUnparsableValues) {
-  SecretData data = render_secret_data({.role_arn = "arn:aws:iam::1:role/x",
-                                        .expiration = absl::UnixEpoch()},
-                                       1, kDefaultMountPath);
+  SecretData data = render_secret_data(
+      {.role_arn = "arn:aws:iam::1:role/x", .expiration = absl::UnixEpoch()}, 1, kDefaultMountPath);
   data["expire"] = util::SecretString("tomorrow");
   data["awsiamrole-generation"] = util::SecretString("1x");
   const SecretDataState state = inspect_secret_data(data);
-  EXPECT_EQ(state.problems,
-            (std::vector<std::string>{"expire is not an RFC 3339 time",
-                                      "awsiamrole-generation is not an integer"}));
+  EXPECT_EQ(state.problems, (std::vector<std::string>{"expire is not an RFC 3339 time",
+                                                      "awsiamrole-generation is not an integer"}));
 }
 
 }  // namespace

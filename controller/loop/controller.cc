@@ -1,0 +1,367 @@
+#include "controller/loop/controller.h"
+
+#include <absl/random/random.h>
+#include <glog/logging.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <charconv>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "controller/domain/awsiamrole.h"
+#include "controller/domain/cache_projection.h"
+#include "pkg/kube/secret.h"
+#include "pkg/util/rfc3339.h"
+#include "pkg/util/strings.h"
+
+namespace controller {
+namespace {
+
+// The informers retry failed lists and watches forever; the log says each
+// failure (an apiserver that cannot be reached shows here and as /readyz 503
+// "caches not synced").
+void log_informer_error(const util::Status& error) {
+  LOG(WARNING) << "informer retrying with backoff: " << error.message();
+}
+
+kube::InformerOptions informer_options(const ControllerOptions& options, std::string label_selector,
+                                       void (*projection)(kube::Object&)) {
+  kube::InformerOptions out;
+  out.namespace_name = options.namespace_;
+  out.reflector.label_selector = std::move(label_selector);
+  out.reflector.transform = projection;
+  out.reflector.on_error = log_informer_error;
+  return out;  // no informer resync: the controller's sweep is the safety net
+}
+
+// Namespaces are cluster-scoped: a controller limited to one namespace
+// watches only that Namespace.
+std::unique_ptr<kube::Informer> namespace_informer(kube::RestClient& kube, util::Clock& clock,
+                                                   const ControllerOptions& options) {
+  if (!options.namespace_restrictions) return nullptr;
+  kube::InformerOptions out;
+  if (!options.namespace_.empty()) {
+    out.reflector.field_selector = util::cat("metadata.name=", options.namespace_);
+  }
+  out.reflector.transform = project_namespace;
+  out.reflector.on_error = log_informer_error;
+  return std::make_unique<kube::Informer>(kube, kube::Resource::namespaces(), clock,
+                                          std::move(out));
+}
+
+std::optional<absl::Time> secret_expiry(const kube::Object& secret) {
+  auto expire = kube::SecretView(secret).data(kExpireKey);
+  if (!expire.ok()) return std::nullopt;
+  auto t = util::parse_rfc3339(expire->reveal());
+  return t.ok() ? std::optional<absl::Time>(*t) : std::nullopt;
+}
+
+// Indexes the metrics read, so that a scrape unpacks no cached object.
+constexpr std::string_view kReadyIndex = "ready";    // AWSIAMRoles by their Ready condition
+constexpr std::string_view kExpiryIndex = "expiry";  // managed Secrets by expiry, Unix seconds
+
+void add_index(kube::Informer& informer, std::string_view name, kube::IndexFunc index) {
+  // Added before the informers run, each name once: this cannot fail.
+  const util::Status added = informer.store().add_indexer(std::string(name), std::move(index));
+  if (!added.ok()) LOG(DFATAL) << added;
+}
+
+std::vector<std::string> ready_condition(const kube::Object& role) {
+  return {std::string(ready_status(role.json()))};
+}
+
+std::vector<std::string> expiry_seconds(const kube::Object& secret) {
+  std::vector<std::string> out;
+  if (auto expiry = secret_expiry(secret)) out.push_back(util::cat(absl::ToUnixSeconds(*expiry)));
+  return out;
+}
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 14 has no aggregate deduction
+
+// controller-runtime's name for what an outcome does to the key.
+ReconcileResult runtime_result(const Outcome& outcome) {
+  return std::visit(Overloaded{
+                        [](const Done& done) {
+                          return done.look_again_at ? ReconcileResult::kRequeueAfter
+                                                    : ReconcileResult::kSuccess;
+                        },
+                        [](const Retry&) { return ReconcileResult::kError; },
+                        [](const Blocked& blocked) {
+                          return blocked.recheck_after ? ReconcileResult::kError
+                                                       : ReconcileResult::kTerminalError;
+                        },
+                    },
+                    outcome);
+}
+
+}  // namespace
+
+Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
+                       kube::EventRecorder& events, util::Clock& clock,
+                       ReconcilerOptions reconciler_options, ControllerOptions options,
+                       ControllerMetrics* metrics)
+    : options_(std::move(options)),
+      clock_(clock),
+      metrics_(metrics),
+      roles_(kube, awsiamroles_resource(), clock,
+             informer_options(options_, "", project_awsiamrole)),
+      secrets_(kube, kube::Resource::secrets(), clock,
+               informer_options(
+                   options_,
+                   util::cat(kHeritageLabel, "=", kHeritageValue, ",", kTypeLabel, "=", kTypeValue),
+                   project_secret)),
+      namespaces_(namespace_informer(kube, clock, options_)),
+      namespace_policies_(namespaces_ == nullptr
+                              ? nullptr
+                              : std::make_unique<NamespacePolicyCache>(
+                                    namespaces_->store(), options_.default_allowed_roles,
+                                    reconciler_options.plan.base_role_arn)),
+      writer_(kube),
+      queue_(clock,
+             std::make_unique<kube::ExponentialFailureRateLimiter>(options_.retry_base,
+                                                                   options_.retry_max),
+             metrics != nullptr ? &metrics->queue : nullptr),
+      reconciler_({.roles = role_writes_,
+                   .secrets = secret_writes_,
+                   .kube = writer_,
+                   .credentials = credentials,
+                   .events = events,
+                   .clock = clock,
+                   .metrics = metrics,
+                   .namespace_policies = namespace_policies_.get()},
+                  std::move(reconciler_options)) {
+  add_index(roles_, kReadyIndex, ready_condition);
+  add_index(secrets_, kExpiryIndex, expiry_seconds);
+  secrets_.add_handlers({.on_add =
+                             [this](const kube::ObjectPtr& secret) {
+                               if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
+                             },
+                         .on_update =
+                             [this](const kube::ObjectPtr&, const kube::ObjectPtr& secret) {
+                               // The echo of this controller's own write is no news.
+                               if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
+                             },
+                         .on_delete =
+                             [this](const kube::ObjectPtr& secret, bool) {
+                               secret_writes_.forget(secret->key());
+                               enqueue(secret->key());
+                             }});
+  roles_.add_handlers({.on_add =
+                           [this](const kube::ObjectPtr& role) {
+                             reconciler_.namespace_may_accept_writes(role->namespace_name());
+                             enqueue(role->key());
+                           },
+                       .on_update =
+                           [this](const kube::ObjectPtr& old_role, const kube::ObjectPtr& role) {
+                             role_writes_.caught_up(*role);
+                             // Status-only changes are the controller's own writes: reacting
+                             // to them would undo the per-key backoff of a failing role.
+                             if (old_role->generation() != role->generation() ||
+                                 old_role->labels() != role->labels() ||
+                                 role->deletion_timestamp()) {
+                               enqueue(role->key());
+                             }
+                           },
+                       .on_delete =
+                           [this](const kube::ObjectPtr& role, bool) {
+                             role_writes_.forget(role->key());
+                             enqueue(role->key());
+                           }});
+  if (namespaces_ != nullptr) {
+    namespaces_->add_handlers(
+        {.on_add =
+             [this](const kube::ObjectPtr& ns) {
+               // The first list needs nothing queued: the first pass after
+               // the caches synced looks at every role anyway.
+               if (namespaces_->has_synced()) enqueue_namespace(ns->name());
+             },
+         .on_update =
+             [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
+               if (!same_policy_annotations(*old_ns, *ns)) enqueue_namespace(ns->name());
+             },
+         .on_delete = [this](const kube::ObjectPtr& ns, bool) { enqueue_namespace(ns->name()); }});
+  }
+}
+
+Controller::~Controller() {
+  queue_.shut_down();
+}
+
+kube::Priority Controller::priority_of(const std::string& key) {
+  return reconciler_.urgent(key) ? kube::Priority::kUrgent : kube::Priority::kNormal;
+}
+
+void Controller::enqueue(const std::string& key) {
+  {
+    util::MutexLock lock(parked_mu_);
+    parked_.erase(key);  // something changed: worth another look
+  }
+  queue_.add(key, priority_of(key));
+}
+
+void Controller::enqueue_namespace(std::string_view ns) {
+  for (const kube::ObjectPtr& role : roles_.store().list_by_namespace(ns)) {
+    enqueue(role->key());
+  }
+}
+
+void Controller::run_informers(const std::stop_token& stop) {
+  std::jthread secrets([this, stop] { secrets_.run(stop); });
+  std::jthread namespaces;
+  if (namespaces_ != nullptr) namespaces = std::jthread([this, stop] { namespaces_->run(stop); });
+  roles_.run(stop);
+}
+
+void Controller::run_workers(const std::stop_token& stop) {
+  if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop) ||
+      (namespaces_ != nullptr && !namespaces_->wait_for_sync(stop))) {
+    return;
+  }
+  {
+    util::MutexLock lock(first_pass_mu_);
+    for (const kube::Store* store : {&roles_.store(), &secrets_.store()}) {
+      for (std::string& key : store->keys())
+        first_pass_pending_.insert(std::move(key));
+    }
+    for (const std::string& key : first_pass_pending_)
+      queue_.add(key, priority_of(key));
+    if (first_pass_pending_.empty()) first_pass_done_.store(true, std::memory_order_release);
+  }
+  LOG(INFO) << "caches synced: " << roles_.store().size() << " AWSIAMRoles, "
+            << secrets_.store().size() << " managed Secrets; starting " << options_.workers
+            << " workers";
+  // On stop, workers finish the key in hand and get() returns nothing more.
+  std::stop_callback shut_down(stop, [this] { queue_.shut_down(); });
+  std::vector<std::jthread> workers;
+  workers.reserve(options_.workers + 1);
+  for (int i = 0; i < options_.workers; ++i) {
+    workers.emplace_back([this, stop] { work(stop); });
+  }
+  workers.emplace_back([this, stop] { sweep_loop(stop); });
+}
+
+void Controller::work(const std::stop_token& stop) {
+  while (std::optional<std::string> key = queue_.get()) {
+    const util::MonotonicTime started = clock_.monotonic_now();
+    const Outcome outcome = reconciler_.reconcile(*key, stop);
+    if (metrics_ != nullptr) {
+      metrics_->reconcile_result(runtime_result(outcome), clock_.monotonic_now() - started);
+    }
+    follow_up(*key, outcome);
+    reconciles_.fetch_add(1, std::memory_order_relaxed);
+    reconciled_once(*key);
+    queue_.done(*key);
+  }
+}
+
+void Controller::follow_up(const std::string& key, const Outcome& outcome) {
+  std::visit(Overloaded{
+                 [&](const Done& done) {
+                   queue_.forget(key);
+                   if (done.look_again_at) schedule(key, *done.look_again_at);
+                 },
+                 [&](const Retry& retry) {
+                   VLOG(1) << "retrying " << key << " after failure "
+                           << (queue_.num_requeues(key) + 1) << ": " << retry.error;
+                   queue_.add_rate_limited(key, priority_of(key));
+                 },
+                 [&](const Blocked& blocked) {
+                   queue_.forget(key);
+                   if (blocked.recheck_after) {
+                     queue_.add_after(key, *blocked.recheck_after);
+                   } else {
+                     VLOG(1) << "parking " << key << " until it changes: " << blocked.error;
+                     util::MutexLock lock(parked_mu_);
+                     parked_.insert(key);
+                   }
+                 },
+             },
+             outcome);
+}
+
+void Controller::schedule(const std::string& key, absl::Time refresh_at) {
+  thread_local absl::BitGen random;
+  const absl::Duration delay = refresh_at - clock_.system_now();
+  const absl::Duration jitter_window = std::min(delay / 10, options_.max_jitter);
+  const absl::Duration jitter = jitter_window > absl::ZeroDuration()
+                                    ? absl::Nanoseconds(absl::Uniform<int64_t>(
+                                          random, 0, absl::ToInt64Nanoseconds(jitter_window)))
+                                    : absl::ZeroDuration();
+  queue_.add_after(key, delay - jitter);
+}
+
+bool Controller::parked(const std::string& key) const {
+  util::MutexLock lock(parked_mu_);
+  return parked_.contains(key);
+}
+
+void Controller::sweep() {
+  // AWSIAMRole keys only: a Secret's key is its role's, and a Secret whose
+  // role is gone is queued by the role's deletion (or the first pass).
+  for (const std::string& key : queue_.untracked(roles_.store().keys())) {
+    if (parked(key)) continue;
+    VLOG(1) << "safety net: " << key << " was not scheduled; queuing it";
+    queue_.add(key, priority_of(key));
+  }
+}
+
+void Controller::sweep_loop(const std::stop_token& stop) {
+  if (options_.resync <= absl::ZeroDuration()) return;
+  uint64_t reconciles_at_last_trim = 0;
+  while (util::sleep_for(clock_, options_.resync, stop)) {
+    sweep();
+    // A burst leaves its freed request and response buffers in glibc's
+    // per-thread arenas; once the queue is empty again, hand them back to the
+    // system so that the resident size is what the caches need.
+    const uint64_t reconciles = reconciles_.load(std::memory_order_relaxed);
+    if (reconciles != reconciles_at_last_trim && queue_.len() == 0) {
+      malloc_trim(0);
+      reconciles_at_last_trim = reconciles;
+    }
+  }
+}
+
+void Controller::reconciled_once(const std::string& key) {
+  if (first_pass_done_.load(std::memory_order_acquire)) return;
+  util::MutexLock lock(first_pass_mu_);
+  first_pass_pending_.erase(key);
+  if (first_pass_pending_.empty()) {
+    first_pass_done_.store(true, std::memory_order_release);
+    LOG(INFO) << "first pass over all AWSIAMRoles done";
+    // The initial lists' pages and the first pass's buffers are garbage now.
+    malloc_trim(0);
+  }
+}
+
+size_t Controller::cached_roles_with_ready(std::string_view ready) const {
+  return roles_.store().count_by_index(kReadyIndex, ready).value_or(0);
+}
+
+std::vector<CredentialsValidity> Controller::credentials_validity() const {
+  std::vector<CredentialsValidity> out;
+  const absl::Time now = clock_.system_now();
+  auto expiries = secrets_.store().index_entries(kExpiryIndex);
+  if (!expiries.ok()) return out;
+  for (const auto& [expiry, key] : *expiries) {
+    const size_t slash = key.find('/');  // Secrets are namespaced: "namespace/name"
+    int64_t unix_seconds = 0;
+    std::from_chars(expiry.data(), expiry.data() + expiry.size(), unix_seconds);
+    out.push_back({.namespace_name = key.substr(0, slash),
+                   .name = key.substr(slash + 1),
+                   .left = absl::FromUnixSeconds(unix_seconds) - now});
+  }
+  // By namespace and name, as the cache lists them.
+  std::sort(out.begin(), out.end(), [](const CredentialsValidity& a, const CredentialsValidity& b) {
+    return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
+  });
+  return out;
+}
+
+}  // namespace controller

@@ -1,0 +1,134 @@
+// The controller's loop: informers on AWSIAMRoles and on the Secrets it
+// manages (caching projections, never credentials) feed one work queue of
+// namespace/name keys; workers reconcile keys and schedule each key's next
+// look at its refresh time, so an idle controller makes no calls at all.
+//
+// - Priority: a role without valid credentials goes before refreshes that
+//   still have slack; scheduled refreshes are spread by jitter.
+// - Own writes cause no work: the watch echo of a Secret this controller
+//   wrote is recognised (read-your-writes cache) and not queued again.
+// - Failures: per-key backoff (Retry), or parked until something changes /
+//   rechecked slowly (Blocked); see outcome.h.
+// - Namespace restrictions (optional): an informer on Namespaces; a change of
+//   a Namespace's role-policy annotations queues that namespace's roles.
+// - Safety net: every `resync` period, any cached key that is neither
+//   queued, in progress, scheduled nor parked is queued again. It finds
+//   nothing unless something was lost, and costs no API or STS call.
+//
+// Thread-safety: run_informers() and run_workers() each run once, on their
+// own threads; the rest may be called from any thread. Ownership: borrows the
+// RestClient, CredentialSource, EventRecorder, Clock and metrics.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <stop_token>
+#include <string>
+
+#include "controller/loop/controller_metrics.h"
+#include "controller/loop/object_writer.h"
+#include "controller/loop/reconciler.h"
+#include "pkg/kube/informer.h"
+#include "pkg/kube/mutation_cache.h"
+#include "pkg/kube/rate_limiting_queue.h"
+
+namespace controller {
+
+// How long the credentials of one managed Secret are still valid.
+struct CredentialsValidity {
+  std::string namespace_name;
+  std::string name;
+  absl::Duration left;
+};
+
+struct ControllerOptions {
+  std::string namespace_;  // "" watches all namespaces
+  // Reconciles at once: enough for STS and apiserver round trips to overlap
+  // (a new role costs one STS call and about three writes).
+  int workers = 32;
+  absl::Duration resync = absl::Seconds(10);  // --interval: the safety-net sweep
+  // Refreshes are scheduled up to a tenth of their delay early, at random,
+  // at most this much, so that roles created together refresh spread out.
+  absl::Duration max_jitter = absl::Minutes(5);
+  absl::Duration retry_base = absl::Seconds(1);  // per-key backoff after a failure
+  absl::Duration retry_max = absl::Minutes(5);
+  // --namespace-restrictions: each namespace may use only the roles its
+  // annotations (or --default-allowed-roles) allow; see namespace_policy.h.
+  bool namespace_restrictions = false;
+  std::vector<std::string> default_allowed_roles;
+};
+
+class Controller {
+ public:
+  Controller(kube::RestClient& kube, CredentialSource& credentials, kube::EventRecorder& events,
+             util::Clock& clock, ReconcilerOptions reconciler_options, ControllerOptions options,
+             ControllerMetrics* metrics = nullptr);
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Lists and watches AWSIAMRoles, Secrets (and Namespaces) until `stop`.
+  void run_informers(const std::stop_token& stop);
+  // Waits for both caches, queues every known key, and reconciles with the
+  // configured number of workers until `stop`; then lets in-flight reconciles
+  // finish and returns. Call once.
+  void run_workers(const std::stop_token& stop);
+
+  bool synced() const {
+    return roles_.has_synced() && secrets_.has_synced() &&
+           (namespaces_ == nullptr || namespaces_->has_synced());
+  }
+  // Every key known at start has been reconciled once.
+  bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }
+
+  // What the metrics read (ControllerMetrics::observe), each from the caches
+  // or the queue without unpacking any cached object.
+  size_t queue_depth() const { return queue_.len(); }
+  kube::WorkQueue::InFlight queue_in_flight() const { return queue_.in_flight(); }
+  size_t cached_roles() const { return roles_.store().size(); }
+  // AWSIAMRoles whose Ready condition says `ready` ("True", "False", "Unknown").
+  size_t cached_roles_with_ready(std::string_view ready) const;
+  size_t unwritten_credentials() const { return reconciler_.unwritten_credentials(); }
+  // Each managed Secret's credentials, by namespace and name.
+  std::vector<CredentialsValidity> credentials_validity() const;
+
+ private:
+  // Queues `key` now, at the priority its cached state calls for.
+  void enqueue(const std::string& key);
+  // Queues every AWSIAMRole of namespace `ns` (its policy changed).
+  void enqueue_namespace(std::string_view ns);
+  kube::Priority priority_of(const std::string& key);
+  void work(const std::stop_token& stop);
+  void follow_up(const std::string& key, const Outcome& outcome);
+  void schedule(const std::string& key, absl::Time refresh_at);
+  void sweep();
+  void sweep_loop(const std::stop_token& stop);
+  void reconciled_once(const std::string& key);
+  bool parked(const std::string& key) const;
+
+  const ControllerOptions options_;
+  util::Clock& clock_;
+  ControllerMetrics* const metrics_;  // may be null
+  kube::Informer roles_;
+  kube::Informer secrets_;
+  // Only with namespace restrictions (else null).
+  std::unique_ptr<kube::Informer> namespaces_;
+  std::unique_ptr<NamespacePolicyCache> namespace_policies_;
+  // The controller never creates AWSIAMRoles, only their status.
+  kube::MutationCache role_writes_{roles_.store(), /*include_adds=*/false};
+  kube::MutationCache secret_writes_{secrets_.store(), /*include_adds=*/true};
+  RestObjectWriter writer_;
+  kube::RateLimitingQueue queue_;
+  Reconciler reconciler_;
+
+  mutable util::Mutex parked_mu_;
+  // Keys waiting for a change (an unusable spec, a namespace being deleted).
+  std::set<std::string, std::less<>> parked_ ABSL_GUARDED_BY(parked_mu_);
+  util::Mutex first_pass_mu_;
+  std::set<std::string, std::less<>> first_pass_pending_ ABSL_GUARDED_BY(first_pass_mu_);
+  std::atomic<bool> first_pass_done_{false};
+  std::atomic<uint64_t> reconciles_{0};
+};
+
+}  // namespace controller

@@ -1,0 +1,429 @@
+// kube-aws-iam-controller: gives pods AWS IAM role credentials through
+// Secrets. Wires the flags to the Kubernetes and AWS clients, the controller
+// loop, leader election and the health/metrics endpoint; exits 0 on SIGTERM
+// after finishing in-flight work and releasing the Lease.
+#include <absl/random/random.h>
+#include <gflags/gflags.h>
+#include <glog/logging.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "controller/loop/controller.h"
+#include "controller/loop/controller_metrics.h"
+#include "controller/loop/credential_source.h"
+#include "controller/process/base_role_arn_discovery.h"
+#include "controller/process/build_info.h"
+#include "controller/process/config.h"
+#include "controller/process/health_server.h"
+#include "controller/process/logging.h"
+#include "pkg/aws/partition.h"
+#include "pkg/aws/providers/assume_role_provider.h"
+#include "pkg/aws/providers/caching_provider.h"
+#include "pkg/aws/providers/default_chain.h"
+#include "pkg/aws/providers/imds_client.h"
+#include "pkg/aws/providers/roles_anywhere_provider.h"
+#include "pkg/aws/roles_anywhere_client.h"
+#include "pkg/aws/x509_identity_files.h"
+#include "pkg/http/curl_transport.h"
+#include "pkg/kube/api_error.h"
+#include "pkg/kube/config.h"
+#include "pkg/kube/event_recorder.h"
+#include "pkg/kube/leader_elector.h"
+#include "pkg/util/rfc3339.h"
+#include "pkg/util/strings.h"
+
+namespace controller {
+namespace {
+
+[[noreturn]] void fail(std::string_view what, const util::Status& status) {
+  LOG(ERROR) << what << ": " << status.message();
+  std::cerr << "kube-aws-iam-controller: " << what << ": " << status.message() << "\n";
+  std::exit(1);  // NOLINT(concurrency-mt-unsafe): start-up failure, nothing to unwind
+}
+
+template <typename T>
+T must(util::StatusOr<T> value, std::string_view what) {
+  if (!value.ok()) fail(what, value.status());
+  return std::move(*value);
+}
+
+std::string random_suffix() {
+  absl::BitGen random;
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "_%08x", absl::Uniform<uint32_t>(random));
+  return hex;
+}
+
+// Says once, with the fix, what the informers' retries only report: the CRD
+// is missing, or RBAC forbids what the controller needs. Runs beside the
+// informers, so an apiserver that does not answer delays nothing else;
+// start-up goes on (the informers keep retrying, /readyz stays 503), so fixing
+// either needs no restart.
+void preflight(kube::RestClient& kube, const Config& config, const std::stop_token& stop) {
+  std::vector<kube::Resource> resources = {awsiamroles_resource(), kube::Resource::secrets()};
+  if (config.namespace_restrictions) resources.push_back(kube::Resource::namespaces());
+  for (const kube::Resource& resource : resources) {
+    const util::Status status = kube.list(resource, resource.namespaced ? config.namespace_ : "",
+                                          {.limit = 1, .stop = stop})
+                                    .status();
+    if (stop.stop_requested()) return;
+    if (status.ok()) continue;
+    if (kube::is_not_found(status) && resource.resource == "awsiamroles") {
+      LOG(ERROR) << "the AWSIAMRole CRD is not installed (" << status.message()
+                 << "): kubectl apply -f crd/awsiamrole-crd.yaml";
+    } else if (status.code() == util::StatusCode::kPermissionDenied) {
+      LOG(ERROR) << "RBAC does not allow listing " << resource.resource << ": " << status.message()
+                 << (resource.resource == "namespaces"
+                         ? " (--namespace-restrictions needs get/list/watch on namespaces: "
+                           "deploy/components/namespace-restrictions)"
+                         : " (see the ClusterRole in docs/deployment.yaml)");
+    } else {
+      LOG(WARNING) << "cannot list " << resource.resource << " yet: " << status.message();
+    }
+  }
+}
+
+// The certificate files of IAM Roles Anywhere, refused at start-up when they
+// cannot sign; rotations in the log.
+std::unique_ptr<aws::X509IdentityFiles> roles_anywhere_files(const RolesAnywhereConfig& ra,
+                                                             util::Clock& clock) {
+  std::unique_ptr<aws::X509IdentityFiles> files =
+      must(aws::X509IdentityFiles::load(
+               {.certificate = ra.certificate,
+                .private_key = ra.private_key,
+                .chain = ra.certificate_chain},
+               clock,
+               [](const aws::X509FilesChange& change) {
+                 if (change.loaded) {
+                   LOG(INFO) << "IAM Roles Anywhere: the certificate files changed; now signing "
+                                "with "
+                             << change.loaded->describe() << ", valid until "
+                             << util::format_rfc3339(change.loaded->not_after());
+                 } else {
+                   LOG(WARNING) << "IAM Roles Anywhere: " << change.rejected.message()
+                                << "; signing with the certificate loaded before while it is valid";
+                 }
+               }),
+           "cannot use IAM Roles Anywhere");
+  return files;
+}
+
+// With --roles-anywhere-direct nothing assumes roles with a base identity:
+// role names are appended to --base-role-arn, else to the trust anchor's
+// account's role prefix (the profile's roles are in its account).
+util::StatusOr<DiscoveredBaseRoleArn> roles_anywhere_base_role_arn(
+    const RolesAnywhereConfig& ra, const std::optional<aws::BaseRoleArn>& flag) {
+  if (flag) return DiscoveredBaseRoleArn{.arn = *flag, .source = "--base-role-arn"};
+  ASSIGN_OR_RETURN(
+      const aws::Arn anchor,
+      aws::parse_roles_anywhere_arn(ra.trust_anchor_arn, aws::RolesAnywhereResource::kTrustAnchor));
+  ASSIGN_OR_RETURN(aws::BaseRoleArn arn, aws::BaseRoleArn::parse(util::cat(
+                                             "arn:", aws::partition_name(anchor.partition()),
+                                             ":iam::", anchor.account_id(), ":role/")));
+  return DiscoveredBaseRoleArn{
+      .arn = std::move(arn),
+      .source = util::cat("the trust anchor's account, ", anchor.account_id())};
+}
+
+// Blocks SIGTERM/SIGINT in every thread (call before starting any) and
+// returns a thread that turns the first one into a stop request.
+std::jthread stop_on_signal(std::stop_source& stop) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return std::jthread([signals, stop]() mutable {
+    int received = 0;
+    sigwait(&signals, &received);
+    LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ": finishing in-flight work and shutting down";
+    stop.request_stop();
+  });
+}
+
+int run(const Config& config) {
+  // On the heap: g++ 12 misreports an inline std::stop_source as uninitialized.
+  auto stop_owner = std::make_unique<std::stop_source>();
+  std::stop_source& stop = *stop_owner;
+  std::jthread signal_thread = stop_on_signal(stop);
+  util::RealClock clock;
+  metrics::Registry registry;
+  ControllerMetrics controller_metrics(
+      registry, {.version = std::string(version()), .revision = std::string(revision())});
+
+  // The port listens before anything that can take time (base role ARN
+  // discovery may wait for IMDS), so a probe never finds it closed: /healthz
+  // answers at once, /readyz 503 "starting" until the controller runs.
+  // health->stop() below ends it before `controller` goes.
+  std::atomic<const Controller*> running{nullptr};
+  std::atomic<bool> leading{false};
+  std::unique_ptr<HealthServer> health;
+  if (config.metrics_port >= 0) {
+    health = must(HealthServer::start(config.metrics_host, config.metrics_port, registry,
+                                      [&]() -> std::string {
+                                        const Controller* controller = running.load();
+                                        if (controller == nullptr) return "starting";
+                                        if (!controller->synced()) return "caches not synced";
+                                        if (leading && !controller->first_pass_done()) {
+                                          return "first pass over all roles not done";
+                                        }
+                                        return "";
+                                      }),
+                  "cannot serve /healthz, /readyz and /metrics");
+    LOG(INFO) << "serving /healthz, /readyz, /metrics on " << config.metrics_host << ":"
+              << health->port();
+  }
+
+  // Kubernetes.
+  kube::ConfigSources sources = kube::ConfigSources::from_environment();
+  sources.apiserver_url = config.apiserver;
+  sources.kubeconfig_flag = config.kubeconfig;
+  const kube::Config kube_config =
+      must(kube::load_config(sources, clock), "cannot configure the Kubernetes client");
+  LOG(INFO) << "Kubernetes API " << kube_config.server << " (" << kube_config.source << ")";
+  // Every worker may write at once, besides two watches, the Event writer
+  // and leader election.
+  auto kube_transport =
+      must(http::CurlTransport::create(
+               {.tls = kube_config.tls, .max_connections_per_host = config.workers + 8}),
+           "Kubernetes HTTP client");
+  kube::RestClient kube(kube_config, *kube_transport, clock,
+                        {.qps = config.kube_qps,
+                         .burst = config.kube_burst,
+                         .observer = [&](const kube::RequestInfo& request) {
+                           controller_metrics.kube_request(request);
+                         }});
+
+  // AWS.
+  auto aws_transport =
+      must(http::CurlTransport::create({.max_connections_per_host = config.workers + 4}),
+           "AWS HTTP client");
+  // Every AWS API attempt (STS's and CreateSession's) in the same metrics.
+  const aws::ApiObserver observe_aws_attempt = [&](const aws::ApiAttempt& attempt) {
+    controller_metrics.aws_attempt(attempt);
+  };
+  auto sts = must(aws::StsClient::create(*aws_transport, clock,
+                                         {.endpoint = {.region = config.sts_region,
+                                                       .use_fips = config.sts_fips,
+                                                       .endpoint_override = config.sts_endpoint},
+                                          .calls = {.qps = config.sts_qps,
+                                                    .burst = config.sts_burst,
+                                                    .observer = observe_aws_attempt}}),
+                  "STS client");
+  LOG(INFO) << "STS endpoint " << sts->endpoint().url;
+  controller_metrics.observe_rate_limits(sts->rate_limiter(), kube.rate_limiter());
+  aws::ImdsOptions imds_options = aws::imds_options_from_env(aws::process_env());
+  imds_options.stop = stop.get_token();
+  const auto imds =
+      must(aws::ImdsClient::create(*aws_transport, clock, std::move(imds_options)), "IMDS client");
+  std::unique_ptr<aws::RolesAnywhereClient> roles_anywhere_client;
+  std::unique_ptr<aws::X509IdentityFiles> roles_anywhere_identity;
+  aws::CredentialsProviderPtr roles_anywhere;
+  std::string roles_anywhere_signing;  // "profile ..., signing with certificate ..." for the log
+  if (config.roles_anywhere) {
+    roles_anywhere_client = must(aws::RolesAnywhereClient::create(
+                                     *aws_transport, clock,
+                                     {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
+                                      .endpoint_override = config.roles_anywhere->endpoint,
+                                      .calls = {.published_qps = aws::kCreateSessionDefaultQuota,
+                                                .observer = observe_aws_attempt}}),
+                                 "IAM Roles Anywhere client");
+    roles_anywhere_identity = roles_anywhere_files(*config.roles_anywhere, clock);
+    controller_metrics.observe_certificate(*roles_anywhere_identity);
+    roles_anywhere_signing =
+        util::cat("profile ", config.roles_anywhere->profile_arn, ", signing with certificate ",
+                  roles_anywhere_identity->loaded()->describe(), ", valid until ",
+                  util::format_rfc3339(roles_anywhere_identity->loaded()->not_after()),
+                  " (endpoint ", roles_anywhere_client->endpoint().url, ")");
+  }
+  if (config.roles_anywhere && !config.roles_anywhere->direct) {
+    roles_anywhere = must(aws::RolesAnywhereProvider::create(
+                              *roles_anywhere_client, *roles_anywhere_identity,
+                              {.trust_anchor_arn = config.roles_anywhere->trust_anchor_arn,
+                               .profile_arn = config.roles_anywhere->profile_arn,
+                               .role_arn = config.roles_anywhere->role_arn,
+                               .session_duration = config.roles_anywhere->session_duration,
+                               .stop = stop.get_token()}),
+                          "cannot use IAM Roles Anywhere");
+    LOG(INFO) << "IAM Roles Anywhere: the controller is " << config.roles_anywhere->role_arn
+              << " through " << roles_anywhere_signing;
+  }
+  aws::CredentialsProviderPtr base =
+      aws::default_chain(*aws_transport, clock, *sts, *imds,
+                         {.env = aws::process_env(),
+                          .stop = stop.get_token(),
+                          .roles_anywhere = std::move(roles_anywhere)});
+  const bool direct = config.roles_anywhere && config.roles_anywhere->direct;
+  std::optional<aws::BaseRoleArn> base_role_arn;
+  std::string no_base_reason;
+  util::StatusOr<DiscoveredBaseRoleArn> discovered =
+      direct ? roles_anywhere_base_role_arn(*config.roles_anywhere, config.base_role_arn)
+             : discover_base_role_arn(
+                   {.flag = config.base_role_arn, .imds = *imds, .credentials = *base, .sts = *sts},
+                   stop.get_token());
+  if (discovered.ok()) {
+    LOG(INFO) << "base role ARN " << discovered->arn.str() << " (" << discovered->source << ")";
+    base_role_arn = discovered->arn;
+  } else {
+    no_base_reason = discovered.status().message();
+    LOG(WARNING) << no_base_reason << ": only full role ARNs can be used";
+  }
+  aws::CredentialsProviderPtr intermediate;
+  if (!config.assume_role.empty()) {
+    const aws::RoleArn role = must(
+        aws::resolve_role_reference(config.assume_role, base_role_arn ? &*base_role_arn : nullptr),
+        "invalid --assume-role");
+    intermediate = std::make_unique<aws::CachingProvider>(
+        std::make_unique<aws::AssumeRoleProvider>(*base, *sts,
+                                                  aws::AssumeRoleOptions{.role = role}),
+        clock);
+    LOG(INFO) << "roles are assumed through the intermediate role " << role.str();
+  }
+  std::unique_ptr<CredentialSource> credentials;
+  if (direct) {
+    credentials = std::make_unique<RolesAnywhereCredentialSource>(
+        *roles_anywhere_client, *roles_anywhere_identity, config.roles_anywhere->trust_anchor_arn,
+        config.roles_anywhere->profile_arn, clock);
+    LOG(INFO) << "IAM Roles Anywhere, direct: every AWSIAMRole's credentials come from "
+                 "CreateSession through "
+              << roles_anywhere_signing << "; STS is not called";
+  } else {
+    credentials = std::make_unique<StsCredentialSource>(*sts, intermediate ? *intermediate : *base);
+  }
+
+  kube::ApiEventRecorder events(
+      kube, clock,
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing calls setenv
+      {.host = std::getenv("NODE_NAME") != nullptr ? std::getenv("NODE_NAME") : "",
+       .reporting_instance = config.identity});
+  Controller controller(kube, *credentials, events, clock,
+                        {.plan = {.refresh = config.refresh,
+                                  .base_role_arn = base_role_arn,
+                                  .no_base_role_arn_reason = no_base_reason},
+                         .mount_path = config.credentials_mount_path,
+                         .session_tags = config.session_tags,
+                         .cluster_name = config.cluster_name,
+                         .external_id = config.external_id},
+                        {.namespace_ = config.namespace_,
+                         .workers = config.workers,
+                         .resync = config.interval,
+                         .namespace_restrictions = config.namespace_restrictions,
+                         .default_allowed_roles = config.default_allowed_roles},
+                        &controller_metrics);
+  controller_metrics.observe(controller, config.workers);
+
+  running = &controller;
+
+  std::jthread informers(
+      [&](const std::stop_token&) { controller.run_informers(stop.get_token()); });
+  std::jthread preflight_check([&] { preflight(kube, config, stop.get_token()); });
+  auto lead = [&](const std::stop_token& lead_stop) {
+    leading = true;
+    controller_metrics.set_leading(true);
+    controller.run_workers(lead_stop);
+    controller_metrics.set_leading(false);
+  };
+
+  bool elect = config.leader_elect;
+  if (elect) {
+    const util::Status lease_access =
+        kube.get(kube::Resource::leases(), config.leader_election_namespace,
+                 config.leader_election_id, {.stop = stop.get_token()})
+            .status();
+    if (lease_access.code() == util::StatusCode::kPermissionDenied) {
+      LOG(ERROR) << "LEADER ELECTION DISABLED: no access to Leases in namespace "
+                 << config.leader_election_namespace << " (" << lease_access.message()
+                 << "). Running unelected: do not run more than one replica. Grant "
+                    "get/create/update on leases (docs/deployment.yaml) to enable it.";
+      elect = false;
+    }
+  }
+  int exit_code = 0;
+  if (elect) {
+    auto elector = must(
+        kube::LeaderElector::create(
+            {.lease_namespace = config.leader_election_namespace,
+             .lease_name = config.leader_election_id,
+             .identity = config.identity,
+             .lease_duration = config.lease_duration,
+             .renew_deadline = config.renew_deadline,
+             .retry_period = config.retry_period,
+             .callbacks = {.on_started_leading = lead,
+                           .on_new_leader =
+                               [&](const std::string& leader) {
+                                 LOG(INFO) << "leader is now " << leader
+                                           << (leader == config.identity ? " (this replica)" : "");
+                               }}},
+            kube, clock),
+        "leader election");
+    LOG(INFO) << "campaigning for Lease " << config.leader_election_namespace << "/"
+              << config.leader_election_id << " as " << config.identity;
+    elector->run(stop.get_token());
+    if (!stop.stop_requested()) {
+      LOG(ERROR) << "lost leadership; exiting so that the restart rejoins as a follower";
+      exit_code = 1;
+    }
+  } else {
+    lead(stop.get_token());
+  }
+  stop.request_stop();
+  informers.join();
+  preflight_check.join();
+  events.flush();
+  events.shut_down();
+  if (health) health->stop();
+  LOG(INFO) << "stopped";
+  // The signal thread still waits in sigwait(); nothing else needs it.
+  signal_thread.detach();
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace controller
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    // --help-long and --help-man: kingpin's, which the Go original had.
+    if (arg == "--help" || arg == "-h" || arg == "-help" || arg == "--help-long" ||
+        arg == "--help-man") {
+      std::cout << controller::usage_text("kube-aws-iam-controller");
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << controller::version_line() << "\n";
+      return 0;
+    }
+  }
+  std::vector<std::string> normalized = controller::normalize_flag_syntax(args);
+  std::vector<char*> gflags_argv{argv[0]};
+  for (std::string& arg : normalized)
+    gflags_argv.push_back(arg.data());
+  int gflags_argc = static_cast<int>(gflags_argv.size());
+  char** gflags_args = gflags_argv.data();
+  gflags::SetUsageMessage("gives pods AWS IAM role credentials through Secrets");
+  gflags::ParseCommandLineNonHelpFlags(&gflags_argc, &gflags_args, /*remove_flags=*/true);
+  if (gflags_argc > 1) {
+    std::cerr << "kube-aws-iam-controller: unexpected argument '" << gflags_args[1]
+              << "' (see --help)\n";
+    return 2;
+  }
+  auto config = controller::config_from_flags();
+  if (!config.ok()) {
+    std::cerr << "kube-aws-iam-controller: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (gflags::GetCommandLineFlagInfoOrDie("identity").is_default) {
+    config->identity += controller::random_suffix();
+  }
+  controller::init_logging(argv[0], config->log_format, config->debug);
+  LOG(INFO) << controller::version_line();
+  for (const std::string& warning : config->warnings)
+    LOG(WARNING) << warning;
+  return controller::run(*config);
+}

@@ -1,0 +1,40 @@
+#include "controller/loop/controller_metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace controller {
+namespace {
+
+// Dashboards for Kubernetes controllers query these names and labels.
+TEST(ControllerMetricsTest, ExportsClientGoAndControllerRuntimeNames) {
+  metrics::Registry registry;
+  ControllerMetrics m(registry, {.version = "1.2.3", .revision = "abc"});
+  m.queue.on_add();
+  m.queue.on_get(absl::Milliseconds(3));
+  m.queue.on_done(absl::Milliseconds(40));
+  m.queue.on_retry();
+  m.reconcile_result(ReconcileResult::kRequeueAfter, absl::Milliseconds(40));
+  m.reconcile_result(ReconcileResult::kError, absl::Milliseconds(2));
+  m.reconcile_result(ReconcileResult::kTerminalError, absl::Milliseconds(1));
+  const std::string text = registry.render();
+  for (
+      const char* line : {
+          R"(workqueue_adds_total{name="awsiamrole",controller="awsiamrole"} 1)",
+          R"(workqueue_retries_total{name="awsiamrole",controller="awsiamrole"} 1)",
+          R"(workqueue_queue_duration_seconds_bucket{name="awsiamrole",controller="awsiamrole",le="0.01"} 1)",
+          R"(workqueue_queue_duration_seconds_bucket{name="awsiamrole",controller="awsiamrole",le="0.001"} 0)",
+          R"(workqueue_work_duration_seconds_count{name="awsiamrole",controller="awsiamrole"} 1)",
+          R"(controller_runtime_reconcile_total{controller="awsiamrole",result="requeue_after"} 1)",
+          R"(controller_runtime_reconcile_total{controller="awsiamrole",result="error"} 2)",
+          R"(controller_runtime_reconcile_errors_total{controller="awsiamrole"} 2)",
+          R"(controller_runtime_terminal_reconcile_errors_total{controller="awsiamrole"} 1)",
+          R"(controller_runtime_reconcile_time_seconds_count{controller="awsiamrole"} 3)",
+          R"(kube_aws_iam_controller_build_info{version="1.2.3",revision="abc"} 1)",
+          R"(kube_aws_iam_controller_leader 0)",
+      }) {
+    EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace controller
