@@ -9,13 +9,13 @@
 #include <cstdint>
 
 #include "absl/time/civil_time.h"
+#include "pkg/util/percent_encoding.h"
 #include "pkg/util/strings.h"
 
 namespace aws::sigv4 {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr std::string_view kTerminator = "aws4_request";
 
 std::string to_hex(const unsigned char* data, size_t size) {
@@ -35,18 +35,6 @@ Digest hmac(const unsigned char* key, size_t key_size, std::string_view data) {
   HMAC(EVP_sha256(), key, static_cast<int>(key_size),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
   return out;
-}
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool is_space(char c) {
@@ -74,40 +62,6 @@ std::string hex_sha256(std::string_view data) {
   return to_hex(digest, sizeof(digest));
 }
 
-std::string uri_encode(std::string_view text, bool encode_slash) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c) || (c == '/' && !encode_slash)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHexUpper[c >> 4]);
-      out.push_back(kHexUpper[c & 0xf]);
-    }
-  }
-  return out;
-}
-
-std::string uri_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
 std::string normalize_path(std::string_view path) {
   std::vector<std::string_view> segments;
   for (std::string_view segment : util::split(path, '/')) {
@@ -130,7 +84,7 @@ std::string normalize_path(std::string_view path) {
 std::string canonical_uri(std::string_view path, const CanonicalOptions& options) {
   std::string p = options.normalize_path ? normalize_path(path) : std::string(path);
   if (p.empty()) p.push_back('/');  // not `p = "/"`: g++ 12 misreads it (-Wrestrict)
-  return options.encode_path ? uri_encode(p, /*encode_slash=*/false) : p;
+  return options.encode_path ? util::percent_encode(p, /*keep_slash=*/true) : p;
 }
 
 std::string canonical_query(std::string_view raw_query) {
@@ -141,7 +95,8 @@ std::string canonical_query(std::string_view raw_query) {
     const size_t eq = param.find('=');
     const std::string_view name = param.substr(0, eq);
     const std::string_view value = eq == std::string_view::npos ? "" : param.substr(eq + 1);
-    params.emplace_back(uri_encode(uri_decode(name), true), uri_encode(uri_decode(value), true));
+    params.emplace_back(util::percent_encode(util::percent_decode(name)),
+                        util::percent_encode(util::percent_decode(value)));
   }
   std::sort(params.begin(), params.end());
   std::string out;

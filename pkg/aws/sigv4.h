@@ -63,11 +63,6 @@ struct CanonicalOptions {
 
 // Lowercase hex SHA-256.
 std::string hex_sha256(std::string_view data);
-// RFC 3986 percent-encoding of everything but A-Z a-z 0-9 - . _ ~ (and '/'
-// when !encode_slash), with uppercase hex.
-std::string uri_encode(std::string_view text, bool encode_slash);
-// Percent-decodes %XX sequences (a malformed one is kept literally; '+' stays '+').
-std::string uri_decode(std::string_view text);
 // "/a//b/./c/../d/" -> "/a/b/d/"; always starts with '/'.
 std::string normalize_path(std::string_view path);
 // The CanonicalURI line.

@@ -1,6 +1,6 @@
 #include "pkg/aws/sts_types.h"
 
-#include "pkg/aws/sigv4.h"
+#include "pkg/util/percent_encoding.h"
 #include "pkg/util/strings.h"
 
 namespace aws {
@@ -29,7 +29,7 @@ void add_policy_arns(std::string& form, const std::vector<std::string>& arns) {
 }  // namespace
 
 std::string form_encode(std::string_view text) {
-  return sigv4::uri_encode(text, true);
+  return util::percent_encode(text);
 }
 
 std::string AssumeRoleRequest::to_form() const {

@@ -37,7 +37,5 @@ struct Resource {
   static Resource config_maps();
 };
 
-// Escapes one path segment or query value (RFC 3986 unreserved kept).
-std::string url_escape(std::string_view text);
 
 }  // namespace kube

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "pkg/kube/api_error.h"
+#include "pkg/util/percent_encoding.h"
 #include "pkg/util/strings.h"
 
 #ifndef KAIC_VERSION
@@ -20,7 +21,7 @@ class Query {
   void add(std::string_view key, std::string_view value) {
     if (value.empty()) return;
     text_ += text_.empty() ? "?" : "&";
-    text_ += util::cat(key, "=", url_escape(value));
+    text_ += util::cat(key, "=", util::percent_encode(value));
   }
   const std::string& text() const { return text_; }
 

@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include "pkg/aws/sigv4.h"
+#include "pkg/util/percent_encoding.h"
 #include "pkg/util/strings.h"
 
 namespace sim::aws::testing {
@@ -11,8 +12,7 @@ namespace {
 std::string form_encode(const ParamList& params) {
   std::vector<std::string> pairs;
   for (const auto& [key, value] : params) {
-    pairs.push_back(
-        util::cat(::aws::sigv4::uri_encode(key, true), "=", ::aws::sigv4::uri_encode(value, true)));
+    pairs.push_back(util::cat(util::percent_encode(key), "=", util::percent_encode(value)));
   }
   return util::join(pairs, "&");
 }
