@@ -1,6 +1,5 @@
 #include "pkg/aws/sigv4.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -16,7 +15,6 @@ namespace aws::sigv4 {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-constexpr std::string_view kTerminator = "aws4_request";
 
 std::string to_hex(const unsigned char* data, size_t size) {
   std::string out(size * 2, '\0');
@@ -209,7 +207,7 @@ util::StatusOr<absl::Time> parse_amz_date(std::string_view text) {
 
 std::string credential_scope(std::string_view date_stamp, std::string_view region,
                              std::string_view service) {
-  return util::cat(date_stamp, "/", region, "/", service, "/", kTerminator);
+  return util::cat(date_stamp, "/", region, "/", service, "/", kScopeTerminator);
 }
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
@@ -234,7 +232,7 @@ SigningKey derive_signing_key(const util::SecretString& secret_access_key,
   OPENSSL_cleanse(seed.data(), seed.size());
   k = hmac(k.data(), k.size(), region);
   k = hmac(k.data(), k.size(), service);
-  k = hmac(k.data(), k.size(), kTerminator);
+  k = hmac(k.data(), k.size(), kScopeTerminator);
   SigningKey key(k);
   OPENSSL_cleanse(k.data(), k.size());
   return key;
@@ -380,106 +378,6 @@ util::Status sign_request(http::Request& request, const Credentials& credentials
   for (auto& [name, value] : result.headers)
     request.headers.set(name, std::move(value));
   return util::ok_status();
-}
-
-std::string Authorization::scope() const {
-  return credential_scope(date_stamp, region, service);
-}
-
-util::StatusOr<Authorization> parse_authorization(std::string_view header_value,
-                                                  std::string_view algorithm) {
-  std::string_view text = util::trim(header_value);
-  if (text.substr(0, algorithm.size()) != algorithm || text.size() == algorithm.size() ||
-      !is_space(text[algorithm.size()])) {
-    return util::invalid_argument_error(util::cat("Authorization header does not use ", algorithm));
-  }
-  text.remove_prefix(algorithm.size());
-  const bool hmac_signature = algorithm == kAlgorithm;
-  Authorization out;
-  bool have_credential = false, have_signed = false, have_signature = false;
-  for (std::string_view part : util::split(text, ',')) {
-    part = util::trim(part);
-    const size_t eq = part.find('=');
-    if (eq == std::string_view::npos) {
-      return util::invalid_argument_error(
-          util::cat("Authorization header: component '", part, "' is not key=value"));
-    }
-    const std::string_view key = part.substr(0, eq);
-    const std::string_view value = part.substr(eq + 1);
-    if (key == "Credential") {
-      const std::vector<std::string_view> pieces = util::split(value, '/');
-      if (pieces.size() != 5 || pieces[0].empty() || pieces[2].empty() || pieces[3].empty()) {
-        return util::invalid_argument_error(
-            "Authorization header: Credential must be <key id>/<date>/<region>/<service>/"
-            "aws4_request");
-      }
-      if (pieces[4] != kTerminator) {
-        return util::invalid_argument_error(
-            util::cat("Authorization header: credential scope must end in aws4_request, not '",
-                      pieces[4], "'"));
-      }
-      if (pieces[1].size() != 8 || !is_digits(pieces[1])) {
-        return util::invalid_argument_error(
-            util::cat("Authorization header: credential date '", pieces[1], "' is not YYYYMMDD"));
-      }
-      out.access_key_id = std::string(pieces[0]);
-      out.date_stamp = std::string(pieces[1]);
-      out.region = std::string(pieces[2]);
-      out.service = std::string(pieces[3]);
-      have_credential = true;
-    } else if (key == "SignedHeaders") {
-      for (std::string_view name : util::split(value, ';')) {
-        if (name.empty() || util::to_lower(name) != name) {
-          return util::invalid_argument_error(util::cat("Authorization header: SignedHeaders '",
-                                                        value, "' must be lowercase names"));
-        }
-        if (!out.signed_headers.empty() && !(out.signed_headers.back() < name)) {
-          return util::invalid_argument_error(util::cat("Authorization header: SignedHeaders '",
-                                                        value, "' must be sorted and unique"));
-        }
-        out.signed_headers.emplace_back(name);
-      }
-      have_signed = true;
-    } else if (key == "Signature") {
-      const bool hex = std::all_of(value.begin(), value.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      });
-      if (hmac_signature && (value.size() != 64 || !hex)) {
-        return util::invalid_argument_error(
-            "Authorization header: Signature must be 64 lowercase hex digits");
-      }
-      if (!hmac_signature && (value.empty() || value.size() % 2 != 0 || !hex)) {
-        return util::invalid_argument_error(
-            "Authorization header: Signature must be lowercase hex bytes");
-      }
-      out.signature = std::string(value);
-      have_signature = true;
-    } else {
-      return util::invalid_argument_error(
-          util::cat("Authorization header: unknown component '", key, "'"));
-    }
-  }
-  if (!have_credential) return util::invalid_argument_error("Authorization header: no Credential");
-  if (!have_signed) return util::invalid_argument_error("Authorization header: no SignedHeaders");
-  if (!have_signature) return util::invalid_argument_error("Authorization header: no Signature");
-  return out;
-}
-
-util::StatusOr<Recomputed> recompute_signature(const SignableRequest& request,
-                                               const Authorization& auth, std::string_view amz_date,
-                                               const util::SecretString& secret_access_key,
-                                               const CanonicalOptions& options) {
-  Recomputed out;
-  ASSIGN_OR_RETURN(out.canonical_request, canonical_request(request, auth.signed_headers, options));
-  out.string_to_sign = string_to_sign(amz_date, auth.scope(), out.canonical_request);
-  const SigningKey key =
-      derive_signing_key(secret_access_key, auth.date_stamp, auth.region, auth.service);
-  out.signature = signature(key, out.string_to_sign);
-  return out;
-}
-
-bool signatures_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace aws::sigv4

@@ -2,11 +2,12 @@
 // the credentials and a time passed in: the signer reads no clock and returns
 // the headers to add rather than mutating the request (as aws-c-auth). Every
 // stage is exposed so tests check it against AWS's published vectors and so a
-// server (the STS simulator) can recompute a client's signature.
+// server (the simulator's tests/sim/aws/sigv4_verifier.h) can recompute a
+// client's signature.
 //
 // Thread-safe: free functions over values. Errors: kInvalidArgument for
 // unusable input (incomplete credentials, empty region/service, a signed
-// header that the request lacks, a malformed Authorization header). Secrets
+// header that the request lacks). Secrets
 // never appear in results other than the X-Amz-Security-Token header value.
 #pragma once
 
@@ -25,6 +26,8 @@
 namespace aws::sigv4 {
 
 inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+// The last element of every credential scope.
+inline constexpr std::string_view kScopeTerminator = "aws4_request";
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 // Hex SHA-256 of the empty string.
 inline constexpr std::string_view kEmptyPayloadHash =
@@ -200,44 +203,5 @@ util::StatusOr<SigningResult> sign_with_scheme(const SignableRequest& request, a
 // Convenience: signable_request() + sign() + set the headers on `request`.
 util::Status sign_request(http::Request& request, const Credentials& credentials, absl::Time now,
                           const SigningOptions& options);
-
-// --- Verifying (servers) --------------------------------------------------------
-
-// The parts of "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sts/aws4_request,
-// SignedHeaders=host;x-amz-date, Signature=<64 hex>" (or of another algorithm's
-// header, whose credential id is not a key id: see parse_authorization).
-struct Authorization {
-  std::string access_key_id;  // the credential id
-  std::string date_stamp;     // "20150830"
-  std::string region;
-  std::string service;
-  std::vector<std::string> signed_headers;  // lowercase, as listed
-  std::string signature;                    // lowercase hex
-  std::string scope() const;                // "20150830/us-east-1/sts/aws4_request"
-};
-
-// kInvalidArgument naming what is wrong (not `algorithm`, missing component,
-// scope terminator not aws4_request, signed headers not lowercase/sorted, a
-// signature that is not lowercase hex: 64 digits for AWS4-HMAC-SHA256).
-util::StatusOr<Authorization> parse_authorization(std::string_view header_value,
-                                                  std::string_view algorithm = kAlgorithm);
-
-struct Recomputed {
-  std::string canonical_request;
-  std::string string_to_sign;
-  std::string signature;
-};
-
-// Recomputes what a client holding `secret_access_key` would have signed for
-// `request` as received (all its headers, incl. X-Amz-Date / X-Amz-Security-Token),
-// using the signed headers and scope of its Authorization header. Compare the
-// result's signature with auth.signature (constant time: signatures_equal()).
-util::StatusOr<Recomputed> recompute_signature(const SignableRequest& request,
-                                               const Authorization& auth, std::string_view amz_date,
-                                               const util::SecretString& secret_access_key,
-                                               const CanonicalOptions& options = {});
-
-// Constant-time comparison of two hex signatures.
-bool signatures_equal(std::string_view a, std::string_view b);
 
 }  // namespace aws::sigv4

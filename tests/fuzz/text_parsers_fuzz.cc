@@ -9,6 +9,7 @@
 #include "pkg/kube/api_error.h"
 #include "pkg/util/go_duration.h"
 #include "pkg/util/rfc3339.h"
+#include "tests/sim/aws/sigv4_verifier.h"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -16,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)util::parse_go_duration(text);
   (void)util::parse_rfc3339(text);
   (void)aws::sigv4::parse_amz_date(text);
-  (void)aws::sigv4::parse_authorization(text);
+  (void)sim::aws::parse_authorization(text);
   (void)kube::parse_retry_after(text);
   if (auto role = aws::RoleArn::parse(text); role.ok()) (void)aws::role_session_name(*role);
   static const aws::BaseRoleArn kBase = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/");

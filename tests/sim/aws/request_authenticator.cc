@@ -2,18 +2,18 @@
 
 #include "pkg/aws/sigv4.h"
 #include "pkg/util/strings.h"
+#include "tests/sim/aws/sigv4_verifier.h"
 
 namespace sim::aws {
 namespace {
 
 // Verifies the signature itself: the one place that recomputes SigV4.
-bool signature_matches(const SimRequest& request, const ::aws::sigv4::Authorization& auth,
+bool signature_matches(const SimRequest& request, const Authorization& auth,
                        std::string_view amz_date, const util::SecretString& secret) {
-  auto recomputed =
-      ::aws::sigv4::recompute_signature(signable_request(request), auth, amz_date, secret);
+  auto recomputed = recompute_signature(signable_request(request), auth, amz_date, secret);
   // A declared signed header the request lacks cannot have been signed as sent.
   if (!recomputed.ok()) return false;
-  return ::aws::sigv4::signatures_equal(recomputed->signature, auth.signature);
+  return signatures_equal(recomputed->signature, auth.signature);
 }
 
 }  // namespace
@@ -32,7 +32,7 @@ std::variant<AuthenticatedCaller, StsError> RequestAuthenticator::authenticate(
     const SimRequest& request) const {
   const std::optional<std::string_view> header = request.header("Authorization");
   if (!header) return StsError::missing_authentication_token();
-  auto auth = ::aws::sigv4::parse_authorization(*header);
+  auto auth = parse_authorization(*header);
   if (!auth.ok()) {
     return StsError::incomplete_signature(
         util::cat("Authorization header is malformed: ", auth.status().message()));

@@ -17,6 +17,7 @@
 #include "pkg/util/openssl_ptr.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/aws/request_authenticator.h"
+#include "tests/sim/aws/sigv4_verifier.h"
 
 namespace sim::aws {
 namespace {
@@ -107,7 +108,7 @@ std::variant<VerifiedCertificate, RolesAnywhereError> X509RequestVerifier::verif
   if (!header) return Error::access_denied("Missing Authentication Token");
   const bool rsa = header->starts_with(::aws::kX509RsaAlgorithm);
   const std::string_view algorithm = rsa ? ::aws::kX509RsaAlgorithm : ::aws::kX509EcdsaAlgorithm;
-  const auto auth = ::aws::sigv4::parse_authorization(*header, algorithm);
+  const auto auth = parse_authorization(*header, algorithm);
   if (!auth.ok()) {
     return Error::access_denied(
         util::cat("Authorization header is malformed: ", auth.status().message()));

@@ -14,6 +14,7 @@
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 #include "rapidjson/document.h"
+#include "tests/sim/aws/sigv4_verifier.h"
 
 namespace aws::sigv4 {
 namespace {
@@ -208,16 +209,17 @@ TEST_P(SigV4SuiteTest, HeaderSigningMatchesPublishedVector) {
 
     // A server holding the secret recomputes the same signature from the
     // request as received (its headers plus the ones the signer added).
-    const util::StatusOr<Authorization> auth = parse_authorization(want_authorization);
+    const util::StatusOr<sim::aws::Authorization> auth =
+        sim::aws::parse_authorization(want_authorization);
     ASSERT_TRUE(auth.ok()) << auth.status();
     SignableRequest received = request;
     for (const auto& header : result->headers) {
       if (header.first != "Authorization") received.headers.push_back(header);
     }
-    const util::StatusOr<Recomputed> again = recompute_signature(
+    const util::StatusOr<sim::aws::Recomputed> again = sim::aws::recompute_signature(
         received, *auth, format_amz_date(*now), credentials.secret_access_key, options.canonical);
     ASSERT_TRUE(again.ok()) << again.status();
-    EXPECT_TRUE(signatures_equal(again->signature, auth->signature));
+    EXPECT_TRUE(sim::aws::signatures_equal(again->signature, auth->signature));
   }
 }
 
