@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "bench/kube/bench_data.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/kube/informer.h"
 #include "pkg/util/clock.h"
+#include "tests/support/http/fake_transport.h"
 
 namespace {
 

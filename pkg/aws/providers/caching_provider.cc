@@ -24,14 +24,9 @@ void CachingProvider::invalidate() {
   next_refresh_ = absl::InfinitePast();
 }
 
-bool CachingProvider::await_waiting_for_test(size_t n, absl::Duration timeout) {
-  util::RealClock real;
-  const util::MonotonicTime deadline = real.monotonic_now() + timeout;
+size_t CachingProvider::waiting_callers() const {
   util::MutexLock lock(mu_);
-  while (waiting_ < n) {
-    if (real.wait_until(fetched_, mu_, deadline)) return waiting_ >= n;
-  }
-  return true;
+  return waiting_;
 }
 
 util::StatusOr<Credentials> CachingProvider::credentials() {
@@ -45,7 +40,6 @@ util::StatusOr<Credentials> CachingProvider::credentials() {
     if (valid) return *cached_;
     const uint64_t seen = fetches_;
     ++waiting_;
-    fetched_.notify_all();  // for await_waiting_for_test()
     while (fetching_ && fetches_ == seen)
       fetched_.wait(mu_);
     --waiting_;

@@ -43,9 +43,9 @@ class CachingProvider final : public CredentialsProvider {
   // ExpiredToken for credentials the cache still thought valid).
   void invalidate();
 
-  // Blocks until `n` callers wait for the fetch in flight, at most `timeout`
-  // of real time; false on timeout. Lets tests prove callers shared a fetch.
-  bool await_waiting_for_test(size_t n, absl::Duration timeout = absl::Seconds(10));
+  // How many callers wait for the fetch in flight now: what a slow source
+  // holds up (0 when nothing is being fetched).
+  size_t waiting_callers() const;
 
  private:
   // Starts a fetch with mu_ released, stores its outcome, wakes waiters.
@@ -55,7 +55,7 @@ class CachingProvider final : public CredentialsProvider {
   util::Clock& clock_;
   const CachingOptions options_;
 
-  util::Mutex mu_;
+  mutable util::Mutex mu_;
   util::CondVar fetched_;
   std::optional<Credentials> cached_ ABSL_GUARDED_BY(mu_);
   // Do not fetch before this time while cached_ is valid.

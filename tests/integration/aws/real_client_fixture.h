@@ -21,10 +21,10 @@
 #include <vector>
 
 #include "pkg/aws/credentials.h"
-#include "pkg/util/testing/fake_clock.h"
 #include "rapidjson/document.h"
 #include "tests/integration/aws/child_process.h"
 #include "tests/sim/aws/aws_simulator.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace integration::aws {
 

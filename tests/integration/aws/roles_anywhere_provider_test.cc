@@ -13,9 +13,9 @@
 #include "absl/time/clock.h"
 #include "pkg/http/curl_transport.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
 #include "tests/pki/test_pki.h"
 #include "tests/sim/aws/aws_simulator.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace integration::aws {
 namespace {

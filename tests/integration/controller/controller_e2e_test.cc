@@ -25,11 +25,11 @@
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
-#include "pkg/util/testing/fake_clock.h"
 #include "tests/pki/test_pki.h"
 #include "tests/sim/aws/aws_simulator.h"
 #include "tests/sim/aws/config_loader.h"
 #include "tests/sim/kube/server.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace controller {
 namespace {

@@ -10,7 +10,7 @@
 #include "pkg/aws/providers/shared_files_provider.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/util/fake_clock.h"
 #include "tests/unit/aws/temp_dir.h"
 
 namespace aws {

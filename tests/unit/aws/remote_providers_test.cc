@@ -11,11 +11,11 @@
 #include "pkg/aws/providers/imds_client.h"
 #include "pkg/aws/providers/imds_provider.h"
 #include "pkg/aws/providers/web_identity_provider.h"
-#include "pkg/aws/testing/fake_credentials_provider.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/aws/fake_credentials_provider.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/util/fake_clock.h"
 #include "tests/unit/aws/temp_dir.h"
 
 namespace aws {

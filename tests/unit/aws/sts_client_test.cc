@@ -13,10 +13,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pkg/aws/aws_error.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace aws {
 namespace {

@@ -7,10 +7,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "pkg/aws/testing/fake_credentials_provider.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/aws/fake_credentials_provider.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace controller {
 namespace {

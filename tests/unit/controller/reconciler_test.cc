@@ -11,15 +11,15 @@
 
 #include "controller/domain/cache_projection.h"
 #include "pkg/aws/aws_error.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/secret.h"
-#include "pkg/kube/testing/fake_api_server.h"
-#include "pkg/kube/testing/fake_recorder.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/kube/fake_api_server.h"
+#include "tests/support/kube/fake_recorder.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace controller {
 namespace {

@@ -1,4 +1,4 @@
-#include "pkg/http/testing/fake_transport.h"
+#include "tests/support/http/fake_transport.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -7,9 +7,9 @@
 #include <future>
 
 #include "pkg/http/retry.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/util/mutex.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace http {
 namespace {

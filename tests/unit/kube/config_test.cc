@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "pkg/kube/kubeconfig.h"
 #include "pkg/util/base64.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace kube {
 namespace {

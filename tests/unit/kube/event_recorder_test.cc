@@ -5,11 +5,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "pkg/http/testing/fake_transport.h"
-#include "pkg/kube/testing/fake_api_server.h"
-#include "pkg/kube/testing/fake_recorder.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/kube/fake_api_server.h"
+#include "tests/support/kube/fake_recorder.h"
+#include "tests/support/util/fake_clock.h"
 #include "tests/unit/kube/test_util.h"
 
 namespace kube {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/util/fake_clock.h"
 #include "tests/unit/kube/test_util.h"
 
 namespace kube {

@@ -5,10 +5,10 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "pkg/http/testing/fake_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/http/fake_transport.h"
+#include "tests/support/util/fake_clock.h"
 #include "tests/unit/kube/test_util.h"
 
 namespace kube {

@@ -10,7 +10,7 @@
 #include "pkg/kube/delaying_queue.h"
 #include "pkg/kube/rate_limiting_queue.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/util/fake_clock.h"
 #include "tests/unit/kube/test_util.h"
 
 namespace kube {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace util {
 namespace {

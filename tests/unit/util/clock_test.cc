@@ -1,10 +1,10 @@
 #include "pkg/util/clock.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
 
-#include "pkg/util/testing/fake_clock.h"
+#include <thread>
+
+#include "tests/support/util/fake_clock.h"
 
 namespace util {
 namespace {
@@ -28,9 +28,8 @@ TEST(FakeClockTest, WallClockJumpDoesNotMoveMonotonic) {
 TEST(FakeClockTest, SleepReturnsOnlyAfterEnoughSteps) {
   testing::FakeClock clock;
   std::atomic<bool> woke = false;
-  std::jthread sleeper([&](std::stop_token stop) {
-    woke = sleep_for(clock, absl::Seconds(10), stop);
-  });
+  std::jthread sleeper(
+      [&](std::stop_token stop) { woke = sleep_for(clock, absl::Seconds(10), stop); });
   ASSERT_TRUE(clock.await_waiters(1));
   clock.step(absl::Seconds(4));
   // Still asleep: the waiter re-registers after the spurious wake.
@@ -44,9 +43,8 @@ TEST(FakeClockTest, SleepReturnsOnlyAfterEnoughSteps) {
 TEST(FakeClockTest, StopInterruptsSleep) {
   testing::FakeClock clock;
   std::atomic<bool> result = true;
-  std::jthread sleeper([&](std::stop_token stop) {
-    result = sleep_for(clock, absl::Hours(1), stop);
-  });
+  std::jthread sleeper(
+      [&](std::stop_token stop) { result = sleep_for(clock, absl::Hours(1), stop); });
   ASSERT_TRUE(clock.await_waiters(1));
   sleeper.request_stop();
   sleeper.join();

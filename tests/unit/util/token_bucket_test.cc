@@ -1,10 +1,10 @@
 #include "pkg/util/token_bucket.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
 
-#include "pkg/util/testing/fake_clock.h"
+#include <thread>
+
+#include "tests/support/util/fake_clock.h"
 
 namespace util {
 namespace {
@@ -12,13 +12,15 @@ namespace {
 TEST(TokenBucketTest, AllowsBurstThenRefillsAtRate) {
   testing::FakeClock clock;
   TokenBucket bucket(/*qps=*/10, /*burst=*/20, clock);
-  for (int i = 0; i < 20; ++i) EXPECT_TRUE(bucket.try_take()) << i;
+  for (int i = 0; i < 20; ++i)
+    EXPECT_TRUE(bucket.try_take()) << i;
   EXPECT_FALSE(bucket.try_take());
   clock.step(absl::Milliseconds(100));  // 10 qps -> one token per 100 ms
   EXPECT_TRUE(bucket.try_take());
   EXPECT_FALSE(bucket.try_take());
   clock.step(absl::Hours(1));  // refill stops at the burst size
-  for (int i = 0; i < 20; ++i) EXPECT_TRUE(bucket.try_take()) << i;
+  for (int i = 0; i < 20; ++i)
+    EXPECT_TRUE(bucket.try_take()) << i;
   EXPECT_FALSE(bucket.try_take());
 }
 
@@ -33,7 +35,8 @@ TEST(TokenBucketTest, ReserveReportsTheWait) {
 TEST(TokenBucketTest, ZeroQpsMeansUnlimited) {
   testing::FakeClock clock;
   TokenBucket bucket(0, 0, clock);
-  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(bucket.try_take());
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_TRUE(bucket.try_take());
 }
 
 TEST(TokenBucketTest, TakeBlocksUntilClockAdvances) {

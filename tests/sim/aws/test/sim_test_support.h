@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "pkg/aws/credentials.h"
-#include "pkg/util/testing/fake_clock.h"
 #include "tests/sim/aws/aws_simulator.h"
 #include "tests/sim/aws/sts_request.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace sim::aws::testing {
 

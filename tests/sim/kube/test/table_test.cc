@@ -3,11 +3,11 @@
 // k8s-wire-samples/table-*.json; and the pieces (HumanDuration, JSONPath).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "pkg/util/testing/fake_clock.h"
 #include "tests/sim/kube/json_path.h"
 #include "tests/sim/kube/table_printer.h"
 #include "tests/sim/kube/test/fixtures.h"
 #include "tests/sim/kube/test/test_client.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace sim::kube {
 namespace {

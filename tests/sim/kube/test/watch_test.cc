@@ -4,9 +4,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pkg/util/strings.h"
-#include "pkg/util/testing/fake_clock.h"
 #include "tests/sim/kube/test/fixtures.h"
 #include "tests/sim/kube/test/test_client.h"
+#include "tests/support/util/fake_clock.h"
 
 namespace sim::kube {
 namespace {

@@ -1,4 +1,4 @@
-#include "pkg/kube/testing/fake_api_server.h"
+#include "tests/support/kube/fake_api_server.h"
 
 #include <algorithm>
 #include <charconv>

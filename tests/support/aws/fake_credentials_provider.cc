@@ -1,4 +1,4 @@
-#include "pkg/aws/testing/fake_credentials_provider.h"
+#include "tests/support/aws/fake_credentials_provider.h"
 
 #include "pkg/util/clock.h"
 #include "pkg/util/strings.h"

@@ -1,4 +1,4 @@
-#include "pkg/util/testing/fake_clock.h"
+#include "tests/support/util/fake_clock.h"
 
 #include <algorithm>
 #include <chrono>
