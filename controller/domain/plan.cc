@@ -58,11 +58,8 @@ std::optional<AwsIamRoleStatus> if_changed(const AwsIamRole& role, AwsIamRoleSta
   return wanted;
 }
 
-Plan issue(std::optional<aws::RoleArn> arn, std::string why, bool urgent = true) {
-  return Plan{.action = Action::kIssue,
-              .why = std::move(why),
-              .role_arn = std::move(arn),
-              .urgent = urgent};
+Plan issue(std::optional<aws::RoleArn> arn, std::string why) {
+  return Plan{.action = Action::kIssue, .why = std::move(why), .role_arn = std::move(arn)};
 }
 
 }  // namespace
@@ -225,10 +222,8 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
   const absl::Duration lead = refresh_lead(*role, config.refresh, issued_at, *state.expire);
   const absl::Time refresh_at = *state.expire - lead;
   if (now >= refresh_at) {
-    return issue(*arn,
-                 util::cat("the credentials expire at ", util::format_rfc3339(*state.expire),
-                           ", within ", util::format_go_duration(lead)),
-                 /*urgent=*/now >= *state.expire);
+    return issue(*arn, util::cat("the credentials expire at ", util::format_rfc3339(*state.expire),
+                                 ", within ", util::format_go_duration(lead)));
   }
 
   Plan p{.action = Action::kNone, .role_arn = *arn, .refresh_at = refresh_at};

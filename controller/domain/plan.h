@@ -56,9 +56,6 @@ struct Plan {
   std::string why;                       // for logs, events and conditions
   std::optional<aws::RoleArn> role_arn;  // resolved, when the spec allows
   std::optional<absl::Time> refresh_at;  // when the Secret's credentials need renewing
-  // kIssue for a role that has no valid credentials now (no Secret, another
-  // spec's, expired): such work goes before refreshes that still have slack.
-  bool urgent = false;
   // kReportNotPermitted: the role's Secret is ours and must go.
   bool delete_secret = false;
   // The status to write, when it differs from the AWSIAMRole's current one.

@@ -12,6 +12,7 @@
 
 #include "controller/domain/awsiamrole.h"
 #include "controller/domain/cache_projection.h"
+#include "controller/domain/urgency.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
@@ -51,13 +52,6 @@ std::unique_ptr<kube::Informer> namespace_informer(kube::RestClient& kube, util:
                                           std::move(out));
 }
 
-std::optional<absl::Time> secret_expiry(const kube::Object& secret) {
-  auto expire = kube::SecretView(secret).data(kExpireKey);
-  if (!expire.ok()) return std::nullopt;
-  auto t = util::parse_rfc3339(expire->reveal());
-  return t.ok() ? std::optional<absl::Time>(*t) : std::nullopt;
-}
-
 // Indexes the metrics read, so that a scrape unpacks no cached object.
 constexpr std::string_view kReadyIndex = "ready";    // AWSIAMRoles by their Ready condition
 constexpr std::string_view kExpiryIndex = "expiry";  // managed Secrets by expiry, Unix seconds
@@ -76,6 +70,11 @@ std::vector<std::string> expiry_seconds(const kube::Object& secret) {
   std::vector<std::string> out;
   if (auto expiry = secret_expiry(secret)) out.push_back(util::cat(absl::ToUnixSeconds(*expiry)));
   return out;
+}
+
+// The queue's lane for work on an object that lacks valid credentials (or not).
+kube::Priority lane(bool lacks_credentials) {
+  return lacks_credentials ? kube::Priority::kUrgent : kube::Priority::kNormal;
 }
 
 template <typename... F>
@@ -139,24 +138,25 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                   std::move(reconciler_options)) {
   add_index(roles_, kReadyIndex, ready_condition);
   add_index(secrets_, kExpiryIndex, expiry_seconds);
-  secrets_.add_handlers({.on_add =
-                             [this](const kube::ObjectPtr& secret) {
-                               if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
-                             },
-                         .on_update =
-                             [this](const kube::ObjectPtr&, const kube::ObjectPtr& secret) {
-                               // The echo of this controller's own write is no news.
-                               if (!secret_writes_.caught_up(*secret)) enqueue(secret->key());
-                             },
-                         .on_delete =
-                             [this](const kube::ObjectPtr& secret, bool) {
-                               secret_writes_.forget(secret->key());
-                               enqueue(secret->key());
-                             }});
+  // The handlers only queue keys, in the lane the object in hand calls for.
+  auto secret_changed = [this](const kube::ObjectPtr& secret) {
+    // The echo of this controller's own write is no news.
+    if (secret_writes_.caught_up(*secret)) return;
+    enqueue(secret->key(), lane(secret_lacks_credentials(*secret, clock_.system_now())));
+  };
+  secrets_.add_handlers(
+      {.on_add = secret_changed,
+       .on_update = [secret_changed](const kube::ObjectPtr&,
+                                     const kube::ObjectPtr& secret) { secret_changed(secret); },
+       .on_delete =
+           [this](const kube::ObjectPtr& secret, bool) {
+             secret_writes_.forget(secret->key());
+             enqueue(secret->key(), kube::Priority::kUrgent);
+           }});
   roles_.add_handlers({.on_add =
                            [this](const kube::ObjectPtr& role) {
                              reconciler_.namespace_may_accept_writes(role->namespace_name());
-                             enqueue(role->key());
+                             enqueue(role->key(), role_lane(*role));
                            },
                        .on_update =
                            [this](const kube::ObjectPtr& old_role, const kube::ObjectPtr& role) {
@@ -166,13 +166,13 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                              if (old_role->generation() != role->generation() ||
                                  old_role->labels() != role->labels() ||
                                  role->deletion_timestamp()) {
-                               enqueue(role->key());
+                               enqueue(role->key(), role_lane(*role));
                              }
                            },
                        .on_delete =
                            [this](const kube::ObjectPtr& role, bool) {
                              role_writes_.forget(role->key());
-                             enqueue(role->key());
+                             enqueue(role->key(), kube::Priority::kNormal);
                            }});
   if (namespaces_ != nullptr) {
     namespaces_->add_handlers(
@@ -194,21 +194,26 @@ Controller::~Controller() {
   queue_.shut_down();
 }
 
-kube::Priority Controller::priority_of(const std::string& key) {
-  return reconciler_.urgent(key) ? kube::Priority::kUrgent : kube::Priority::kNormal;
+kube::Priority Controller::role_lane(const kube::Object& role) const {
+  return lane(role_lacks_credentials(role, clock_.system_now()));
 }
 
-void Controller::enqueue(const std::string& key) {
+kube::Priority Controller::cached_role_lane(const std::string& key) const {
+  const kube::ObjectPtr role = roles_.store().get(key);
+  return role != nullptr ? role_lane(*role) : kube::Priority::kNormal;
+}
+
+void Controller::enqueue(const std::string& key, kube::Priority priority) {
   {
     util::MutexLock lock(parked_mu_);
     parked_.erase(key);  // something changed: worth another look
   }
-  queue_.add(key, priority_of(key));
+  queue_.add(key, priority);
 }
 
 void Controller::enqueue_namespace(std::string_view ns) {
   for (const kube::ObjectPtr& role : roles_.store().list_by_namespace(ns)) {
-    enqueue(role->key());
+    enqueue(role->key(), role_lane(*role));
   }
 }
 
@@ -226,12 +231,14 @@ void Controller::run_workers(const std::stop_token& stop) {
   }
   {
     util::MutexLock lock(first_pass_mu_);
-    for (const kube::Store* store : {&roles_.store(), &secrets_.store()}) {
-      for (std::string& key : store->keys())
-        first_pass_pending_.insert(std::move(key));
+    for (const kube::ObjectPtr& role : roles_.store().list()) {
+      first_pass_pending_.insert(role->key());
+      queue_.add(role->key(), role_lane(*role));
     }
-    for (const std::string& key : first_pass_pending_)
-      queue_.add(key, priority_of(key));
+    // Secrets whose AWSIAMRole is gone: deleting them has no hurry.
+    for (std::string& key : secrets_.store().keys()) {
+      if (first_pass_pending_.insert(key).second) queue_.add(key, kube::Priority::kNormal);
+    }
     if (first_pass_pending_.empty()) first_pass_done_.store(true, std::memory_order_release);
   }
   LOG(INFO) << "caches synced: " << roles_.store().size() << " AWSIAMRoles, "
@@ -270,7 +277,7 @@ void Controller::follow_up(const std::string& key, const Outcome& outcome) {
                  [&](const Retry& retry) {
                    VLOG(1) << "retrying " << key << " after failure "
                            << (queue_.num_requeues(key) + 1) << ": " << retry.error;
-                   queue_.add_rate_limited(key, priority_of(key));
+                   queue_.add_rate_limited(key, cached_role_lane(key));
                  },
                  [&](const Blocked& blocked) {
                    queue_.forget(key);
@@ -308,7 +315,7 @@ void Controller::sweep() {
   for (const std::string& key : queue_.untracked(roles_.store().keys())) {
     if (parked(key)) continue;
     VLOG(1) << "safety net: " << key << " was not scheduled; queuing it";
-    queue_.add(key, priority_of(key));
+    queue_.add(key, cached_role_lane(key));
   }
 }
 

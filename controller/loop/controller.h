@@ -94,11 +94,14 @@ class Controller {
   std::vector<CredentialsValidity> credentials_validity() const;
 
  private:
-  // Queues `key` now, at the priority its cached state calls for.
-  void enqueue(const std::string& key);
+  // Queues `key` now in `priority`'s lane.
+  void enqueue(const std::string& key, kube::Priority priority);
   // Queues every AWSIAMRole of namespace `ns` (its policy changed).
   void enqueue_namespace(std::string_view ns);
-  kube::Priority priority_of(const std::string& key);
+  // The lane for work on `role`, by what it says of itself (domain/urgency.h).
+  kube::Priority role_lane(const kube::Object& role) const;
+  // The lane for work on `key`, by its cached AWSIAMRole (kNormal without one).
+  kube::Priority cached_role_lane(const std::string& key) const;
   void work(const std::stop_token& stop);
   void follow_up(const std::string& key, const Outcome& outcome);
   void schedule(const std::string& key, absl::Time refresh_at);

@@ -166,11 +166,6 @@ util::StatusOr<Reconciler::Decision> Reconciler::decide(const std::string& key) 
   return decision;
 }
 
-bool Reconciler::urgent(const std::string& key) {
-  auto decision = decide(key);
-  return decision.ok() && decision->plan.urgent;
-}
-
 Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
                                                   const std::stop_token& stop) {
   auto decided = decide(key);

@@ -67,10 +67,6 @@ class Reconciler {
   Reconciler(ReconcilerDeps deps, ReconcilerOptions options);
   Outcome reconcile(const std::string& key, const std::stop_token& stop);
 
-  // Whether `key`'s AWSIAMRole has no valid credentials now (plan()'s
-  // `urgent`): its work goes before refreshes that still have slack.
-  bool urgent(const std::string& key);
-
   // Credentials issued and not yet written (for tests and metrics).
   size_t unwritten_credentials() const;
 

@@ -1,0 +1,102 @@
+// Which work goes first, judged from the one object in hand: AWSIAMRoles with
+// the status the controller itself writes (issued_status / failed_status) and
+// Secrets as it renders them.
+#include "controller/domain/urgency.h"
+
+#include <gtest/gtest.h>
+
+#include "controller/domain/awsiamrole.h"
+#include "controller/domain/plan.h"
+#include "controller/domain/secret_data.h"
+#include "pkg/kube/secret.h"
+
+namespace controller {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+const RefreshPolicy kRefresh;
+
+// An AWSIAMRole at `generation` whose status is `status` as the controller
+// writes it (none when nullopt).
+kube::Object role_object(int64_t generation, const std::optional<AwsIamRoleStatus>& status) {
+  std::string status_json = "{}";
+  if (status) {
+    kube::JsonAllocator allocator;
+    status_json = kube::json::serialize(status_to_json(*status, allocator));
+  }
+  auto object = kube::Object::parse(
+      R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","metadata":{"name":"app",)"
+      R"("namespace":"demo","uid":"uid-1","generation":)" +
+      std::to_string(generation) + R"(},"spec":{"roleReference":"team/app/my-role"},"status":)" +
+      status_json + "}");
+  EXPECT_TRUE(object.ok()) << object.status();
+  return *object;
+}
+
+AwsIamRole parsed(const kube::Object& object) {
+  auto role = parse_awsiamrole(object.json());
+  EXPECT_TRUE(role.ok()) << role.status();
+  return *role;
+}
+
+const aws::RoleArn& arn() {
+  static const aws::RoleArn kArn =
+      *aws::RoleArn::parse("arn:aws:iam::123456789012:role/team/app/my-role");
+  return kArn;
+}
+
+// The status after credentials expiring at `expiration` were written for the
+// role at `generation`.
+AwsIamRoleStatus issued(int64_t generation, absl::Time expiration) {
+  return issued_status(parsed(role_object(generation, std::nullopt)), arn(), expiration,
+                       kNow - absl::Minutes(5), kRefresh);
+}
+
+TEST(UrgencyTest, ARoleNeverIssuedLacksCredentials) {
+  EXPECT_TRUE(role_lacks_credentials(role_object(1, std::nullopt), kNow));
+}
+
+TEST(UrgencyTest, ARoleWithValidCredentialsForItsSpecDoesNot) {
+  EXPECT_FALSE(role_lacks_credentials(role_object(1, issued(1, kNow + absl::Hours(1))), kNow));
+}
+
+TEST(UrgencyTest, ARoleWhoseSpecChangedSinceOrWhoseCredentialsExpiredLacksThem) {
+  EXPECT_TRUE(role_lacks_credentials(role_object(2, issued(1, kNow + absl::Hours(1))), kNow));
+  EXPECT_TRUE(role_lacks_credentials(role_object(1, issued(1, kNow)), kNow));
+}
+
+TEST(UrgencyTest, AFailedRefreshKeepsTheRoleServedWhileItsCredentialsAreValid) {
+  const kube::Object served = role_object(1, issued(1, kNow + absl::Hours(1)));
+  const AwsIamRoleStatus failed =
+      failed_status(parsed(served), kReasonGetCredentialsFailed, "AccessDenied", kNow);
+  EXPECT_FALSE(role_lacks_credentials(role_object(1, failed), kNow));
+  EXPECT_TRUE(role_lacks_credentials(role_object(1, failed), kNow + absl::Hours(1)));
+}
+
+kube::Object secret_expiring(absl::Time expiration) {
+  RoleCredentials credentials{.role_arn = arn().str(),
+                              .access_key_id = "ASIAEXAMPLE",
+                              .secret_access_key = util::SecretString("secret"),
+                              .session_token = util::SecretString("token"),
+                              .expiration = expiration};
+  kube::SecretBuilder builder("demo", "app");
+  for (const auto& [key, value] : render_secret_data(credentials, 1, kDefaultMountPath)) {
+    builder.data(key, value);
+  }
+  return std::move(builder).build();
+}
+
+TEST(UrgencyTest, ASecretLacksCredentialsWhenItsExpireIsPastOrMissing) {
+  const absl::Time expiration = absl::FromUnixSeconds(absl::ToUnixSeconds(kNow + absl::Hours(1)));
+  const kube::Object secret = secret_expiring(expiration);
+  EXPECT_EQ(secret_expiry(secret), expiration);
+  EXPECT_FALSE(secret_lacks_credentials(secret, kNow));
+  EXPECT_TRUE(secret_lacks_credentials(secret, expiration));
+  const kube::Object foreign =
+      kube::SecretBuilder("demo", "app").data("other", util::SecretString("x")).build();
+  EXPECT_FALSE(secret_expiry(foreign));
+  EXPECT_TRUE(secret_lacks_credentials(foreign, kNow));
+}
+
+}  // namespace
+}  // namespace controller
