@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <deque>
 #include <thread>
 
@@ -100,7 +101,8 @@ class ScriptedListerWatcher final : public ListerWatcher {
 
  private:
   mutable util::Mutex mu_;
-  util::CondVar changed_;
+  // _any: the scripted watch waits for its stop token too.
+  std::condition_variable_any changed_;
   std::deque<util::StatusOr<ObjectList>> lists_ ABSL_GUARDED_BY(mu_);
   std::deque<Watch> watches_ ABSL_GUARDED_BY(mu_);
   std::vector<ListOptions> list_calls_ ABSL_GUARDED_BY(mu_);
