@@ -99,7 +99,8 @@ class WorkQueue {
   util::Clock* const clock_ = nullptr;
   WorkQueueObserver* const observer_ = nullptr;
   mutable util::Mutex mu_;
-  util::CondVar cv_;
+  util::CondVar cv_;       // a key is waiting, or shutting down
+  util::CondVar drained_;  // nothing is processing (for shut_down_with_drain)
   // Keys that need processing, with the lane they wait in and since when:
   // every waiting key, plus keys re-added while processing (they enter a lane
   // at done()).
