@@ -76,7 +76,14 @@ void project_awsiamrole(kube::Object& role) {
 }
 
 void project_namespace(kube::Object& ns) {
-  kube::JsonValue out = projection(ns.mutable_json(), {}, {"name", "uid", "resourceVersion"});
+  std::string phase;
+  if (const kube::JsonValue* status = kube::json::find(ns.json(), "status")) {
+    phase = kube::json::get_string(*status, "phase");
+  }
+  kube::JsonValue out =
+      projection(ns.mutable_json(), {}, {"name", "uid", "resourceVersion", "deletionTimestamp"});
+  if (!phase.empty())
+    kube::json::set_string(kube::json::ensure_object(out, "status"), "phase", phase);
   kube::JsonValue annotations(rapidjson::kObjectType);
   for (const std::string_view key : {kAllowedRolesAnnotation, kPermittedAnnotation}) {
     if (auto value = ns.annotation(key)) kube::json::set_string(annotations, key, *value);

@@ -10,8 +10,8 @@
 // projected Secret is never written back: the reconciler sends merge patches.
 // AWSIAMRoles keep apiVersion, kind, spec and status; name, namespace, uid,
 // resourceVersion, generation, labels and deletionTimestamp.
-// Namespaces (read only with --namespace-restrictions) keep apiVersion, kind;
-// name, uid, resourceVersion and the two role-policy annotations.
+// Namespaces keep apiVersion, kind; name, uid, resourceVersion,
+// deletionTimestamp, status.phase and the two role-policy annotations.
 #pragma once
 
 #include <string_view>

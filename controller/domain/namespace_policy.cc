@@ -177,4 +177,10 @@ bool same_policy_annotations(const kube::Object& a, const kube::Object& b) {
          a.annotation(kPermittedAnnotation) == b.annotation(kPermittedAnnotation);
 }
 
+bool is_terminating(const kube::Object& ns) {
+  const kube::JsonValue* status = kube::json::find(ns.json(), "status");
+  return ns.deletion_timestamp().has_value() ||
+         (status != nullptr && kube::json::get_string(*status, "phase") == "Terminating");
+}
+
 }  // namespace controller

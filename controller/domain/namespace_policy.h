@@ -103,4 +103,9 @@ class NamespacePolicyCache {
 // Whether two versions of a Namespace carry the same policy annotations.
 bool same_policy_annotations(const kube::Object& a, const kube::Object& b);
 
+// Whether the Namespace is being deleted (phase Terminating, or a
+// deletionTimestamp): the apiserver refuses to create anything in it, so its
+// AWSIAMRoles get no STS call and no write.
+bool is_terminating(const kube::Object& ns);
+
 }  // namespace controller

@@ -37,21 +37,6 @@ kube::InformerOptions informer_options(const ControllerOptions& options, std::st
   return out;  // no informer resync: the controller's sweep is the safety net
 }
 
-// Namespaces are cluster-scoped: a controller limited to one namespace
-// watches only that Namespace.
-std::unique_ptr<kube::Informer> namespace_informer(kube::RestClient& kube, util::Clock& clock,
-                                                   const ControllerOptions& options) {
-  if (!options.namespace_restrictions) return nullptr;
-  kube::InformerOptions out;
-  if (!options.namespace_.empty()) {
-    out.reflector.field_selector = util::cat("metadata.name=", options.namespace_);
-  }
-  out.reflector.transform = project_namespace;
-  out.reflector.on_error = log_informer_error;
-  return std::make_unique<kube::Informer>(kube, kube::Resource::namespaces(), clock,
-                                          std::move(out));
-}
-
 // Indexes the metrics read, so that a scrape unpacks no cached object.
 constexpr std::string_view kReadyIndex = "ready";    // AWSIAMRoles by their Ready condition
 constexpr std::string_view kExpiryIndex = "expiry";  // managed Secrets by expiry, Unix seconds
@@ -116,11 +101,11 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    options_,
                    util::cat(kHeritageLabel, "=", kHeritageValue, ",", kTypeLabel, "=", kTypeValue),
                    project_secret)),
-      namespaces_(namespace_informer(kube, clock, options_)),
-      namespace_policies_(namespaces_ == nullptr
+      namespaces_(kube, kube::Resource::namespaces(), clock, namespace_informer_options()),
+      namespace_policies_(!options_.namespace_restrictions
                               ? nullptr
                               : std::make_unique<NamespacePolicyCache>(
-                                    namespaces_->store(), options_.default_allowed_roles,
+                                    namespaces_.store(), options_.default_allowed_roles,
                                     reconciler_options.plan.base_role_arn)),
       writer_(kube),
       queue_(clock,
@@ -134,7 +119,8 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    .events = events,
                    .clock = clock,
                    .metrics = metrics,
-                   .namespace_policies = namespace_policies_.get()},
+                   .namespace_policies = namespace_policies_.get(),
+                   .namespaces = &namespaces_.store()},
                   std::move(reconciler_options)) {
   add_index(roles_, kReadyIndex, ready_condition);
   add_index(secrets_, kExpiryIndex, expiry_seconds);
@@ -174,20 +160,46 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                              role_writes_.forget(role->key());
                              enqueue(role->key(), kube::Priority::kNormal);
                            }});
-  if (namespaces_ != nullptr) {
-    namespaces_->add_handlers(
-        {.on_add =
-             [this](const kube::ObjectPtr& ns) {
-               // The first list needs nothing queued: the first pass after
-               // the caches synced looks at every role anyway.
-               if (namespaces_->has_synced()) enqueue_namespace(ns->name());
-             },
-         .on_update =
-             [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
-               if (!same_policy_annotations(*old_ns, *ns)) enqueue_namespace(ns->name());
-             },
-         .on_delete = [this](const kube::ObjectPtr& ns, bool) { enqueue_namespace(ns->name()); }});
+  namespaces_.add_handlers(
+      {.on_add =
+           [this](const kube::ObjectPtr& ns) {
+             // The first list needs nothing queued: the first pass after
+             // the caches synced looks at every role anyway.
+             if (namespaces_.has_synced()) enqueue_namespace(ns->name());
+           },
+       .on_update =
+           [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
+             // A namespace being deleted stays so; its roles wait for nothing.
+             if (namespace_policies_ != nullptr && !same_policy_annotations(*old_ns, *ns)) {
+               enqueue_namespace(ns->name());
+             }
+           },
+       .on_delete = [this](const kube::ObjectPtr& ns, bool) { enqueue_namespace(ns->name()); }});
+}
+
+// Namespaces are cluster-scoped: a controller limited to one namespace
+// watches only that Namespace. Without --namespace-restrictions RBAC may not
+// grant reading them (the Go original's did not): the controller then runs
+// without (synced() and wait_for_namespaces() do not wait for it).
+kube::InformerOptions Controller::namespace_informer_options() {
+  kube::InformerOptions out;
+  if (!options_.namespace_.empty()) {
+    out.reflector.field_selector = util::cat("metadata.name=", options_.namespace_);
   }
+  out.reflector.transform = project_namespace;
+  out.reflector.on_error = [this](const util::Status& error) {
+    if (error.code() == util::StatusCode::kPermissionDenied && !options_.namespace_restrictions) {
+      if (namespaces_forbidden_.request_stop()) {  // the first time
+        LOG(WARNING) << "cannot read Namespaces (" << error.message()
+                     << "): roles in a namespace being deleted are recognised only when a write "
+                        "is refused; grant get/list/watch on namespaces (deploy/base) to spare "
+                        "them the STS call";
+      }
+      return;
+    }
+    log_informer_error(error);
+  };
+  return out;
 }
 
 Controller::~Controller() {
@@ -219,21 +231,35 @@ void Controller::enqueue_namespace(std::string_view ns) {
 
 void Controller::run_informers(const std::stop_token& stop) {
   std::jthread secrets([this, stop] { secrets_.run(stop); });
-  std::jthread namespaces;
-  if (namespaces_ != nullptr) namespaces = std::jthread([this, stop] { namespaces_->run(stop); });
+  std::jthread namespaces([this, stop] { namespaces_.run(stop); });
   roles_.run(stop);
 }
 
+bool Controller::synced() const {
+  return roles_.has_synced() && secrets_.has_synced() &&
+         (namespaces_.has_synced() || namespaces_forbidden_.stop_requested());
+}
+
+bool Controller::wait_for_namespaces(const std::stop_token& stop) {
+  // Until the cache syncs, or RBAC turns out not to allow it (then without).
+  std::stop_source give_up;
+  std::stop_callback on_stop(stop, [&give_up] { give_up.request_stop(); });
+  std::stop_callback on_forbidden(namespaces_forbidden_.get_token(),
+                                  [&give_up] { give_up.request_stop(); });
+  return namespaces_.wait_for_sync(give_up.get_token()) || !stop.stop_requested();
+}
+
 void Controller::run_workers(const std::stop_token& stop) {
-  if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop) ||
-      (namespaces_ != nullptr && !namespaces_->wait_for_sync(stop))) {
+  if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop) || !wait_for_namespaces(stop)) {
     return;
   }
   {
     util::MutexLock lock(first_pass_mu_);
-    for (const kube::ObjectPtr& role : roles_.store().list()) {
-      first_pass_pending_.insert(role->key());
-      queue_.add(role->key(), role_lane(*role));
+    // One role at a time: listing them all would hold every cached role
+    // unpacked at once (14 MB at 10,000 roles).
+    for (std::string& key : roles_.store().keys()) {
+      queue_.add(key, cached_role_lane(key));
+      first_pass_pending_.insert(std::move(key));
     }
     // Secrets whose AWSIAMRole is gone: deleting them has no hurry.
     for (std::string& key : secrets_.store().keys()) {

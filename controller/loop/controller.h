@@ -9,8 +9,10 @@
 //   wrote is recognised (read-your-writes cache) and not queued again.
 // - Failures: per-key backoff (Retry), or parked until something changes /
 //   rechecked slowly (Blocked); see outcome.h.
-// - Namespace restrictions (optional): an informer on Namespaces; a change of
-//   a Namespace's role-policy annotations queues that namespace's roles.
+// - Namespaces: an informer says which are being deleted (their roles cost
+//   nothing) and, with namespace restrictions, a change of a Namespace's
+//   role-policy annotations queues that namespace's roles. Without RBAC to
+//   read Namespaces (and no restrictions) the controller runs without it.
 // - Safety net: every `resync` period, any cached key that is neither
 //   queued, in progress, scheduled nor parked is queued again. It finds
 //   nothing unless something was lost, and costs no API or STS call.
@@ -75,10 +77,10 @@ class Controller {
   // finish and returns. Call once.
   void run_workers(const std::stop_token& stop);
 
-  bool synced() const {
-    return roles_.has_synced() && secrets_.has_synced() &&
-           (namespaces_ == nullptr || namespaces_->has_synced());
-  }
+  // The caches of AWSIAMRoles, Secrets and Namespaces have synced (the
+  // Namespaces' unless RBAC does not allow reading them and nothing needs
+  // them: without --namespace-restrictions).
+  bool synced() const;
   // Every key known at start has been reconciled once.
   bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }
 
@@ -94,6 +96,9 @@ class Controller {
   std::vector<CredentialsValidity> credentials_validity() const;
 
  private:
+  kube::InformerOptions namespace_informer_options();
+  // Waits for the Namespace cache; false when `stop` came first.
+  bool wait_for_namespaces(const std::stop_token& stop);
   // Queues `key` now in `priority`'s lane.
   void enqueue(const std::string& key, kube::Priority priority);
   // Queues every AWSIAMRole of namespace `ns` (its policy changed).
@@ -115,8 +120,11 @@ class Controller {
   ControllerMetrics* const metrics_;  // may be null
   kube::Informer roles_;
   kube::Informer secrets_;
+  // Which namespaces are being deleted, and their role policies.
+  kube::Informer namespaces_;
+  // Requested when Namespaces cannot be read (RBAC) and nothing requires it.
+  std::stop_source namespaces_forbidden_;
   // Only with namespace restrictions (else null).
-  std::unique_ptr<kube::Informer> namespaces_;
   std::unique_ptr<NamespacePolicyCache> namespace_policies_;
   // The controller never creates AWSIAMRoles, only their status.
   kube::MutationCache role_writes_{roles_.store(), /*include_adds=*/false};

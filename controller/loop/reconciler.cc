@@ -178,6 +178,15 @@ Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
     util::MutexLock lock(mu_);
     unwritten_.erase(key);
   }
+  // Nothing can be created in a namespace being deleted, and everything in it
+  // goes with it: no STS call, no write, no Warning.
+  const std::string_view ns = role ? std::string_view(role->namespace_)
+                                   : (secret ? secret->namespace_name() : std::string_view());
+  if (!ns.empty() && namespace_terminating(ns)) {
+    VLOG(1) << "reconcile " << key << ": namespace " << ns << " is being deleted";
+    return {Result::kSkipped, Blocked{.error = util::failed_precondition_error(
+                                          util::cat("namespace ", ns, " is being deleted"))}};
+  }
   VLOG(1) << "reconcile " << key << ": " << action_name(plan.action)
           << (plan.why.empty() ? "" : ": ") << plan.why;
 
@@ -261,10 +270,6 @@ util::StatusOr<Reconciler::Unwritten> Reconciler::credentials_for(const AwsIamRo
 Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Object& role_object,
                                          const kube::Object* secret, const Plan& plan,
                                          const std::stop_token& stop) {
-  if (namespace_refuses_writes(role.namespace_)) {
-    return {Result::kSkipped, Blocked{.error = util::failed_precondition_error(util::cat(
-                                          "namespace ", role.namespace_, " is being deleted"))}};
-  }
   const aws::RoleArn& arn = *plan.role_arn;
   const absl::Time now = deps_.clock.system_now();
   auto issued = credentials_for(role, request_for(role, arn), now, stop);
@@ -488,7 +493,11 @@ void Reconciler::warn(const kube::Object& role_object, std::string_view reason,
                       message);
 }
 
-bool Reconciler::namespace_refuses_writes(std::string_view ns) const {
+bool Reconciler::namespace_terminating(std::string_view ns) const {
+  if (deps_.namespaces != nullptr) {
+    const kube::ObjectPtr cached = deps_.namespaces->get(ns);
+    if (cached != nullptr && is_terminating(*cached)) return true;
+  }
   util::MutexLock lock(mu_);
   return terminating_.contains(ns);
 }

@@ -7,9 +7,10 @@
 // - credentials issued but not yet written (the write failed) are kept, only
 //   in memory and only until written, expired or no longer wanted, so a retry
 //   repeats the write and never pays STS twice for one Secret;
-// - namespaces that refused a write because they are being deleted: their
-//   roles get no STS call, no write and no Warning until a role created after
-//   the refusal shows the namespace is back.
+// - namespaces being deleted: their roles get no STS call, no write and no
+//   Warning. The Namespace cache says which (when the controller may read
+//   Namespaces); a write refused as "being terminated" says so too, until a
+//   role created after the refusal shows the namespace is back.
 //
 // Thread-safety: reconcile() may run concurrently for different keys (the
 // work queue never hands one key to two workers). Ownership: borrows
@@ -60,6 +61,8 @@ struct ReconcilerDeps {
   ControllerMetrics* metrics = nullptr;  // optional
   // The roles each namespace may use; null when --namespace-restrictions is off.
   const NamespacePolicyCache* namespace_policies = nullptr;
+  // The Namespaces (projected); null when they cannot be read.
+  const kube::Store* namespaces = nullptr;
 };
 
 class Reconciler {
@@ -147,7 +150,8 @@ class Reconciler {
   void warn(const kube::Object& role_object, std::string_view reason, std::string_view message,
             std::string_view log_detail = {});
 
-  bool namespace_refuses_writes(std::string_view ns) const;
+  // `ns` is being deleted, by the Namespace cache or a refused write.
+  bool namespace_terminating(std::string_view ns) const;
   void remember_terminating(std::string_view ns);
 
   RoleRequest request_for(const AwsIamRole& role, const aws::RoleArn& arn) const;

@@ -440,6 +440,53 @@ TEST_F(ControllerE2ETest, RestartWithValidSecretsMakesNoCallsAndNoWrites) {
   EXPECT_EQ(kube_sim_->counters().writes("awsiamroles"), role_writes);
 }
 
+// A namespace being deleted, held by a finalizer as a real one is while its
+// content goes: its AWSIAMRoles cost no STS call and no write (the apiserver
+// would refuse the Secrets anyway), while a role elsewhere is served.
+TEST_F(ControllerE2ETest, RolesInANamespaceBeingDeletedCostNoStsCallAndNoWrite) {
+  auto doomed =
+      kube::Object::parse(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"doomed",)"
+                          R"("finalizers":["kube-aws-iam-controller.test/hold"]}})");
+  ASSERT_TRUE(doomed.ok()) << doomed.status();
+  ASSERT_TRUE(kube_->create(kube::Resource::namespaces(), *doomed).ok());
+  for (int i = 0; i < 30; ++i) {
+    auto role = kube::Object::parse(
+        R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","metadata":{"name":"r)" +
+        std::to_string(i) +
+        R"(","namespace":"doomed"},"spec":{"roleReference":"team/app/my-role"}})");
+    ASSERT_TRUE(role.ok()) << role.status();
+    ASSERT_TRUE(kube_->create(awsiamroles_resource(), *role).ok());
+  }
+  ASSERT_TRUE(kube_->remove(kube::Resource::namespaces(), "", "doomed").ok());
+  auto terminating = kube_->get(kube::Resource::namespaces(), "", "doomed");
+  ASSERT_TRUE(terminating.ok()) << terminating.status();
+  ASSERT_TRUE(terminating->deletion_timestamp().has_value()) << "the finalizer did not hold it";
+  create_role("live", R"({"roleReference":"team/app/my-role"})");
+  const int64_t secret_writes = kube_sim_->counters().writes("secrets");
+  const int64_t role_writes = kube_sim_->counters().writes("awsiamroles");
+
+  start_controller();
+  await_secret("live");
+  ASSERT_TRUE(eventually([&] { return controller_->first_pass_done(); }));
+  ASSERT_TRUE(eventually([&] { return ready_is("live", "True", kReasonCredentialsIssued); }));
+  EXPECT_EQ(aws_sim_->calls().calls_of("AssumeRole").size(), 1U) << "only the live role's";
+  EXPECT_EQ(kube_sim_->counters().writes("secrets") - secret_writes, 1)
+      << "only the live role's Secret";
+  EXPECT_EQ(kube_sim_->counters().writes("awsiamroles") - role_writes, 1)
+      << "only the live role's status";
+}
+
+// RBAC that does not let the controller read Namespaces (the Go original's
+// did not need to): it does not wait for that cache and serves roles anyway.
+TEST_F(ControllerE2ETest, WithoutAccessToNamespacesRolesAreServedAnyway) {
+  kube_sim_->access().deny({.resource = "namespaces"});
+  create_role("live", R"({"roleReference":"team/app/my-role"})");
+  start_controller();
+  await_secret("live");
+  ASSERT_TRUE(eventually([&] { return ready_is("live", "True", kReasonCredentialsIssued); }));
+  EXPECT_TRUE(controller_->synced());
+}
+
 TEST_F(ControllerE2ETest, DeletesSecretsWhoseRoleIsGone) {
   kube_sim_->set_garbage_collection(false);  // prove the controller does it
   start_controller();
