@@ -13,8 +13,7 @@
 namespace controller {
 namespace {
 
-const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
-const RefreshPolicy kRefresh;
+constexpr absl::Time kAt = absl::FromUnixSeconds(1'800'000'000);
 
 // An AWSIAMRole at `generation` whose status is `status` as the controller
 // writes it (none when nullopt).
@@ -49,28 +48,28 @@ const aws::RoleArn& arn() {
 // role at `generation`.
 AwsIamRoleStatus issued(int64_t generation, absl::Time expiration) {
   return issued_status(parsed(role_object(generation, std::nullopt)), arn(), expiration,
-                       kNow - absl::Minutes(5), kRefresh);
+                       kAt - absl::Minutes(5), RefreshPolicy{});
 }
 
 TEST(UrgencyTest, ARoleNeverIssuedLacksCredentials) {
-  EXPECT_TRUE(role_lacks_credentials(role_object(1, std::nullopt), kNow));
+  EXPECT_TRUE(role_lacks_credentials(role_object(1, std::nullopt), kAt));
 }
 
 TEST(UrgencyTest, ARoleWithValidCredentialsForItsSpecDoesNot) {
-  EXPECT_FALSE(role_lacks_credentials(role_object(1, issued(1, kNow + absl::Hours(1))), kNow));
+  EXPECT_FALSE(role_lacks_credentials(role_object(1, issued(1, kAt + absl::Hours(1))), kAt));
 }
 
 TEST(UrgencyTest, ARoleWhoseSpecChangedSinceOrWhoseCredentialsExpiredLacksThem) {
-  EXPECT_TRUE(role_lacks_credentials(role_object(2, issued(1, kNow + absl::Hours(1))), kNow));
-  EXPECT_TRUE(role_lacks_credentials(role_object(1, issued(1, kNow)), kNow));
+  EXPECT_TRUE(role_lacks_credentials(role_object(2, issued(1, kAt + absl::Hours(1))), kAt));
+  EXPECT_TRUE(role_lacks_credentials(role_object(1, issued(1, kAt)), kAt));
 }
 
 TEST(UrgencyTest, AFailedRefreshKeepsTheRoleServedWhileItsCredentialsAreValid) {
-  const kube::Object served = role_object(1, issued(1, kNow + absl::Hours(1)));
+  const kube::Object served = role_object(1, issued(1, kAt + absl::Hours(1)));
   const AwsIamRoleStatus failed =
-      failed_status(parsed(served), kReasonGetCredentialsFailed, "AccessDenied", kNow);
-  EXPECT_FALSE(role_lacks_credentials(role_object(1, failed), kNow));
-  EXPECT_TRUE(role_lacks_credentials(role_object(1, failed), kNow + absl::Hours(1)));
+      failed_status(parsed(served), kReasonGetCredentialsFailed, "AccessDenied", kAt);
+  EXPECT_FALSE(role_lacks_credentials(role_object(1, failed), kAt));
+  EXPECT_TRUE(role_lacks_credentials(role_object(1, failed), kAt + absl::Hours(1)));
 }
 
 kube::Object secret_expiring(absl::Time expiration) {
@@ -87,15 +86,15 @@ kube::Object secret_expiring(absl::Time expiration) {
 }
 
 TEST(UrgencyTest, ASecretLacksCredentialsWhenItsExpireIsPastOrMissing) {
-  const absl::Time expiration = absl::FromUnixSeconds(absl::ToUnixSeconds(kNow + absl::Hours(1)));
+  const absl::Time expiration = absl::FromUnixSeconds(absl::ToUnixSeconds(kAt + absl::Hours(1)));
   const kube::Object secret = secret_expiring(expiration);
   EXPECT_EQ(secret_expiry(secret), expiration);
-  EXPECT_FALSE(secret_lacks_credentials(secret, kNow));
+  EXPECT_FALSE(secret_lacks_credentials(secret, kAt));
   EXPECT_TRUE(secret_lacks_credentials(secret, expiration));
   const kube::Object foreign =
       kube::SecretBuilder("demo", "app").data("other", util::SecretString("x")).build();
   EXPECT_FALSE(secret_expiry(foreign));
-  EXPECT_TRUE(secret_lacks_credentials(foreign, kNow));
+  EXPECT_TRUE(secret_lacks_credentials(foreign, kAt));
 }
 
 }  // namespace
