@@ -5,21 +5,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pkg/util/rfc3339.h"
+#include "tests/support/aws/example_credentials.h"
 
 namespace aws::sigv4 {
 namespace {
 
+using aws::testing::example_credentials;
 using ::testing::HasSubstr;
 using util::StatusCode;
-
-Credentials example_credentials(std::string token = "") {
-  Credentials c;
-  c.access_key_id = "AKIDEXAMPLE";
-  c.secret_access_key = util::SecretString("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-  c.session_token = util::SecretString(std::move(token));
-  c.source = "test";
-  return c;
-}
 
 constexpr absl::Time kTime = absl::FromUnixSeconds(1440938160);  // 2015-08-30T12:36:00Z
 

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/aws/example_credentials.h"
+
 namespace sim::aws {
 namespace {
 
@@ -12,19 +14,11 @@ using ::aws::Credentials;
 using ::aws::sigv4::sign_request;
 using ::aws::sigv4::signable_request;
 using ::aws::sigv4::SignableRequest;
+using ::aws::testing::example_credentials;
 using ::testing::HasSubstr;
 using util::StatusCode;
 
 constexpr absl::Time kTime = absl::FromUnixSeconds(1440938160);  // 2015-08-30T12:36:00Z
-
-Credentials example_credentials(std::string token) {
-  Credentials c;
-  c.access_key_id = "AKIDEXAMPLE";
-  c.secret_access_key = util::SecretString("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-  c.session_token = util::SecretString(std::move(token));
-  c.source = "test";
-  return c;
-}
 
 TEST(SigV4VerifierTest, ParsesAuthorization) {
   const util::StatusOr<Authorization> a = parse_authorization(
