@@ -13,6 +13,8 @@
 #include "controller/domain/awsiamrole.h"
 #include "controller/domain/cache_projection.h"
 #include "controller/domain/urgency.h"
+#include "pkg/kube/secret.h"
+#include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
@@ -117,7 +119,8 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    .events = events,
                    .clock = clock,
                    .metrics = metrics,
-                   .namespace_policies = namespace_policies_.get()},
+                   .namespace_policies = namespace_policies_.get(),
+                   .namespaces = &namespaces_.store()},
                   std::move(reconciler_options)) {
   add_index(roles_, kReadyIndex, ready_condition);
   add_index(secrets_, kExpiryIndex, expiry_seconds);
@@ -157,36 +160,21 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                              role_writes_.forget(role->key());
                              enqueue(role->key(), kube::Priority::kNormal);
                            }});
-  // Namespaces: which are being deleted goes to the reconciler (a namespace
-  // being deleted stays so: its roles wait for nothing); a policy change
-  // queues the namespace's roles.
-  auto namespace_seen = [this](const kube::Object& ns) {
-    if (is_terminating(ns)) {
-      reconciler_.namespace_being_deleted(ns.name());
-    } else {
-      reconciler_.namespace_may_accept_writes(ns.name());
-    }
-  };
   namespaces_.add_handlers(
       {.on_add =
-           [this, namespace_seen](const kube::ObjectPtr& ns) {
-             namespace_seen(*ns);
+           [this](const kube::ObjectPtr& ns) {
              // The first list needs nothing queued: the first pass after
              // the caches synced looks at every role anyway.
              if (namespaces_.has_synced()) enqueue_namespace(ns->name());
            },
        .on_update =
-           [this, namespace_seen](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
-             namespace_seen(*ns);
+           [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
+             // A namespace being deleted stays so; its roles wait for nothing.
              if (namespace_policies_ != nullptr && !same_policy_annotations(*old_ns, *ns)) {
                enqueue_namespace(ns->name());
              }
            },
-       .on_delete =
-           [this](const kube::ObjectPtr& ns, bool) {
-             reconciler_.namespace_may_accept_writes(ns->name());
-             enqueue_namespace(ns->name());
-           }});
+       .on_delete = [this](const kube::ObjectPtr& ns, bool) { enqueue_namespace(ns->name()); }});
 }
 
 // Namespaces are cluster-scoped: a controller limited to one namespace

@@ -145,16 +145,9 @@ size_t Reconciler::unwritten_credentials() const {
 void Reconciler::namespace_may_accept_writes(std::string_view ns) {
   util::MutexLock lock(mu_);
   if (auto it = terminating_.find(ns); it != terminating_.end()) {
-    LOG(INFO) << "namespace " << ns << " is no longer being deleted";
+    LOG(INFO) << "a new AWSIAMRole in namespace " << ns
+              << ": the namespace is no longer being deleted";
     terminating_.erase(it);
-  }
-}
-
-void Reconciler::namespace_being_deleted(std::string_view ns) {
-  util::MutexLock lock(mu_);
-  if (terminating_.emplace(ns).second) {
-    LOG(INFO) << "namespace " << ns
-              << " is being deleted: no STS calls or Secret writes for its AWSIAMRoles";
   }
 }
 
@@ -310,7 +303,7 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
   const util::Status written = write_secret(role, secret, desired, created, failure, stop);
   if (!written.ok()) {
     if (kube::is_namespace_terminating(written)) {
-      namespace_being_deleted(role.namespace_);
+      remember_terminating(role.namespace_);
       return {Result::kSkipped, Blocked{.error = written}};
     }
     failure.condition_reason = kReasonSecretWriteFailed;
@@ -501,8 +494,20 @@ void Reconciler::warn(const kube::Object& role_object, std::string_view reason,
 }
 
 bool Reconciler::namespace_terminating(std::string_view ns) const {
+  if (deps_.namespaces != nullptr) {
+    const kube::ObjectPtr cached = deps_.namespaces->get(ns);
+    if (cached != nullptr && is_terminating(*cached)) return true;
+  }
   util::MutexLock lock(mu_);
   return terminating_.contains(ns);
+}
+
+void Reconciler::remember_terminating(std::string_view ns) {
+  util::MutexLock lock(mu_);
+  if (terminating_.emplace(ns).second) {
+    LOG(INFO) << "namespace " << ns
+              << " is being deleted: no STS calls or Secret writes for its AWSIAMRoles";
+  }
 }
 
 }  // namespace controller

@@ -8,9 +8,9 @@
 //   in memory and only until written, expired or no longer wanted, so a retry
 //   repeats the write and never pays STS twice for one Secret;
 // - namespaces being deleted: their roles get no STS call, no write and no
-//   Warning. The Namespace watch says which (namespace_being_deleted /
-//   namespace_may_accept_writes), and so does a write refused as "being
-//   terminated" until a role created after it shows the namespace is back.
+//   Warning. The Namespace cache says which (when the controller may read
+//   Namespaces); a write refused as "being terminated" says so too, until a
+//   role created after the refusal shows the namespace is back.
 //
 // Thread-safety: reconcile() may run concurrently for different keys (the
 // work queue never hands one key to two workers). Ownership: borrows
@@ -61,6 +61,8 @@ struct ReconcilerDeps {
   ControllerMetrics* metrics = nullptr;  // optional
   // The roles each namespace may use; null when --namespace-restrictions is off.
   const NamespacePolicyCache* namespace_policies = nullptr;
+  // The Namespaces (projected); null when they cannot be read.
+  const kube::Store* namespaces = nullptr;
 };
 
 class Reconciler {
@@ -71,11 +73,9 @@ class Reconciler {
   // Credentials issued and not yet written (for tests and metrics).
   size_t unwritten_credentials() const;
 
-  // `ns` is not (or no longer) being deleted: the Namespace watch says so, or
-  // a new AWSIAMRole appeared in it.
+  // A new AWSIAMRole appeared in `ns` (the informer saw it added): a
+  // namespace that refused writes while being deleted exists again.
   void namespace_may_accept_writes(std::string_view ns);
-  // `ns` is being deleted: its roles get no STS call and no write.
-  void namespace_being_deleted(std::string_view ns);
 
  private:
   // Metric label of one reconcile.
@@ -150,7 +150,9 @@ class Reconciler {
   void warn(const kube::Object& role_object, std::string_view reason, std::string_view message,
             std::string_view log_detail = {});
 
+  // `ns` is being deleted, by the Namespace cache or a refused write.
   bool namespace_terminating(std::string_view ns) const;
+  void remember_terminating(std::string_view ns);
 
   RoleRequest request_for(const AwsIamRole& role, const aws::RoleArn& arn) const;
 
