@@ -76,10 +76,7 @@ void preflight(kube::RestClient& kube, const Config& config, const std::stop_tok
                  << "): kubectl apply -f crd/awsiamrole-crd.yaml";
     } else if (status.code() == util::StatusCode::kPermissionDenied) {
       LOG(ERROR) << "RBAC does not allow listing " << resource.resource << ": " << status.message()
-                 << (resource.resource == "namespaces"
-                         ? " (--namespace-restrictions needs get/list/watch on namespaces: "
-                           "deploy/components/namespace-restrictions)"
-                         : " (see the ClusterRole in docs/deployment.yaml)");
+                 << " (see the ClusterRole in docs/deployment.yaml)";
     } else {
       LOG(WARNING) << "cannot list " << resource.resource << " yet: " << status.message();
     }
