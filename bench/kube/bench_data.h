@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "pkg/kube/object.h"
 #include "pkg/util/strings.h"
@@ -74,6 +75,15 @@ inline std::string list_body(const Object& base, int n, std::string_view list_ki
   }
   body += "]}";
   return body;
+}
+
+// An index function: every ownerReferences[].uid of the object.
+inline std::vector<std::string> owner_uids(const Object& o) {
+  std::vector<std::string> out;
+  for (const OwnerReference& ref : o.owner_references()) {
+    if (!ref.uid.empty()) out.push_back(ref.uid);
+  }
+  return out;
 }
 
 }  // namespace kube::bench

@@ -75,7 +75,7 @@ void BM_InformerInitialSync(benchmark::State& state) {
     });
     auto watch = fake.push_live_stream();  // idle after the sync
     RestClient client(config, fake, clock, unlimited());
-    Informer informer(client, Resource::secrets(), clock);
+    Informer<Object> informer(client, Resource::secrets(), clock);
     CallCounter adds;
     adds.reset(n);
     informer.add_handlers({[&](const ObjectPtr&) { adds.add(); }, nullptr, nullptr});
@@ -119,7 +119,7 @@ void BM_InformerWatchThroughput(benchmark::State& state) {
     stream.chunks = chunks;
     fake.push_stream(stream);
     RestClient client(config, fake, clock, unlimited());
-    Informer informer(client, Resource::secrets(), clock);
+    Informer<Object> informer(client, Resource::secrets(), clock);
     CallCounter calls;
     calls.reset(n);
     informer.add_handlers({[&](const ObjectPtr&) { calls.add(); },

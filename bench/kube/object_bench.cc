@@ -33,7 +33,7 @@ void cached_bytes(benchmark::State& state, const Object& base) {
   double per_object = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    auto store = std::make_unique<Store>();
+    auto store = std::make_unique<Store<Object>>();
     const size_t before = heap_in_use();
     state.ResumeTiming();
     for (const std::string& text : texts) {
@@ -86,8 +86,8 @@ void BM_StoreUpsertWithOwnerIndex(benchmark::State& state) {
   std::vector<ObjectPtr> objects;
   for (int i = 0; i < 1000; ++i)
     objects.push_back(share(numbered(base, i, 1000 + i)));
-  Store store;
-  (void)store.add_indexer("owner", index_by_owner_uid());
+  Store<Object> store;
+  (void)store.add_indexer("owner", bench::owner_uids);
   size_t i = 0;
   for (auto _ : state) {
     store.upsert(objects[i++ % objects.size()]);

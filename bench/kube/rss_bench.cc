@@ -47,12 +47,12 @@ int main(int argc, char** argv) {
     auto role_watch = fake.push_live_stream();
     auto secret_watch = fake.push_live_stream();
     RestClient client(config, fake, clock, options);
-    Informer role_informer(client, roles, clock);
+    Informer<Object> role_informer(client, roles, clock);
     std::stop_source stop;
     std::jthread role_thread([&] { role_informer.run(stop.get_token()); });
     role_informer.wait_for_sync(stop.get_token());  // lists are served in order
-    Informer secret_informer(client, Resource::secrets(), clock);
-    (void)secret_informer.store().add_indexer("owner", index_by_owner_uid());
+    Informer<Object> secret_informer(client, Resource::secrets(), clock);
+    (void)secret_informer.store().add_indexer("owner", bench::owner_uids);
     std::jthread secret_thread([&] { secret_informer.run(stop.get_token()); });
     secret_informer.wait_for_sync(stop.get_token());
     role_watch->await_opened();

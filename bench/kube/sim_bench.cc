@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
 
   // Initial sync, three times.
   for (int run = 0; run < 3; ++run) {
-    Informer informer(client, Resource::secrets(), clock);
+    Informer<Object> informer(client, Resource::secrets(), clock);
     start = clock.monotonic_now();
     std::jthread thread([&](std::stop_token stop) { informer.run(std::move(stop)); });
     std::stop_source never;

@@ -96,15 +96,11 @@ const Condition* AwsIamRoleStatus::condition(std::string_view type) const {
   return nullptr;
 }
 
-std::string_view ready_status(const kube::JsonValue& role) {
-  const kube::JsonValue* conditions = kube::json::find_path(role, {"status", "conditions"});
-  if (conditions == nullptr || !conditions->IsArray()) return "Unknown";
-  for (const auto& item : conditions->GetArray()) {
-    if (kube::json::get_string(item, "type") != kReadyCondition) continue;
-    const std::string_view status = kube::json::get_string(item, "status");
-    return status == "True" || status == "False" ? status : "Unknown";
-  }
-  return "Unknown";
+std::string_view ready_status(const AwsIamRoleStatus& status) {
+  const Condition* ready = status.condition(kReadyCondition);
+  if (ready == nullptr) return "Unknown";
+  return ready->status == "True" || ready->status == "False" ? std::string_view(ready->status)
+                                                             : "Unknown";
 }
 
 util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object) {
@@ -117,7 +113,8 @@ util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object) {
     return util::invalid_argument_error("AWSIAMRole has no metadata.name or metadata.namespace");
   }
   role.uid = string_member(*metadata, "uid");
-  role.resource_version = string_member(*metadata, "resourceVersion");
+  role.version = string_member(*metadata, "resourceVersion");
+  role.being_deleted = !string_member(*metadata, "deletionTimestamp").empty();
   role.generation = int_member(*metadata, "generation").value_or(0);
   if (const kube::JsonValue* labels = object_member(*metadata, "labels")) {
     for (const auto& label : labels->GetObject()) {

@@ -54,8 +54,9 @@ struct AwsIamRole {
   std::string name;
   std::string namespace_;
   std::string uid;
-  std::string resource_version;
+  std::string version;  // metadata.resourceVersion
   int64_t generation = 0;
+  bool being_deleted = false;  // metadata.deletionTimestamp is set
   std::map<std::string, std::string> labels;
   AwsIamRoleSpec spec;
   // Not OK when the spec is unusable (missing roleReference, wrong types, out
@@ -64,6 +65,7 @@ struct AwsIamRole {
   AwsIamRoleStatus status;
 
   std::string key() const { return namespace_ + "/" + name; }
+  std::string_view resource_version() const { return version; }
 };
 
 // Parses an AWSIAMRole object. Fails (kInvalidArgument) only when the object
@@ -73,8 +75,7 @@ util::StatusOr<AwsIamRole> parse_awsiamrole(const kube::JsonValue& object);
 
 // The status of the role's Ready condition as written ("True" or "False"),
 // "Unknown" when it has none (not reconciled yet) or an unexpected value.
-// Reads only that field: cheap enough for every cached role at each scrape.
-std::string_view ready_status(const kube::JsonValue& role);
+std::string_view ready_status(const AwsIamRoleStatus& status);
 
 // Writes `status` as the JSON object for .status.
 kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocator& allocator);

@@ -144,43 +144,4 @@ std::optional<std::string> NamespacePolicy::refusal(const aws::RoleArn& role) co
   return why;
 }
 
-NamespacePolicyCache::NamespacePolicyCache(const kube::Store& namespaces,
-                                           std::vector<std::string> default_allowed_roles,
-                                           std::optional<aws::BaseRoleArn> base)
-    : namespaces_(namespaces),
-      default_allowed_roles_(std::move(default_allowed_roles)),
-      base_(std::move(base)) {}
-
-std::shared_ptr<const NamespacePolicy> NamespacePolicyCache::policy_for(
-    std::string_view namespace_name) const {
-  const kube::ObjectPtr ns = namespaces_.get(namespace_name);
-  util::MutexLock lock(mu_);
-  if (ns == nullptr) {
-    if (auto it = entries_.find(namespace_name); it != entries_.end()) entries_.erase(it);
-    return std::make_shared<const NamespacePolicy>(
-        NamespacePolicy::unknown_namespace(std::string(namespace_name)));
-  }
-  auto it = entries_.find(namespace_name);
-  if (it != entries_.end() && it->second.resource_version == ns->resource_version()) {
-    return it->second.policy;
-  }
-  auto policy = std::make_shared<const NamespacePolicy>(NamespacePolicy::compile(
-      std::string(namespace_name), ns->annotation(kAllowedRolesAnnotation),
-      ns->annotation(kPermittedAnnotation), default_allowed_roles_, base_));
-  entries_.insert_or_assign(std::string(namespace_name),
-                            Entry{std::string(ns->resource_version()), policy});
-  return policy;
-}
-
-bool same_policy_annotations(const kube::Object& a, const kube::Object& b) {
-  return a.annotation(kAllowedRolesAnnotation) == b.annotation(kAllowedRolesAnnotation) &&
-         a.annotation(kPermittedAnnotation) == b.annotation(kPermittedAnnotation);
-}
-
-bool is_terminating(const kube::Object& ns) {
-  const kube::JsonValue* status = kube::json::find(ns.json(), "status");
-  return ns.deletion_timestamp().has_value() ||
-         (status != nullptr && kube::json::get_string(*status, "phase") == "Terminating");
-}
-
 }  // namespace controller

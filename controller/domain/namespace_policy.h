@@ -15,8 +15,8 @@
 // matches in linear time within a memory bound, and an oversized or malformed
 // annotation refuses every role of its namespace (fails closed).
 //
-// Thread-safety: NamespacePolicy is immutable; NamespacePolicyCache is
-// thread-safe and borrows the Namespace informer's Store.
+// Thread-safety: NamespacePolicy is immutable. Each Namespace's is compiled
+// once per version, by the Namespace informer's transform (views.h).
 #pragma once
 
 #include <map>
@@ -27,8 +27,6 @@
 #include <vector>
 
 #include "pkg/aws/arn.h"
-#include "pkg/kube/store.h"
-#include "pkg/util/mutex.h"
 
 namespace re2 {
 class RE2;
@@ -78,34 +76,5 @@ class NamespacePolicy {
   bool has_permitted_ = false;
   std::string invalid_;  // non-empty: why every role is refused
 };
-
-// Compiled policies by namespace, recompiled when the Namespace changes.
-class NamespacePolicyCache {
- public:
-  NamespacePolicyCache(const kube::Store& namespaces,
-                       std::vector<std::string> default_allowed_roles,
-                       std::optional<aws::BaseRoleArn> base);
-
-  std::shared_ptr<const NamespacePolicy> policy_for(std::string_view namespace_name) const;
-
- private:
-  struct Entry {
-    std::string resource_version;
-    std::shared_ptr<const NamespacePolicy> policy;
-  };
-  const kube::Store& namespaces_;
-  const std::vector<std::string> default_allowed_roles_;
-  const std::optional<aws::BaseRoleArn> base_;
-  mutable util::Mutex mu_;
-  mutable std::map<std::string, Entry, std::less<>> entries_ ABSL_GUARDED_BY(mu_);
-};
-
-// Whether two versions of a Namespace carry the same policy annotations.
-bool same_policy_annotations(const kube::Object& a, const kube::Object& b);
-
-// Whether the Namespace is being deleted (phase Terminating, or a
-// deletionTimestamp): the apiserver refuses to create anything in it, so its
-// AWSIAMRoles get no STS call and no write.
-bool is_terminating(const kube::Object& ns);
 
 }  // namespace controller

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "controller/domain/secret_data.h"
-#include "pkg/kube/secret.h"
 #include "pkg/util/go_duration.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
@@ -11,22 +10,8 @@
 namespace controller {
 namespace {
 
-SecretData decode_data(const kube::Object& secret, std::vector<std::string>& problems) {
-  SecretData data;
-  const kube::SecretView view(secret);
-  for (const std::string& key : view.data_keys()) {
-    auto value = view.data(key);
-    if (value.ok()) {
-      data.emplace(key, std::move(*value));
-    } else {
-      problems.push_back(util::cat(key, " is not valid base64"));
-    }
-  }
-  return data;
-}
-
-bool owned_by(const kube::Object& secret, const AwsIamRole& role) {
-  const auto refs = secret.owner_references();
+bool owned_by(const ManagedSecret& secret, const AwsIamRole& role) {
+  const auto& refs = secret.owner_references;
   return std::any_of(refs.begin(), refs.end(), [&](const kube::OwnerReference& ref) {
     return ref.uid == role.uid && ref.kind == kAwsIamRoleKind;
   });
@@ -109,11 +94,10 @@ kube::OwnerReference owner_reference(const AwsIamRole& role) {
           .block_owner_deletion = true};
 }
 
-bool adoptable(const kube::Object& secret) {
-  if (secret.label(kHeritageLabel) == kHeritageValue) return true;
-  const kube::SecretView view(secret);
-  return view.has_data(kCredentialsJsonKey) || view.has_data(kCredentialsKey) ||
-         view.has_data(kCredentialsProcessKey);
+bool adoptable(const ManagedSecret& secret) {
+  auto heritage = secret.labels.find(kHeritageLabel);
+  return (heritage != secret.labels.end() && heritage->second == kHeritageValue) ||
+         secret.holds_credentials;
 }
 
 absl::Duration refresh_lead(const AwsIamRole& role, const RefreshPolicy& refresh,
@@ -158,12 +142,10 @@ AwsIamRoleStatus failed_status(const AwsIamRole& role, std::string_view reason,
                     now);
 }
 
-Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
+Plan plan(const AwsIamRole* role, const ManagedSecret* secret, absl::Time now,
           const PlanConfig& config, const NamespacePolicy* namespace_policy) {
   // Both labels, as the Go original: its pod-mode Secrets carry only heritage.
-  const bool secret_is_ours = secret != nullptr &&
-                              secret->label(kHeritageLabel) == kHeritageValue &&
-                              secret->label(kTypeLabel) == kTypeValue;
+  const bool secret_is_ours = secret != nullptr && secret->ours();
   if (role == nullptr) {
     if (secret_is_ours) {
       return {.action = Action::kDeleteOrphan, .why = "its AWSIAMRole no longer exists"};
@@ -202,11 +184,9 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
   }
 
   if (secret == nullptr) return issue(*arn, "the Secret does not exist");
-  std::vector<std::string> problems;
-  const SecretDataState state = inspect_secret_data(decode_data(*secret, problems));
-  problems.insert(problems.end(), state.problems.begin(), state.problems.end());
-  if (!problems.empty()) {
-    return issue(*arn, util::cat("the Secret is incomplete: ", util::join(problems, ", ")));
+  const SecretDataState& state = secret->data;
+  if (!state.problems.empty()) {
+    return issue(*arn, util::cat("the Secret is incomplete: ", util::join(state.problems, ", ")));
   }
   if (*state.generation != role->generation) {
     return issue(*arn, util::cat("the AWSIAMRole changed (generation ", role->generation,
@@ -215,11 +195,7 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
   if (*state.role_arn != arn->str()) {
     return issue(*arn, util::cat("the role changed (the Secret holds ", *state.role_arn, ")"));
   }
-  std::optional<absl::Time> issued_at;
-  if (auto annotation = secret->annotation(kIssuedAtAnnotation)) {
-    if (auto t = util::parse_rfc3339(*annotation); t.ok()) issued_at = *t;
-  }
-  const absl::Duration lead = refresh_lead(*role, config.refresh, issued_at, *state.expire);
+  const absl::Duration lead = refresh_lead(*role, config.refresh, secret->issued_at, *state.expire);
   const absl::Time refresh_at = *state.expire - lead;
   if (now >= refresh_at) {
     return issue(*arn, util::cat("the credentials expire at ", util::format_rfc3339(*state.expire),
@@ -227,7 +203,7 @@ Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
   }
 
   Plan p{.action = Action::kNone, .role_arn = *arn, .refresh_at = refresh_at};
-  if (secret->labels() != secret_labels(*role) || !owned_by(*secret, *role)) {
+  if (secret->labels != secret_labels(*role) || !owned_by(*secret, *role)) {
     p.action = Action::kRepairMetadata;
     p.why = "the Secret's labels or ownerReference drifted";
   }

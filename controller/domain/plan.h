@@ -11,11 +11,14 @@
 #include "controller/domain/awsiamrole.h"
 #include "controller/domain/namespace_policy.h"
 #include "controller/domain/refresh_policy.h"
+#include "controller/domain/views.h"
 #include "pkg/aws/arn.h"
 #include "pkg/kube/object.h"
 
 namespace controller {
 
+// The labels of the Secrets this controller manages (also its Secret
+// informer's selector).
 inline constexpr std::string_view kHeritageLabel = "heritage";
 inline constexpr std::string_view kHeritageValue = "kube-aws-iam-controller";
 inline constexpr std::string_view kTypeLabel = "type";
@@ -67,7 +70,7 @@ struct Plan {
 // `secret`: the Secret of the same name (null when it does not exist).
 // `namespace_policy`: the roles the role's namespace may use (null when
 // --namespace-restrictions is off).
-Plan plan(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
+Plan plan(const AwsIamRole* role, const ManagedSecret* secret, absl::Time now,
           const PlanConfig& config, const NamespacePolicy* namespace_policy = nullptr);
 
 // Whether the status `current` already says what `wanted` says, so writing
@@ -83,7 +86,7 @@ kube::StringMap secret_labels(const AwsIamRole& role);
 kube::OwnerReference owner_reference(const AwsIamRole& role);
 // Whether an existing Secret may be taken over: it is ours already, or it
 // holds credential keys (a seed Secret, a Secret of the Go original).
-bool adoptable(const kube::Object& secret);
+bool adoptable(const ManagedSecret& secret);
 
 // How long before expiry to refresh credentials of `role` issued at
 // `issued_at` (when known) and expiring at `expiration`: the policy's lead for

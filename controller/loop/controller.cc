@@ -2,17 +2,15 @@
 
 #include <absl/random/random.h>
 #include <glog/logging.h>
-#include <malloc.h>
 
 #include <algorithm>
-#include <charconv>
 #include <thread>
 #include <tuple>
 #include <vector>
 
 #include "controller/domain/awsiamrole.h"
-#include "controller/domain/cache_projection.h"
 #include "controller/domain/urgency.h"
+#include "controller/domain/views.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
@@ -27,34 +25,34 @@ void log_informer_error(const util::Status& error) {
   LOG(WARNING) << "informer retrying with backoff: " << error.message();
 }
 
-kube::InformerOptions informer_options(const ControllerOptions& options, std::string label_selector,
-                                       void (*projection)(kube::Object&)) {
+kube::InformerOptions informer_options(const ControllerOptions& options,
+                                       std::string label_selector) {
   kube::InformerOptions out;
   out.namespace_name = options.namespace_;
   out.reflector.label_selector = std::move(label_selector);
-  out.reflector.transform = projection;
   out.reflector.on_error = log_informer_error;
   return out;  // no informer resync: the controller's sweep is the safety net
 }
 
-// Indexes the metrics read, so that a scrape unpacks no cached object.
-constexpr std::string_view kReadyIndex = "ready";    // AWSIAMRoles by their Ready condition
-constexpr std::string_view kExpiryIndex = "expiry";  // managed Secrets by expiry, Unix seconds
-
-void add_index(kube::Informer& informer, std::string_view name, kube::IndexFunc index) {
-  // Added before the informers run, each name once: this cannot fail.
-  const util::Status added = informer.store().add_indexer(std::string(name), std::move(index));
-  if (!added.ok()) LOG(DFATAL) << added;
+std::optional<NamespacePolicyOptions> policy_options(const ControllerOptions& options,
+                                                     const ReconcilerOptions& reconciler) {
+  if (!options.namespace_restrictions) return std::nullopt;
+  return NamespacePolicyOptions{.default_allowed_roles = options.default_allowed_roles,
+                                .base = reconciler.plan.base_role_arn};
 }
 
-std::vector<std::string> ready_condition(const kube::Object& role) {
-  return {std::string(ready_status(role.json()))};
+ReconcilerOptions with_restrictions(ReconcilerOptions reconciler,
+                                    const ControllerOptions& options) {
+  reconciler.namespace_restrictions = options.namespace_restrictions;
+  return reconciler;
 }
 
-std::vector<std::string> expiry_seconds(const kube::Object& secret) {
-  std::vector<std::string> out;
-  if (auto expiry = secret_expiry(secret)) out.push_back(util::cat(absl::ToUnixSeconds(*expiry)));
-  return out;
+AwsIamRole to_role_view(kube::Object&& role) {
+  return role_view(role);
+}
+
+ManagedSecret to_secret_view(kube::Object&& secret) {
+  return secret_view(secret);
 }
 
 // The queue's lane for work on an object that lacks valid credentials (or not).
@@ -69,22 +67,6 @@ struct Overloaded : F... {
 template <typename... F>
 Overloaded(F...) -> Overloaded<F...>;  // clang 14 has no aggregate deduction
 
-// controller-runtime's name for what an outcome does to the key.
-ReconcileResult runtime_result(const Outcome& outcome) {
-  return std::visit(Overloaded{
-                        [](const Done& done) {
-                          return done.look_again_at ? ReconcileResult::kRequeueAfter
-                                                    : ReconcileResult::kSuccess;
-                        },
-                        [](const Retry&) { return ReconcileResult::kError; },
-                        [](const Blocked& blocked) {
-                          return blocked.recheck_after ? ReconcileResult::kError
-                                                       : ReconcileResult::kTerminalError;
-                        },
-                    },
-                    outcome);
-}
-
 }  // namespace
 
 Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
@@ -94,19 +76,14 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
     : options_(std::move(options)),
       clock_(clock),
       metrics_(metrics),
-      roles_(kube, awsiamroles_resource(), clock,
-             informer_options(options_, "", project_awsiamrole)),
+      namespace_policy_options_(policy_options(options_, reconciler_options)),
+      roles_(kube, awsiamroles_resource(), clock, informer_options(options_, ""), to_role_view),
       secrets_(kube, kube::Resource::secrets(), clock,
-               informer_options(
-                   options_,
-                   util::cat(kHeritageLabel, "=", kHeritageValue, ",", kTypeLabel, "=", kTypeValue),
-                   project_secret)),
-      namespaces_(kube, kube::Resource::namespaces(), clock, namespace_informer_options()),
-      namespace_policies_(!options_.namespace_restrictions
-                              ? nullptr
-                              : std::make_unique<NamespacePolicyCache>(
-                                    namespaces_.store(), options_.default_allowed_roles,
-                                    reconciler_options.plan.base_role_arn)),
+               informer_options(options_, util::cat(kHeritageLabel, "=", kHeritageValue, ",",
+                                                    kTypeLabel, "=", kTypeValue)),
+               to_secret_view),
+      namespaces_(kube, kube::Resource::namespaces(), clock, namespace_informer_options(),
+                  namespace_transform()),
       writer_(kube),
       queue_(clock,
              std::make_unique<kube::ExponentialFailureRateLimiter>(options_.retry_base,
@@ -119,62 +96,61 @@ Controller::Controller(kube::RestClient& kube, CredentialSource& credentials,
                    .events = events,
                    .clock = clock,
                    .metrics = metrics,
-                   .namespace_policies = namespace_policies_.get(),
                    .namespaces = &namespaces_.store()},
-                  std::move(reconciler_options)) {
-  add_index(roles_, kReadyIndex, ready_condition);
-  add_index(secrets_, kExpiryIndex, expiry_seconds);
-  // The handlers only queue keys, in the lane the object in hand calls for.
-  auto secret_changed = [this](const kube::ObjectPtr& secret) {
+                  with_restrictions(std::move(reconciler_options), options_)) {
+  // The handlers only queue keys, in the lane the view in hand calls for.
+  using SecretPtr = std::shared_ptr<const ManagedSecret>;
+  using RolePtr = std::shared_ptr<const AwsIamRole>;
+  using NamespacePtr = std::shared_ptr<const NamespaceView>;
+  auto secret_changed = [this](const SecretPtr& secret) {
     // The echo of this controller's own write is no news.
-    if (secret_writes_.caught_up(*secret)) return;
+    if (secret_writes_.is_own_echo(*secret)) return;
     enqueue(secret->key(), lane(secret_lacks_credentials(*secret, clock_.system_now())));
   };
   secrets_.add_handlers(
       {.on_add = secret_changed,
-       .on_update = [secret_changed](const kube::ObjectPtr&,
-                                     const kube::ObjectPtr& secret) { secret_changed(secret); },
+       .on_update = [secret_changed](const SecretPtr&,
+                                     const SecretPtr& secret) { secret_changed(secret); },
        .on_delete =
-           [this](const kube::ObjectPtr& secret, bool) {
+           [this](const SecretPtr& secret, bool) {
              secret_writes_.forget(secret->key());
              enqueue(secret->key(), kube::Priority::kUrgent);
            }});
   roles_.add_handlers({.on_add =
-                           [this](const kube::ObjectPtr& role) {
-                             reconciler_.namespace_may_accept_writes(role->namespace_name());
+                           [this](const RolePtr& role) {
+                             reconciler_.namespace_may_accept_writes(role->namespace_);
                              enqueue(role->key(), role_lane(*role));
                            },
                        .on_update =
-                           [this](const kube::ObjectPtr& old_role, const kube::ObjectPtr& role) {
-                             role_writes_.caught_up(*role);
+                           [this](const RolePtr& old_role, const RolePtr& role) {
+                             role_writes_.is_own_echo(*role);
                              // Status-only changes are the controller's own writes: reacting
                              // to them would undo the per-key backoff of a failing role.
-                             if (old_role->generation() != role->generation() ||
-                                 old_role->labels() != role->labels() ||
-                                 role->deletion_timestamp()) {
+                             if (old_role->generation != role->generation ||
+                                 old_role->labels != role->labels || role->being_deleted) {
                                enqueue(role->key(), role_lane(*role));
                              }
                            },
                        .on_delete =
-                           [this](const kube::ObjectPtr& role, bool) {
+                           [this](const RolePtr& role, bool) {
                              role_writes_.forget(role->key());
                              enqueue(role->key(), kube::Priority::kNormal);
                            }});
   namespaces_.add_handlers(
       {.on_add =
-           [this](const kube::ObjectPtr& ns) {
+           [this](const NamespacePtr& ns) {
              // The first list needs nothing queued: the first pass after
              // the caches synced looks at every role anyway.
-             if (namespaces_.has_synced()) enqueue_namespace(ns->name());
+             if (namespaces_.has_synced()) enqueue_namespace(ns->name);
            },
        .on_update =
-           [this](const kube::ObjectPtr& old_ns, const kube::ObjectPtr& ns) {
+           [this](const NamespacePtr& old_ns, const NamespacePtr& ns) {
              // A namespace being deleted stays so; its roles wait for nothing.
-             if (namespace_policies_ != nullptr && !same_policy_annotations(*old_ns, *ns)) {
-               enqueue_namespace(ns->name());
+             if (namespace_policy_options_ && !old_ns->same_policy(*ns)) {
+               enqueue_namespace(ns->name);
              }
            },
-       .on_delete = [this](const kube::ObjectPtr& ns, bool) { enqueue_namespace(ns->name()); }});
+       .on_delete = [this](const NamespacePtr& ns, bool) { enqueue_namespace(ns->name); }});
 }
 
 // Namespaces are cluster-scoped: a controller limited to one namespace
@@ -186,7 +162,6 @@ kube::InformerOptions Controller::namespace_informer_options() {
   if (!options_.namespace_.empty()) {
     out.reflector.field_selector = util::cat("metadata.name=", options_.namespace_);
   }
-  out.reflector.transform = project_namespace;
   out.reflector.on_error = [this](const util::Status& error) {
     if (error.code() == util::StatusCode::kPermissionDenied && !options_.namespace_restrictions) {
       if (namespaces_forbidden_.request_stop()) {  // the first time
@@ -202,29 +177,35 @@ kube::InformerOptions Controller::namespace_informer_options() {
   return out;
 }
 
+kube::Transform<NamespaceView> Controller::namespace_transform() const {
+  const NamespacePolicyOptions* restrictions =
+      namespace_policy_options_ ? &*namespace_policy_options_ : nullptr;
+  return [restrictions](kube::Object&& ns) { return namespace_view(ns, restrictions); };
+}
+
 Controller::~Controller() {
   queue_.shut_down();
 }
 
-kube::Priority Controller::role_lane(const kube::Object& role) const {
+kube::Priority Controller::role_lane(const AwsIamRole& role) const {
   return lane(role_lacks_credentials(role, clock_.system_now()));
 }
 
 kube::Priority Controller::cached_role_lane(const std::string& key) const {
-  const kube::ObjectPtr role = roles_.store().get(key);
+  const auto role = roles_.store().get(key);
   return role != nullptr ? role_lane(*role) : kube::Priority::kNormal;
 }
 
 void Controller::enqueue(const std::string& key, kube::Priority priority) {
   {
-    util::MutexLock lock(parked_mu_);
-    parked_.erase(key);  // something changed: worth another look
+    util::MutexLock lock(blocked_mu_);
+    blocked_until_change_.erase(key);  // something changed: worth another look
   }
   queue_.add(key, priority);
 }
 
 void Controller::enqueue_namespace(std::string_view ns) {
-  for (const kube::ObjectPtr& role : roles_.store().list_by_namespace(ns)) {
+  for (const auto& role : roles_.store().list_by_namespace(ns)) {
     enqueue(role->key(), role_lane(*role));
   }
 }
@@ -255,8 +236,6 @@ void Controller::run_workers(const std::stop_token& stop) {
   }
   {
     util::MutexLock lock(first_pass_mu_);
-    // One role at a time: listing them all would hold every cached role
-    // unpacked at once (14 MB at 10,000 roles).
     for (std::string& key : roles_.store().keys()) {
       queue_.add(key, cached_role_lane(key));
       first_pass_pending_.insert(std::move(key));
@@ -283,12 +262,9 @@ void Controller::run_workers(const std::stop_token& stop) {
 void Controller::work(const std::stop_token& stop) {
   while (std::optional<std::string> key = queue_.get()) {
     const util::MonotonicTime started = clock_.monotonic_now();
-    const Outcome outcome = reconciler_.reconcile(*key, stop);
-    if (metrics_ != nullptr) {
-      metrics_->reconcile_result(runtime_result(outcome), clock_.monotonic_now() - started);
-    }
-    follow_up(*key, outcome);
-    reconciles_.fetch_add(1, std::memory_order_relaxed);
+    const ReconcileResult result = reconciler_.reconcile(*key, stop);
+    if (metrics_ != nullptr) metrics_->reconciled(result, clock_.monotonic_now() - started);
+    follow_up(*key, result.next);
     reconciled_once(*key);
     queue_.done(*key);
   }
@@ -311,8 +287,8 @@ void Controller::follow_up(const std::string& key, const Outcome& outcome) {
                      queue_.add_after(key, *blocked.recheck_after);
                    } else {
                      VLOG(1) << "parking " << key << " until it changes: " << blocked.error;
-                     util::MutexLock lock(parked_mu_);
-                     parked_.insert(key);
+                     util::MutexLock lock(blocked_mu_);
+                     blocked_until_change_.insert(key);
                    }
                  },
              },
@@ -330,16 +306,16 @@ void Controller::schedule(const std::string& key, absl::Time refresh_at) {
   queue_.add_after(key, delay - jitter);
 }
 
-bool Controller::parked(const std::string& key) const {
-  util::MutexLock lock(parked_mu_);
-  return parked_.contains(key);
+bool Controller::blocked_until_change(const std::string& key) const {
+  util::MutexLock lock(blocked_mu_);
+  return blocked_until_change_.contains(key);
 }
 
 void Controller::sweep() {
   // AWSIAMRole keys only: a Secret's key is its role's, and a Secret whose
   // role is gone is queued by the role's deletion (or the first pass).
   for (const std::string& key : queue_.untracked(roles_.store().keys())) {
-    if (parked(key)) continue;
+    if (blocked_until_change(key)) continue;
     VLOG(1) << "safety net: " << key << " was not scheduled; queuing it";
     queue_.add(key, cached_role_lane(key));
   }
@@ -347,17 +323,8 @@ void Controller::sweep() {
 
 void Controller::sweep_loop(const std::stop_token& stop) {
   if (options_.resync <= absl::ZeroDuration()) return;
-  uint64_t reconciles_at_last_trim = 0;
   while (util::sleep_for(clock_, options_.resync, stop)) {
     sweep();
-    // A burst leaves its freed request and response buffers in glibc's
-    // per-thread arenas; once the queue is empty again, hand them back to the
-    // system so that the resident size is what the caches need.
-    const uint64_t reconciles = reconciles_.load(std::memory_order_relaxed);
-    if (reconciles != reconciles_at_last_trim && queue_.len() == 0) {
-      malloc_trim(0);
-      reconciles_at_last_trim = reconciles;
-    }
   }
 }
 
@@ -368,29 +335,28 @@ void Controller::reconciled_once(const std::string& key) {
   if (first_pass_pending_.empty()) {
     first_pass_done_.store(true, std::memory_order_release);
     LOG(INFO) << "first pass over all AWSIAMRoles done";
-    // The initial lists' pages and the first pass's buffers are garbage now.
-    malloc_trim(0);
   }
 }
 
 size_t Controller::cached_roles_with_ready(std::string_view ready) const {
-  return roles_.store().count_by_index(kReadyIndex, ready).value_or(0);
+  size_t count = 0;
+  roles_.store().for_each([&](const AwsIamRole& role) {
+    if (ready_status(role.status) == ready) ++count;
+  });
+  return count;
 }
 
 std::vector<CredentialsValidity> Controller::credentials_validity() const {
   std::vector<CredentialsValidity> out;
   const absl::Time now = clock_.system_now();
-  auto expiries = secrets_.store().index_entries(kExpiryIndex);
-  if (!expiries.ok()) return out;
-  for (const auto& [expiry, key] : *expiries) {
-    const size_t slash = key.find('/');  // Secrets are namespaced: "namespace/name"
-    int64_t unix_seconds = 0;
-    std::from_chars(expiry.data(), expiry.data() + expiry.size(), unix_seconds);
-    out.push_back({.namespace_name = key.substr(0, slash),
-                   .name = key.substr(slash + 1),
-                   .left = absl::FromUnixSeconds(unix_seconds) - now});
-  }
-  // By namespace and name, as the cache lists them.
+  secrets_.store().for_each([&](const ManagedSecret& secret) {
+    if (secret.data.expire) {
+      out.push_back({.namespace_name = secret.namespace_,
+                     .name = secret.name,
+                     .left = *secret.data.expire - now});
+    }
+  });
+  // By namespace and name ("a-b/x" comes before "a/y" in key order).
   std::sort(out.begin(), out.end(), [](const CredentialsValidity& a, const CredentialsValidity& b) {
     return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
   });

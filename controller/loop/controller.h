@@ -7,14 +7,14 @@
 //   still have slack; scheduled refreshes are spread by jitter.
 // - Own writes cause no work: the watch echo of a Secret this controller
 //   wrote is recognised (read-your-writes cache) and not queued again.
-// - Failures: per-key backoff (Retry), or parked until something changes /
+// - Failures: per-key backoff (Retry), or blocked until something changes /
 //   rechecked slowly (Blocked); see outcome.h.
 // - Namespaces: an informer says which are being deleted (their roles cost
 //   nothing) and, with namespace restrictions, a change of a Namespace's
 //   role-policy annotations queues that namespace's roles. Without RBAC to
 //   read Namespaces (and no restrictions) the controller runs without it.
 // - Safety net: every `resync` period, any cached key that is neither
-//   queued, in progress, scheduled nor parked is queued again. It finds
+//   queued, in progress, scheduled nor blocked is queued again. It finds
 //   nothing unless something was lost, and costs no API or STS call.
 //
 // Thread-safety: run_informers() and run_workers() each run once, on their
@@ -84,8 +84,8 @@ class Controller {
   // Every key known at start has been reconciled once.
   bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }
 
-  // What the metrics read (ControllerMetrics::observe), each from the caches
-  // or the queue without unpacking any cached object.
+  // What the metrics read (ControllerMetrics::observe), from the caches
+  // views or the queue.
   size_t queue_depth() const { return queue_.len(); }
   kube::WorkQueue::InFlight queue_in_flight() const { return queue_.in_flight(); }
   size_t cached_roles() const { return roles_.store().size(); }
@@ -97,6 +97,7 @@ class Controller {
 
  private:
   kube::InformerOptions namespace_informer_options();
+  kube::Transform<NamespaceView> namespace_transform() const;
   // Waits for the Namespace cache; false when `stop` came first.
   bool wait_for_namespaces(const std::stop_token& stop);
   // Queues `key` now in `priority`'s lane.
@@ -104,7 +105,7 @@ class Controller {
   // Queues every AWSIAMRole of namespace `ns` (its policy changed).
   void enqueue_namespace(std::string_view ns);
   // The lane for work on `role`, by what it says of itself (domain/urgency.h).
-  kube::Priority role_lane(const kube::Object& role) const;
+  kube::Priority role_lane(const AwsIamRole& role) const;
   // The lane for work on `key`, by its cached AWSIAMRole (kNormal without one).
   kube::Priority cached_role_lane(const std::string& key) const;
   void work(const std::stop_token& stop);
@@ -113,33 +114,32 @@ class Controller {
   void sweep();
   void sweep_loop(const std::stop_token& stop);
   void reconciled_once(const std::string& key);
-  bool parked(const std::string& key) const;
+  bool blocked_until_change(const std::string& key) const;
 
   const ControllerOptions options_;
   util::Clock& clock_;
   ControllerMetrics* const metrics_;  // may be null
-  kube::Informer roles_;
-  kube::Informer secrets_;
+  // With namespace restrictions, what compiles each Namespace's policy.
+  const std::optional<NamespacePolicyOptions> namespace_policy_options_;
+  kube::Informer<AwsIamRole> roles_;
+  kube::Informer<ManagedSecret> secrets_;
   // Which namespaces are being deleted, and their role policies.
-  kube::Informer namespaces_;
+  kube::Informer<NamespaceView> namespaces_;
   // Requested when Namespaces cannot be read (RBAC) and nothing requires it.
   std::stop_source namespaces_forbidden_;
-  // Only with namespace restrictions (else null).
-  std::unique_ptr<NamespacePolicyCache> namespace_policies_;
   // The controller never creates AWSIAMRoles, only their status.
-  kube::MutationCache role_writes_{roles_.store(), /*include_adds=*/false};
-  kube::MutationCache secret_writes_{secrets_.store(), /*include_adds=*/true};
+  kube::MutationCache<AwsIamRole> role_writes_{roles_.store(), /*include_adds=*/false};
+  kube::MutationCache<ManagedSecret> secret_writes_{secrets_.store(), /*include_adds=*/true};
   RestObjectWriter writer_;
   kube::RateLimitingQueue queue_;
   Reconciler reconciler_;
 
-  mutable util::Mutex parked_mu_;
+  mutable util::Mutex blocked_mu_;
   // Keys waiting for a change (an unusable spec, a namespace being deleted).
-  std::set<std::string, std::less<>> parked_ ABSL_GUARDED_BY(parked_mu_);
+  std::set<std::string, std::less<>> blocked_until_change_ ABSL_GUARDED_BY(blocked_mu_);
   util::Mutex first_pass_mu_;
   std::set<std::string, std::less<>> first_pass_pending_ ABSL_GUARDED_BY(first_pass_mu_);
   std::atomic<bool> first_pass_done_{false};
-  std::atomic<uint64_t> reconciles_{0};
 };
 
 }  // namespace controller

@@ -110,28 +110,6 @@ ControllerMetrics::ControllerMetrics(metrics::Registry& r, const BuildLabels& bu
                    [] { return metrics::process_cpu_seconds("/proc/self"); });
 }
 
-void ControllerMetrics::reconcile_result(ReconcileResult result, absl::Duration took) {
-  const metrics::Labels& controller = controller_label();
-  std::string_view label;
-  switch (result) {
-    case ReconcileResult::kSuccess:
-      label = "success";
-      break;
-    case ReconcileResult::kRequeueAfter:
-      label = "requeue_after";
-      break;
-    case ReconcileResult::kTerminalError:
-      runtime_terminal_errors.inc(controller);
-      [[fallthrough]];
-    case ReconcileResult::kError:
-      label = "error";
-      runtime_errors.inc(controller);
-      break;
-  }
-  runtime_reconciles.inc({std::string(kControllerName), std::string(label)});
-  runtime_reconcile_time.observe(controller, absl::ToDoubleSeconds(took));
-}
-
 void ControllerMetrics::observe(const Controller& controller, int workers) {
   const Controller* c = &controller;
   registry.callback_gauge("kube_aws_iam_controller_workqueue_depth",
@@ -218,9 +196,21 @@ void ControllerMetrics::observe_certificate(aws::X509IdentityFiles& files) {
       [&files] { return static_cast<double>(absl::ToUnixSeconds(files.loaded()->not_before())); });
 }
 
-void ControllerMetrics::reconciled(std::string_view result, absl::Duration took) {
-  reconciles.inc({std::string(result)});
+void ControllerMetrics::reconciled(const ReconcileResult& result, absl::Duration took) {
+  reconciles.inc({std::string(effect_name(result.effect))});
   reconcile_duration.observe(absl::ToDoubleSeconds(took));
+  // controller-runtime's names for what the outcome does to the key.
+  const metrics::Labels& controller = controller_label();
+  std::string_view label = "error";
+  if (const auto* done = std::get_if<Done>(&result.next)) {
+    label = done->look_again_at ? "requeue_after" : "success";
+  } else {
+    runtime_errors.inc(controller);
+    const auto* blocked = std::get_if<Blocked>(&result.next);
+    if (blocked != nullptr && !blocked->recheck_after) runtime_terminal_errors.inc(controller);
+  }
+  runtime_reconciles.inc({std::string(kControllerName), std::string(label)});
+  runtime_reconcile_time.observe(controller, absl::ToDoubleSeconds(took));
 }
 
 void ControllerMetrics::aws_attempt(const aws::ApiAttempt& attempt) {

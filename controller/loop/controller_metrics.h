@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "controller/loop/outcome.h"
 #include "pkg/aws/api_caller.h"
 #include "pkg/aws/x509_identity_files.h"
 #include "pkg/kube/rest_client.h"
@@ -48,9 +49,6 @@ class WorkQueueMetrics final : public kube::WorkQueueObserver {
   metrics::Counter& retries_;
 };
 
-// controller-runtime's result label of controller_runtime_reconcile_total.
-enum class ReconcileResult { kSuccess, kRequeueAfter, kError, kTerminalError };
-
 // The running binary, for kube_aws_iam_controller_build_info.
 struct BuildLabels {
   std::string version;
@@ -73,14 +71,14 @@ struct ControllerMetrics {
   void observe_certificate(aws::X509IdentityFiles& files);
 
   void set_leading(bool leading) { leader.set(leading ? 1 : 0); }
-  // result: issued, unchanged, repaired, deleted, invalid, error.
-  void reconciled(std::string_view result, absl::Duration took);
+  // One reconcile: by what it did (kube_aws_iam_controller_reconciles_total)
+  // and as controller-runtime counts it (success, requeue_after, error;
+  // terminal when it waits for a change).
+  void reconciled(const ReconcileResult& result, absl::Duration took);
   // One AWS API attempt, STS's or CreateSession's: the sts_requests and
   // sts_duration series (their names are older than Roles Anywhere).
   void aws_attempt(const aws::ApiAttempt& attempt);
   void kube_request(const kube::RequestInfo& request);
-  // One reconcile as controller-runtime counts it.
-  void reconcile_result(ReconcileResult result, absl::Duration took);
 
   metrics::Registry& registry;
   metrics::Counter& reconciles;

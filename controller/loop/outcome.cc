@@ -17,6 +17,28 @@ Outcome classify_failure(const util::Status& error) {
   return Blocked{.error = error, .recheck_after = kBlockedRecheck};
 }
 
+std::string_view effect_name(Effect effect) {
+  switch (effect) {
+    case Effect::kIssued:
+      return "issued";
+    case Effect::kUnchanged:
+      return "unchanged";
+    case Effect::kRepaired:
+      return "repaired";
+    case Effect::kDeleted:
+      return "deleted";
+    case Effect::kInvalid:
+      return "invalid";
+    case Effect::kNotPermitted:
+      return "not_permitted";
+    case Effect::kFailed:
+      return "error";
+    case Effect::kSkipped:
+      return "skipped";
+  }
+  return "error";
+}
+
 bool is_quiet_failure(const util::Status& error) {
   return aws::is_throttling_error(error) || kube::is_too_many_requests(error) ||
          kube::is_conflict(error) || error.code() == util::StatusCode::kCancelled;

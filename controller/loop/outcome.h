@@ -39,6 +39,27 @@ struct Blocked {
 };
 using Outcome = std::variant<Done, Retry, Blocked>;
 
+// What one reconcile did (the `result` label of
+// kube_aws_iam_controller_reconciles_total).
+enum class Effect {
+  kIssued,        // new credentials written
+  kUnchanged,     // nothing to write (maybe a status fix)
+  kRepaired,      // the Secret's labels or ownerReference rewritten
+  kDeleted,       // a Secret whose AWSIAMRole is gone deleted
+  kInvalid,       // the spec is unusable
+  kNotPermitted,  // the namespace may not use the role
+  kFailed,        // an STS call or a write failed
+  kSkipped,       // the namespace is being deleted
+};
+std::string_view effect_name(Effect effect);
+
+// One reconcile's result, the one vocabulary from the reconciler to the
+// queue and the metrics: what it did, and what the key needs next.
+struct ReconcileResult {
+  Effect effect = Effect::kUnchanged;
+  Outcome next;
+};
+
 // Retry or Blocked for a failed STS call or Kubernetes write.
 Outcome classify_failure(const util::Status& error);
 

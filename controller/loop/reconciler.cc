@@ -2,7 +2,6 @@
 
 #include <glog/logging.h>
 
-#include "controller/domain/cache_projection.h"
 #include "pkg/aws/aws_error.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/event.h"
@@ -25,15 +24,15 @@ constexpr std::string_view kEventRoleNotPermitted = "RoleNotPermitted";
 
 // Ours replaces any earlier reference to the same AWSIAMRole; others stay.
 // Only one owner may be the controller, so ours is not if another one is.
-std::vector<kube::OwnerReference> owner_references_for(const kube::Object* secret,
+std::vector<kube::OwnerReference> owner_references_for(const ManagedSecret* secret,
                                                        const AwsIamRole& role) {
   std::vector<kube::OwnerReference> refs;
   kube::OwnerReference ours = owner_reference(role);
   if (secret != nullptr) {
-    for (kube::OwnerReference& ref : secret->owner_references()) {
+    for (const kube::OwnerReference& ref : secret->owner_references) {
       if (ref.uid == role.uid) continue;
       if (ref.controller) ours.controller = false;
-      refs.push_back(std::move(ref));
+      refs.push_back(ref);
     }
   }
   refs.push_back(std::move(ours));
@@ -45,28 +44,28 @@ std::vector<kube::OwnerReference> owner_references_for(const kube::Object* secre
 // condition that `current` is still the server's version. Labels and data
 // keys that only `current` has are removed; annotations of others stay, but
 // kubectl's last-applied-configuration goes (it can hold seed credentials).
-std::string secret_patch(const kube::Object& current, const kube::Object& desired, bool with_data) {
+std::string secret_patch(const ManagedSecret& current, const kube::Object& desired,
+                         bool with_data) {
   kube::JsonValue patch(rapidjson::kObjectType);
   kube::JsonValue& metadata = kube::json::ensure_object(patch, "metadata");
   kube::json::set_string(metadata, "resourceVersion", current.resource_version());
   kube::JsonAllocator allocator;
-  auto copy_with_removals = [&](const kube::JsonValue* wanted, const kube::JsonValue* existing) {
+  auto copy_with_removals = [&](const kube::JsonValue* wanted, auto&& existing_keys) {
     kube::JsonValue out(rapidjson::kObjectType);
     if (wanted != nullptr) out.CopyFrom(*wanted, allocator);
-    if (existing != nullptr && existing->IsObject()) {
-      for (const auto& member : existing->GetObject()) {
-        const std::string_view key = kube::json::as_string(member.name);
-        if (kube::json::find(out, key) == nullptr) {
-          kube::json::set(out, key, kube::JsonValue(rapidjson::kNullType));
-        }
+    for (const std::string_view key : existing_keys) {
+      if (kube::json::find(out, key) == nullptr) {
+        kube::json::set(out, key, kube::JsonValue(rapidjson::kNullType));
       }
     }
     return out;
   };
-  kube::json::set(
-      metadata, "labels",
-      copy_with_removals(kube::json::find_path(desired.json(), {"metadata", "labels"}),
-                         kube::json::find_path(current.json(), {"metadata", "labels"})));
+  std::vector<std::string_view> current_labels;
+  for (const auto& [key, value] : current.labels)
+    current_labels.push_back(key);
+  kube::json::set(metadata, "labels",
+                  copy_with_removals(kube::json::find_path(desired.json(), {"metadata", "labels"}),
+                                     current_labels));
   if (const kube::JsonValue* wanted =
           kube::json::find_path(desired.json(), {"metadata", "ownerReferences"})) {
     kube::JsonValue refs;
@@ -80,16 +79,22 @@ std::string secret_patch(const kube::Object& current, const kube::Object& desire
   kube::json::set(annotations, kLastAppliedAnnotation, kube::JsonValue(rapidjson::kNullType));
   kube::json::set(metadata, "annotations", std::move(annotations));
   if (with_data) {
-    kube::json::set(patch, "data",
-                    copy_with_removals(kube::json::find(desired.json(), "data"),
-                                       kube::json::find(current.json(), "data")));
+    // The six keys the controller writes are always in `desired`.
+    kube::json::set(
+        patch, "data",
+        copy_with_removals(kube::json::find(desired.json(), "data"), current.other_data_keys));
   }
   return kube::json::serialize(patch);
 }
 
-kube::ObjectPtr projected(kube::Object object, void (*projection)(kube::Object&)) {
-  projection(object);
-  return kube::share(std::move(object));
+// The AWSIAMRole as an Event's involvedObject.
+kube::ObjectReference reference_to(const AwsIamRole& role) {
+  return {.api_version = std::string(kAwsIamRoleApiVersion),
+          .kind = std::string(kAwsIamRoleKind),
+          .name = role.name,
+          .namespace_name = role.namespace_,
+          .uid = role.uid,
+          .resource_version = role.version};
 }
 
 }  // namespace
@@ -102,39 +107,11 @@ kube::Resource awsiamroles_resource() {
           .namespaced = true};
 }
 
-std::string_view Reconciler::result_name(Result result) {
-  switch (result) {
-    case Result::kIssued:
-      return "issued";
-    case Result::kUnchanged:
-      return "unchanged";
-    case Result::kRepaired:
-      return "repaired";
-    case Result::kDeleted:
-      return "deleted";
-    case Result::kInvalid:
-      return "invalid";
-    case Result::kNotPermitted:
-      return "not_permitted";
-    case Result::kFailed:
-      return "error";
-    case Result::kSkipped:
-      return "skipped";
-  }
-  return "error";
-}
-
 Reconciler::Reconciler(ReconcilerDeps deps, ReconcilerOptions options)
     : deps_(deps), options_(std::move(options)) {}
 
-Outcome Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
-  const util::MonotonicTime started = deps_.clock.monotonic_now();
-  Reconciled reconciled = reconcile_role(key, stop);
-  if (deps_.metrics) {
-    deps_.metrics->reconciled(result_name(reconciled.result),
-                              deps_.clock.monotonic_now() - started);
-  }
-  return std::move(reconciled.next);
+ReconcileResult Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
+  return reconcile_role(key, stop);
 }
 
 size_t Reconciler::unwritten_credentials() const {
@@ -151,63 +128,62 @@ void Reconciler::namespace_may_accept_writes(std::string_view ns) {
   }
 }
 
-util::StatusOr<Reconciler::Decision> Reconciler::decide(const std::string& key) {
-  Decision decision{.role_object = deps_.roles.get(key)};
-  if (decision.role_object != nullptr) {
-    ASSIGN_OR_RETURN(decision.role, parse_awsiamrole(decision.role_object->json()));
+std::shared_ptr<const NamespacePolicy> Reconciler::policy_for(std::string_view ns) const {
+  if (!options_.namespace_restrictions) return nullptr;
+  if (deps_.namespaces != nullptr) {
+    const auto view = deps_.namespaces->get(ns);
+    if (view != nullptr && view->policy != nullptr) return view->policy;
   }
-  decision.secret = deps_.secrets.get(key);
+  return std::make_shared<const NamespacePolicy>(
+      NamespacePolicy::unknown_namespace(std::string(ns)));
+}
+
+Reconciler::Decision Reconciler::decide(const std::string& key) {
+  Decision decision{.role = deps_.roles.get(key), .secret = deps_.secrets.get(key)};
   std::shared_ptr<const NamespacePolicy> policy;
-  if (decision.role && deps_.namespace_policies != nullptr) {
-    policy = deps_.namespace_policies->policy_for(decision.role->namespace_);
-  }
-  decision.plan = plan(decision.role ? &*decision.role : nullptr, decision.secret.get(),
-                       deps_.clock.system_now(), options_.plan, policy.get());
+  if (decision.role != nullptr) policy = policy_for(decision.role->namespace_);
+  decision.plan = plan(decision.role.get(), decision.secret.get(), deps_.clock.system_now(),
+                       options_.plan, policy.get());
   return decision;
 }
 
-Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
-                                                  const std::stop_token& stop) {
-  auto decided = decide(key);
-  if (!decided.ok()) {
-    LOG(ERROR) << "AWSIAMRole " << key << " is unreadable: " << decided.status();
-    return {Result::kInvalid, Blocked{.error = decided.status()}};
-  }
-  const auto& [role_object, role, secret, plan] = *decided;
+ReconcileResult Reconciler::reconcile_role(const std::string& key, const std::stop_token& stop) {
+  const auto [role, secret, plan] = decide(key);
   if (!role) {
     util::MutexLock lock(mu_);
     unwritten_.erase(key);
   }
   // Nothing can be created in a namespace being deleted, and everything in it
   // goes with it: no STS call, no write, no Warning.
-  const std::string_view ns = role ? std::string_view(role->namespace_)
-                                   : (secret ? secret->namespace_name() : std::string_view());
+  const std::string_view ns = role     ? std::string_view(role->namespace_)
+                              : secret ? std::string_view(secret->namespace_)
+                                       : std::string_view();
   if (!ns.empty() && namespace_terminating(ns)) {
     VLOG(1) << "reconcile " << key << ": namespace " << ns << " is being deleted";
-    return {Result::kSkipped, Blocked{.error = util::failed_precondition_error(
+    return {Effect::kSkipped, Blocked{.error = util::failed_precondition_error(
                                           util::cat("namespace ", ns, " is being deleted"))}};
   }
   VLOG(1) << "reconcile " << key << ": " << action_name(plan.action)
           << (plan.why.empty() ? "" : ": ") << plan.why;
 
-  Reconciled reconciled{Result::kUnchanged, Done{.look_again_at = plan.refresh_at}};
+  ReconcileResult reconciled{Effect::kUnchanged, Done{.look_again_at = plan.refresh_at}};
   switch (plan.action) {
     case Action::kDeleteOrphan:
       return delete_orphan(*secret, plan, stop);
     case Action::kIssue:
-      return issue(*role, *role_object, secret.get(), plan, stop);
+      return issue(*role, secret.get(), plan, stop);
     case Action::kReportInvalid:
       // Told once per problem: the status says it from then on, and the key
       // waits for the spec to change.
       if (plan.status) {
-        warn(*role_object, kEventGetCredentialsFailed,
+        warn(*role, kEventGetCredentialsFailed,
              util::cat("Failed to get credentials for role '", role->spec.role_reference,
                        "': ", plan.why));
       }
-      reconciled = {Result::kInvalid, Blocked{.error = util::invalid_argument_error(plan.why)}};
+      reconciled = {Effect::kInvalid, Blocked{.error = util::invalid_argument_error(plan.why)}};
       break;
     case Action::kReportNotPermitted:
-      reconciled = refuse(*role, *role_object, secret.get(), plan, stop);
+      reconciled = refuse(*role, secret.get(), plan, stop);
       break;
     case Action::kRepairMetadata:
       reconciled = repair_metadata(*role, *secret, plan, stop);
@@ -215,7 +191,7 @@ Reconciler::Reconciled Reconciler::reconcile_role(const std::string& key,
     case Action::kNone:
       break;
   }
-  if (plan.status && reconciled.result != Result::kFailed) {
+  if (plan.status && reconciled.effect != Effect::kFailed) {
     write_status(*role, *plan.status, stop);
   }
   return reconciled;
@@ -267,9 +243,8 @@ util::StatusOr<Reconciler::Unwritten> Reconciler::credentials_for(const AwsIamRo
   return fresh;
 }
 
-Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Object& role_object,
-                                         const kube::Object* secret, const Plan& plan,
-                                         const std::stop_token& stop) {
+ReconcileResult Reconciler::issue(const AwsIamRole& role, const ManagedSecret* secret,
+                                  const Plan& plan, const std::stop_token& stop) {
   const aws::RoleArn& arn = *plan.role_arn;
   const absl::Time now = deps_.clock.system_now();
   auto issued = credentials_for(role, request_for(role, arn), now, stop);
@@ -277,7 +252,7 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
     // Events and the condition leave out the request id so repeats aggregate;
     // the log keeps it for AWS support.
     const std::string message = aws::without_request_id(issued.status());
-    return fail(role, role_object,
+    return fail(role,
                 {.event_reason = kEventGetCredentialsFailed,
                  .event_message =
                      util::cat("Failed to get credentials for role '", arn.str(), "': ", message),
@@ -298,29 +273,27 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
   builder.labels(secret_labels(role)).owner_references(owner_references_for(secret, role));
   kube::Object desired = std::move(builder).build();
   desired.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(issued->issued_at));
-  bool created = false;
-  Failure failure;
-  const util::Status written = write_secret(role, secret, desired, created, failure, stop);
-  if (!written.ok()) {
-    if (kube::is_namespace_terminating(written)) {
+  auto written = write_secret(role, secret, desired, stop);
+  if (auto* failure = std::get_if<Failure>(&written)) {
+    if (kube::is_namespace_terminating(failure->error)) {
       remember_terminating(role.namespace_);
-      return {Result::kSkipped, Blocked{.error = written}};
+      return {Effect::kSkipped, Blocked{.error = failure->error}};
     }
-    failure.condition_reason = kReasonSecretWriteFailed;
-    failure.condition_message = written.message();
-    failure.error = written;
-    return fail(role, role_object, failure, stop);
+    failure->condition_reason = kReasonSecretWriteFailed;
+    failure->condition_message = failure->error.message();
+    return fail(role, *failure, stop);
   }
+  const bool created = std::get<SecretWritten>(written) == SecretWritten::kCreated;
   {
     util::MutexLock lock(mu_);
     unwritten_.erase(role.key());
   }
   deps_.events.record(
-      kube::ObjectReference::of(role_object), kube::EventType::kNormal,
+      reference_to(role), kube::EventType::kNormal,
       created ? kEventCreateCredentials : kEventUpdateCredentials,
       util::cat(created ? "Created" : "Updated", " credentials for role '", arn.str(),
                 "', expiry time: ", util::format_go_time(credentials.expiration)));
-  if (!note.empty()) warn(role_object, kEventSessionDurationClamped, note);
+  if (!note.empty()) warn(role, kEventSessionDurationClamped, note);
   LOG(INFO) << (created ? "created" : "updated") << " credentials for " << role.key() << " (role "
             << arn.str() << ", valid until " << util::format_rfc3339(credentials.expiration)
             << "): " << plan.why;
@@ -329,46 +302,48 @@ Reconciler::Reconciled Reconciler::issue(const AwsIamRole& role, const kube::Obj
                stop);
   const absl::Duration lead =
       refresh_lead(role, options_.plan.refresh, issued->issued_at, credentials.expiration);
-  return {Result::kIssued, Done{.look_again_at = credentials.expiration - lead}};
+  return {Effect::kIssued, Done{.look_again_at = credentials.expiration - lead}};
 }
 
-util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object* secret,
-                                      const kube::Object& desired, bool& created, Failure& failure,
-                                      const std::stop_token& stop) {
+std::variant<Reconciler::SecretWritten, Reconciler::Failure> Reconciler::write_secret(
+    const AwsIamRole& role, const ManagedSecret* secret, const kube::Object& desired,
+    const std::stop_token& stop) {
   const std::string key = role.key();
+  // Each step, and the Event that reports its failure.
+  struct Step {
+    std::string_view name;
+    std::string_view failure_reason;
+  };
+  Step step{"update", kEventUpdateSecretFailed};
+  SecretWritten done = SecretWritten::kUpdated;
   util::StatusOr<kube::Object> written = util::internal_error("not written");
-  std::string_view step;
   if (secret != nullptr) {
-    failure.event_reason = kEventUpdateSecretFailed;
-    step = "update";
     written = deps_.kube.merge_patch(secrets_resource_, role.namespace_, role.name,
                                      secret_patch(*secret, desired, /*with_data=*/true), "", stop);
   } else {
-    failure.event_reason = kEventCreateSecretFailed;
-    step = "create";
+    step = {"create", kEventCreateSecretFailed};
+    done = SecretWritten::kCreated;
     written = deps_.kube.create(secrets_resource_, desired, stop);
-    created = written.ok();
     if (kube::is_already_exists(written.status())) {
       // Not in our cache, so not labelled as ours: a seed Secret from
       // set_secret.sh, or one of the Go original's. Adopt it only if it
       // holds credentials; never overwrite somebody else's Secret.
       auto live = deps_.kube.get(secrets_resource_, role.namespace_, role.name, stop);
       if (!live.ok()) {
-        failure.event_reason = kEventReadSecretFailed;
-        step = "read existing";
+        step = {"read existing", kEventReadSecretFailed};
         written = live.status();
-      } else if (!adoptable(*live)) {
+      } else if (const ManagedSecret existing = secret_view(*live); !adoptable(existing)) {
         written = util::failed_precondition_error(
             util::cat("Secret ", key,
                       " exists and is not managed by kube-aws-iam-controller "
                       "(no heritage label, no credential keys); not overwriting it"));
       } else {
         LOG(INFO) << "adopting existing Secret " << key;
-        failure.event_reason = kEventUpdateSecretFailed;
-        step = "adopt";
+        step = {"adopt", kEventUpdateSecretFailed};
+        done = SecretWritten::kUpdated;
         written =
             deps_.kube.merge_patch(secrets_resource_, role.namespace_, role.name,
-                                   secret_patch(*live, desired, /*with_data=*/true), "", stop);
+                                   secret_patch(existing, desired, /*with_data=*/true), "", stop);
       }
     }
   }
@@ -376,62 +351,62 @@ util::Status Reconciler::write_secret(const AwsIamRole& role, const kube::Object
     if (kube::is_conflict(written.status()) || kube::is_not_found(written.status())) {
       deps_.secrets.forget(key);  // what we knew of it is stale
     }
-    failure.event_message = util::cat("Failed to ", step, " Secret for role '",
-                                      role.spec.role_reference, "': ", written.status().message());
-    return written.status();
+    return Failure{
+        .event_reason = step.failure_reason,
+        .event_message = util::cat("Failed to ", step.name, " Secret for role '",
+                                   role.spec.role_reference, "': ", written.status().message()),
+        .error = written.status()};
   }
-  deps_.secrets.record(projected(std::move(*written), project_secret));
-  return util::ok_status();
+  deps_.secrets.record(std::make_shared<const ManagedSecret>(secret_view(*written)));
+  return done;
 }
 
-Reconciler::Reconciled Reconciler::repair_metadata(const AwsIamRole& role,
-                                                   const kube::Object& secret, const Plan& plan,
-                                                   const std::stop_token& stop) {
-  const kube::Object desired = kube::SecretBuilder(secret)
+ReconcileResult Reconciler::repair_metadata(const AwsIamRole& role, const ManagedSecret& secret,
+                                            const Plan& plan, const std::stop_token& stop) {
+  const kube::Object desired = kube::SecretBuilder(secret.namespace_, secret.name)
                                    .labels(secret_labels(role))
                                    .owner_references(owner_references_for(&secret, role))
                                    .build();
   const std::string patch = secret_patch(secret, desired, /*with_data=*/false);
-  auto patched = deps_.kube.merge_patch(secrets_resource_, secret.namespace_name(), secret.name(),
-                                        patch, "", stop);
+  auto patched =
+      deps_.kube.merge_patch(secrets_resource_, secret.namespace_, secret.name, patch, "", stop);
   if (!patched.ok()) {
     LOG(WARNING) << "cannot repair the labels of Secret " << role.key() << ": " << patched.status();
     if (kube::is_conflict(patched.status())) deps_.secrets.forget(role.key());
-    return {Result::kFailed, classify_failure(patched.status())};
+    return {Effect::kFailed, classify_failure(patched.status())};
   }
-  deps_.secrets.record(projected(std::move(*patched), project_secret));
+  deps_.secrets.record(std::make_shared<const ManagedSecret>(secret_view(*patched)));
   LOG(INFO) << "repaired Secret " << role.key() << ": " << plan.why;
-  return {Result::kRepaired, Done{.look_again_at = plan.refresh_at}};
+  return {Effect::kRepaired, Done{.look_again_at = plan.refresh_at}};
 }
 
-Reconciler::Reconciled Reconciler::delete_orphan(const kube::Object& secret, const Plan& plan,
-                                                 const std::stop_token& stop) {
-  const util::Status status = deps_.kube.remove(secrets_resource_, secret.namespace_name(),
-                                                secret.name(), secret.uid(), stop);
+ReconcileResult Reconciler::delete_orphan(const ManagedSecret& secret, const Plan& plan,
+                                          const std::stop_token& stop) {
+  const util::Status status =
+      deps_.kube.remove(secrets_resource_, secret.namespace_, secret.name, secret.uid, stop);
   if (!status.ok() && !kube::is_not_found(status)) {
     LOG(WARNING) << "cannot delete orphaned Secret " << secret.key() << ": " << status;
-    return {Result::kFailed, classify_failure(status)};
+    return {Effect::kFailed, classify_failure(status)};
   }
   LOG(INFO) << "deleted Secret " << secret.key() << ": " << plan.why;
   deps_.secrets.forget(secret.key());
-  return {Result::kDeleted, Done{}};
+  return {Effect::kDeleted, Done{}};
 }
 
-Reconciler::Reconciled Reconciler::refuse(const AwsIamRole& role, const kube::Object& role_object,
-                                          const kube::Object* secret, const Plan& plan,
-                                          const std::stop_token& stop) {
+ReconcileResult Reconciler::refuse(const AwsIamRole& role, const ManagedSecret* secret,
+                                   const Plan& plan, const std::stop_token& stop) {
   {
     util::MutexLock lock(mu_);
     unwritten_.erase(role.key());  // issued before the refusal: never to be written
   }
   bool deleted = false;
   if (plan.delete_secret) {
-    const util::Status status = deps_.kube.remove(secrets_resource_, secret->namespace_name(),
-                                                  secret->name(), secret->uid(), stop);
+    const util::Status status =
+        deps_.kube.remove(secrets_resource_, secret->namespace_, secret->name, secret->uid, stop);
     if (!status.ok() && !kube::is_not_found(status)) {
       LOG(WARNING) << "cannot delete Secret " << secret->key()
                    << " of a role no longer permitted: " << status;
-      return {Result::kFailed, classify_failure(status)};
+      return {Effect::kFailed, classify_failure(status)};
     }
     deps_.secrets.forget(secret->key());
     deleted = true;
@@ -439,24 +414,24 @@ Reconciler::Reconciled Reconciler::refuse(const AwsIamRole& role, const kube::Ob
   // Told once per refusal: the status says it from then on, and the key
   // waits for the role or its namespace to change.
   if (plan.status || deleted) {
-    warn(role_object, kEventRoleNotPermitted,
-         deleted ? util::cat(plan.why, "; deleted its Secret ", secret->name()) : plan.why);
+    warn(role, kEventRoleNotPermitted,
+         deleted ? util::cat(plan.why, "; deleted its Secret ", secret->name) : plan.why);
   }
-  return {Result::kNotPermitted, Blocked{.error = util::permission_denied_error(plan.why)}};
+  return {Effect::kNotPermitted, Blocked{.error = util::permission_denied_error(plan.why)}};
 }
 
-Reconciler::Reconciled Reconciler::fail(const AwsIamRole& role, const kube::Object& role_object,
-                                        const Failure& failure, const std::stop_token& stop) {
+ReconcileResult Reconciler::fail(const AwsIamRole& role, const Failure& failure,
+                                 const std::stop_token& stop) {
   if (is_quiet_failure(failure.error)) {
     VLOG(1) << role.key() << ": " << failure.error << " (retrying)";
   } else {
-    warn(role_object, failure.event_reason, failure.event_message, failure.log_detail);
+    warn(role, failure.event_reason, failure.event_message, failure.log_detail);
     write_status(role,
                  failed_status(role, failure.condition_reason, failure.condition_message,
                                deps_.clock.system_now()),
                  stop);
   }
-  return {Result::kFailed, classify_failure(failure.error)};
+  return {Effect::kFailed, classify_failure(failure.error)};
 }
 
 void Reconciler::write_status(const AwsIamRole& role, const AwsIamRoleStatus& status,
@@ -482,21 +457,20 @@ void Reconciler::write_status(const AwsIamRole& role, const AwsIamRoleStatus& st
     }
     return;
   }
-  deps_.roles.record(projected(std::move(*patched), project_awsiamrole));
+  deps_.roles.record(std::make_shared<const AwsIamRole>(role_view(*patched)));
 }
 
-void Reconciler::warn(const kube::Object& role_object, std::string_view reason,
-                      std::string_view message, std::string_view log_detail) {
-  LOG(WARNING) << role_object.key() << ": " << reason << ": "
+void Reconciler::warn(const AwsIamRole& role, std::string_view reason, std::string_view message,
+                      std::string_view log_detail) {
+  LOG(WARNING) << role.key() << ": " << reason << ": "
                << (log_detail.empty() ? message : log_detail);
-  deps_.events.record(kube::ObjectReference::of(role_object), kube::EventType::kWarning, reason,
-                      message);
+  deps_.events.record(reference_to(role), kube::EventType::kWarning, reason, message);
 }
 
 bool Reconciler::namespace_terminating(std::string_view ns) const {
   if (deps_.namespaces != nullptr) {
-    const kube::ObjectPtr cached = deps_.namespaces->get(ns);
-    if (cached != nullptr && is_terminating(*cached)) return true;
+    const auto view = deps_.namespaces->get(ns);
+    if (view != nullptr && view->terminating) return true;
   }
   util::MutexLock lock(mu_);
   return terminating_.contains(ns);

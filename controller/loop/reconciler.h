@@ -22,9 +22,11 @@
 #include <set>
 #include <stop_token>
 #include <string>
+#include <variant>
 
 #include "controller/domain/external_id.h"
 #include "controller/domain/plan.h"
+#include "controller/domain/views.h"
 #include "controller/loop/controller_metrics.h"
 #include "controller/loop/credential_source.h"
 #include "controller/loop/object_writer.h"
@@ -49,26 +51,27 @@ struct ReconcilerOptions {
   std::string cluster_name;
   // The ExternalId sent on every AssumeRole (--external-id); none when unset.
   std::optional<ExternalIdTemplate> external_id;
+  // --namespace-restrictions: each namespace may use only the roles its
+  // policy (NamespaceView::policy) allows; a namespace not (yet) known none.
+  bool namespace_restrictions = false;
 };
 
 struct ReconcilerDeps {
-  kube::MutationCache& roles;    // AWSIAMRoles (projected, cache_projection.h)
-  kube::MutationCache& secrets;  // the managed Secrets (projected)
+  kube::MutationCache<AwsIamRole>& roles;       // AWSIAMRoles (views.h)
+  kube::MutationCache<ManagedSecret>& secrets;  // the managed Secrets
   ObjectWriter& kube;
   CredentialSource& credentials;
   kube::EventRecorder& events;
   util::Clock& clock;
   ControllerMetrics* metrics = nullptr;  // optional
-  // The roles each namespace may use; null when --namespace-restrictions is off.
-  const NamespacePolicyCache* namespace_policies = nullptr;
-  // The Namespaces (projected); null when they cannot be read.
-  const kube::Store* namespaces = nullptr;
+  // The Namespaces; null when they cannot be read.
+  const kube::Store<NamespaceView>* namespaces = nullptr;
 };
 
 class Reconciler {
  public:
   Reconciler(ReconcilerDeps deps, ReconcilerOptions options);
-  Outcome reconcile(const std::string& key, const std::stop_token& stop);
+  ReconcileResult reconcile(const std::string& key, const std::stop_token& stop);
 
   // Credentials issued and not yet written (for tests and metrics).
   size_t unwritten_credentials() const;
@@ -78,22 +81,6 @@ class Reconciler {
   void namespace_may_accept_writes(std::string_view ns);
 
  private:
-  // Metric label of one reconcile.
-  enum class Result {
-    kIssued,
-    kUnchanged,
-    kRepaired,
-    kDeleted,
-    kInvalid,
-    kNotPermitted,
-    kFailed,
-    kSkipped
-  };
-  static std::string_view result_name(Result result);
-  struct Reconciled {
-    Result result;
-    Outcome next;
-  };
   // What failed on the way, for the Warning Event and the Ready condition.
   struct Failure {
     std::string_view event_reason;
@@ -111,43 +98,44 @@ class Reconciler {
 
   // What the caches hold for a key, and plan()'s decision on it.
   struct Decision {
-    kube::ObjectPtr role_object;     // null when the AWSIAMRole does not exist
-    std::optional<AwsIamRole> role;  // parsed role_object
-    kube::ObjectPtr secret;          // null when the Secret does not exist
+    std::shared_ptr<const AwsIamRole> role;       // null when the AWSIAMRole does not exist
+    std::shared_ptr<const ManagedSecret> secret;  // null when the Secret does not exist
     Plan plan;
   };
-  // kInvalidArgument when the AWSIAMRole cannot be read at all.
-  util::StatusOr<Decision> decide(const std::string& key);
-  Reconciled reconcile_role(const std::string& key, const std::stop_token& stop);
-  Reconciled issue(const AwsIamRole& role, const kube::Object& role_object,
-                   const kube::Object* secret, const Plan& plan, const std::stop_token& stop);
+  Decision decide(const std::string& key);
+  // The roles `ns` may use (null without namespace restrictions).
+  std::shared_ptr<const NamespacePolicy> policy_for(std::string_view ns) const;
+  ReconcileResult reconcile_role(const std::string& key, const std::stop_token& stop);
+  ReconcileResult issue(const AwsIamRole& role, const ManagedSecret* secret, const Plan& plan,
+                        const std::stop_token& stop);
   // Credentials for `request`: the ones issued earlier and not yet written if
   // they are still fresh, else new ones from STS.
   util::StatusOr<Unwritten> credentials_for(const AwsIamRole& role, const RoleRequest& request,
                                             absl::Time now, const std::stop_token& stop);
+  enum class SecretWritten { kCreated, kUpdated };
   // Creates or updates the Secret (adopting an unlabelled one that holds
-  // credentials, such as a seed Secret). `created` says which happened; on
-  // failure `failure` has the Event's reason and message.
-  util::Status write_secret(const AwsIamRole& role, const kube::Object* secret,
-                            const kube::Object& desired, bool& created, Failure& failure,
-                            const std::stop_token& stop);
-  Reconciled repair_metadata(const AwsIamRole& role, const kube::Object& secret, const Plan& plan,
-                             const std::stop_token& stop);
-  Reconciled delete_orphan(const kube::Object& secret, const Plan& plan,
-                           const std::stop_token& stop);
+  // credentials, such as a seed Secret): which of the two, or the failure to
+  // report (its Event's reason and message, its error).
+  std::variant<SecretWritten, Failure> write_secret(const AwsIamRole& role,
+                                                    const ManagedSecret* secret,
+                                                    const kube::Object& desired,
+                                                    const std::stop_token& stop);
+  ReconcileResult repair_metadata(const AwsIamRole& role, const ManagedSecret& secret,
+                                  const Plan& plan, const std::stop_token& stop);
+  ReconcileResult delete_orphan(const ManagedSecret& secret, const Plan& plan,
+                                const std::stop_token& stop);
   // The namespace may not use the role: no STS call; its Secret (if ours)
   // deleted; one Warning per distinct refusal; parked until something changes.
-  Reconciled refuse(const AwsIamRole& role, const kube::Object& role_object,
-                    const kube::Object* secret, const Plan& plan, const std::stop_token& stop);
+  ReconcileResult refuse(const AwsIamRole& role, const ManagedSecret* secret, const Plan& plan,
+                         const std::stop_token& stop);
   // Tells the user (Warning, Ready=False) unless the failure is quiet, and
   // classifies it.
-  Reconciled fail(const AwsIamRole& role, const kube::Object& role_object, const Failure& failure,
-                  const std::stop_token& stop);
+  ReconcileResult fail(const AwsIamRole& role, const Failure& failure, const std::stop_token& stop);
   void write_status(const AwsIamRole& role, const AwsIamRoleStatus& status,
                     const std::stop_token& stop);
   // A Warning Event on the AWSIAMRole, and a log line (with `log_detail`
   // instead of the message when given).
-  void warn(const kube::Object& role_object, std::string_view reason, std::string_view message,
+  void warn(const AwsIamRole& role, std::string_view reason, std::string_view message,
             std::string_view log_detail = {});
 
   // `ns` is being deleted, by the Namespace cache or a refused write.

@@ -31,17 +31,11 @@ void Reflector::set_resource_version(std::string rv) {
   resource_version_ = std::move(rv);
 }
 
-ObjectPtr Reflector::prepare(Object&& object) const {
-  if (options_.transform) options_.transform(object);
-  return share(std::move(object));
-}
-
 bool Reflector::back_off(const std::stop_token& stop) {
   return util::sleep_for(clock_, backoff_.next(rng_), stop);
 }
 
 util::Status Reflector::list_into_sink(const std::stop_token& stop) {
-  std::vector<ObjectPtr> objects;
   ListOptions options;
   options.label_selector = options_.label_selector;
   options.field_selector = options_.field_selector;
@@ -49,6 +43,7 @@ util::Status Reflector::list_into_sink(const std::stop_token& stop) {
   options.stop = stop;
   std::string resource_version;
   bool restarted = false;
+  sink_.list_started();
   while (true) {
     // resourceVersion "" is a consistent read (from etcd), which pagination needs.
     auto page = source_.list(options);
@@ -57,14 +52,13 @@ util::Status Reflector::list_into_sink(const std::stop_token& stop) {
         // The continue token expired mid-way: start the list over (once; a
         // second expiry goes through the backoff).
         restarted = true;
-        objects.clear();
         options.continue_token.clear();
+        sink_.list_started();
         continue;
       }
       return page.status();
     }
-    for (Object& item : page->items)
-      objects.push_back(prepare(std::move(item)));
+    sink_.list_page(std::move(page->items));
     resource_version = page->resource_version;
     if (page->continue_token.empty()) break;
     options.continue_token = page->continue_token;
@@ -75,7 +69,7 @@ util::Status Reflector::list_into_sink(const std::stop_token& stop) {
     util::MutexLock lock(mu_);
     ++list_count_;
   }
-  sink_.replace(std::move(objects));
+  sink_.list_complete();
   util::MutexLock lock(mu_);
   resource_version_ = std::move(resource_version);
   return util::ok_status();
@@ -99,7 +93,7 @@ Reflector::WatchEnd Reflector::watch_once(const std::stop_token& stop) {
         ++events;
         std::string rv(event.object.resource_version());
         if (event.type != WatchEventType::kBookmark)
-          sink_.apply(event.type, prepare(std::move(event.object)));
+          sink_.apply(event.type, std::move(event.object));
         if (!rv.empty()) set_resource_version(std::move(rv));
         return true;
       },

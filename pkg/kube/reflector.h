@@ -1,7 +1,7 @@
 // Keeps a sink in step with the apiserver for one resource (client-go's
-// Reflector): list (paginated with limit/continue), hand the full list to the
-// sink, then watch from the list's resourceVersion with bookmarks and a
-// jittered server timeout. A closed or dropped watch resumes from the last
+// Reflector): list (paginated with limit/continue), hand each page to the
+// sink as it arrives (never the whole list at once), then watch from the list's resourceVersion
+// with bookmarks and a jittered server timeout. A closed or dropped watch resumes from the last
 // resourceVersion seen (BOOKMARKs advance it); 410 Gone/Expired, as an HTTP
 // status or an in-stream ERROR event, triggers a relist; errors are reported
 // (ReflectorOptions::on_error) and back off with jitter.
@@ -31,10 +31,16 @@ namespace kube {
 class ReflectorSink {
  public:
   virtual ~ReflectorSink() = default;
-  // The complete current state after a (re)list.
-  virtual void replace(std::vector<ObjectPtr> objects) = 0;
+  // A (re)list begins: pages of one consistent snapshot follow, then
+  // list_complete(). A list that fails part-way begins again later (another
+  // list_started()); its pages were real states, but without the last page
+  // nothing can be known to be gone.
+  virtual void list_started() = 0;
+  virtual void list_page(std::vector<Object> page) = 0;
+  // Every object of the snapshot has been handed over.
+  virtual void list_complete() = 0;
   // One watch event: kAdded, kModified or kDeleted (never kBookmark).
-  virtual void apply(WatchEventType type, ObjectPtr object) = 0;
+  virtual void apply(WatchEventType type, Object object) = 0;
 };
 
 struct ReflectorOptions {
@@ -46,9 +52,6 @@ struct ReflectorOptions {
   absl::Duration min_watch_timeout = absl::Minutes(5);
   // Between failed attempts (client-go: 800 ms growing to 30 s).
   util::BackoffPolicy backoff{absl::Milliseconds(800), absl::Seconds(30), 2.0, 0.2};
-  // Applied to every object before it reaches the sink. Default: drop
-  // metadata.managedFields (memory). Set to nullptr to keep objects whole.
-  std::function<void(Object&)> transform = [](Object& o) { o.strip_managed_fields(); };
   // Told of every failed list or watch (not the 410 that asks for a relist)
   // before the backoff, on the run thread (client-go's WatchErrorHandler):
   // the reflector only retries, so this is how anyone learns that the
@@ -72,7 +75,6 @@ class Reflector {
   enum class WatchEnd { kRelist, kRewatch, kStopped };
   util::Status list_into_sink(const std::stop_token& stop);
   WatchEnd watch_once(const std::stop_token& stop);
-  ObjectPtr prepare(Object&& object) const;
   void set_resource_version(std::string rv);
   bool back_off(const std::stop_token& stop);
   void report(const util::Status& error) const;

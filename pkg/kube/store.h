@@ -1,103 +1,180 @@
-// The informer's cache: a thread-safe map from key ("namespace/name") to the
-// latest state of each object, with named secondary indexes (client-go's
-// Indexer), e.g. Secrets by owner UID or by a label value.
+// The informer's cache (client-go's Indexer): a thread-safe map from key
+// ("namespace/name") to the latest view of each object, with named secondary
+// indexes, e.g. Secrets by owner UID or by a label value.
 //
-// Memory: each object is kept packed (object_packer.h: compressed compact
-// JSON, ~140 bytes for a projected Secret, a tenth of its DOM's heap) and
-// unpacked for each read, which costs a few microseconds. At 10,000 cached
-// AWSIAMRoles and Secrets that is the controller's largest saving.
-// Thread-safety: thread-safe; readers get their own immutable copies
-// (ObjectPtr), never references into the map. Writers are the informer;
-// anyone may read. Indexers should be added before objects arrive (adding one
-// later indexes existing objects). Index functions must be pure and cheap:
-// they run under the store's lock. Errors: add_indexer → kAlreadyExists;
-// by_index → kNotFound for an unknown index name.
+// A view is whatever the informer's transform made of the object: a small
+// immutable value holding what its readers need (client-go's informer
+// transform; controller-runtime's typed caches). The store keeps each one as
+// a shared_ptr<const T> and hands out that pointer: reading costs a lookup
+// and a reference count, and a view a reader holds stays valid after the
+// store moved on.
+//
+// T needs `key()` (convertible to std::string) and `resource_version()`
+// (convertible to std::string_view).
+// Thread-safety: thread-safe; readers share a reader-writer lock, writers
+// (the informer) take it alone. Index functions run under the lock: they must
+// be pure and cheap. Add indexers before objects arrive (adding one later
+// indexes the existing ones). Errors: add_indexer → kAlreadyExists; by_index →
+// kNotFound for an unknown index name.
 #pragma once
 
+#include <concepts>
 #include <functional>
 #include <map>
-#include <memory_resource>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include "pkg/kube/object.h"
-#include "pkg/kube/object_packer.h"
 #include "pkg/util/mutex.h"
 #include "pkg/util/status.h"
+#include "pkg/util/strings.h"
 
 namespace kube {
 
-// The index values of an object (none, one or several).
-using IndexFunc = std::function<std::vector<std::string>(const Object&)>;
+template <typename T>
+concept Cacheable = requires(const T& t) {
+  { t.key() } -> std::convertible_to<std::string>;
+  { t.resource_version() } -> std::convertible_to<std::string_view>;
+};
 
-// Stock index functions.
-IndexFunc index_by_namespace();
-IndexFunc index_by_owner_uid();                   // every ownerReferences[].uid
-IndexFunc index_by_label(std::string label_key);  // the label's value, if set
-
+template <Cacheable T>
 class Store {
  public:
-  // What replace() changed, in key order.
-  struct Diff {
-    std::vector<ObjectPtr> added;
-    std::vector<std::pair<ObjectPtr, ObjectPtr>> updated;  // (old, new), resourceVersion differs
-    std::vector<ObjectPtr> removed;                        // last known state
-  };
+  using Ptr = std::shared_ptr<const T>;
+  // The index values of a view (none, one or several).
+  using IndexFunc = std::function<std::vector<std::string>(const T&)>;
 
-  util::Status add_indexer(std::string name, IndexFunc fn);
+  util::Status add_indexer(std::string name, IndexFunc fn) {
+    util::WriterLock lock(mu_);
+    if (indexes_.contains(name)) {
+      return util::already_exists_error(util::cat("indexer \"", name, "\" already exists"));
+    }
+    Index& index = indexes_.emplace(std::move(name), Index{std::move(fn), {}}).first->second;
+    for (const auto& [key, item] : items_) {
+      for (std::string& value : index.fn(*item))
+        index.keys_by_value[std::move(value)].insert(key);
+    }
+    return util::ok_status();
+  }
 
-  ObjectPtr get(std::string_view key) const;  // nullptr when absent
-  std::vector<ObjectPtr> list() const;        // key order
-  std::vector<ObjectPtr> list_by_namespace(std::string_view ns) const;
-  std::vector<std::string> keys() const;
-  util::StatusOr<std::vector<ObjectPtr>> by_index(std::string_view index,
-                                                  std::string_view value) const;
-  // What an index knows, without unpacking any object (e.g. for metrics over
-  // every object): how many objects have `value`, and every (value, key) in
-  // value order.
-  util::StatusOr<size_t> count_by_index(std::string_view index, std::string_view value) const;
-  util::StatusOr<std::vector<std::pair<std::string, std::string>>> index_entries(
-      std::string_view index) const;
-  size_t size() const;
+  Ptr get(std::string_view key) const {  // nullptr when absent
+    util::ReaderLock lock(mu_);
+    auto it = items_.find(key);
+    return it == items_.end() ? nullptr : it->second;
+  }
+  std::vector<Ptr> list() const {  // key order
+    util::ReaderLock lock(mu_);
+    std::vector<Ptr> out;
+    out.reserve(items_.size());
+    for (const auto& [key, item] : items_)
+      out.push_back(item);
+    return out;
+  }
+  // The views of namespace `ns`: a namespace's keys ("ns/name") are
+  // neighbours in key order, so this needs no index of its own.
+  std::vector<Ptr> list_by_namespace(std::string_view ns) const {
+    const std::string first = util::cat(ns, "/");
+    util::ReaderLock lock(mu_);
+    std::vector<Ptr> out;
+    for (auto it = items_.lower_bound(first);
+         it != items_.end() && std::string_view(it->first).starts_with(first); ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+  std::vector<std::string> keys() const {
+    util::ReaderLock lock(mu_);
+    std::vector<std::string> out;
+    out.reserve(items_.size());
+    for (const auto& [key, item] : items_)
+      out.push_back(key);
+    return out;
+  }
+  util::StatusOr<std::vector<Ptr>> by_index(std::string_view index, std::string_view value) const {
+    util::ReaderLock lock(mu_);
+    auto idx = indexes_.find(index);
+    if (idx == indexes_.end()) {
+      return util::not_found_error(util::cat("no indexer \"", index, "\""));
+    }
+    std::vector<Ptr> out;
+    auto it = idx->second.keys_by_value.find(value);
+    if (it == idx->second.keys_by_value.end()) return out;
+    for (const std::string& key : it->second)
+      out.push_back(items_.find(key)->second);
+    return out;
+  }
+  // Calls `visit` with every view in key order, under the read lock (for a
+  // summary over all of them, such as a metric, without copying the list).
+  void for_each(const std::function<void(const T&)>& visit) const {
+    util::ReaderLock lock(mu_);
+    for (const auto& [key, item] : items_)
+      visit(*item);
+  }
+  size_t size() const {
+    util::ReaderLock lock(mu_);
+    return items_.size();
+  }
 
-  // Inserts or replaces by key; returns the previous object (nullptr if new).
-  ObjectPtr upsert(const ObjectPtr& object);
-  // Removes by key; returns the removed object (nullptr if absent).
-  ObjectPtr remove(std::string_view key);
-  // Makes the store hold exactly `objects` (a relist) and says what changed.
-  Diff replace(std::vector<ObjectPtr> objects);
+  // Inserts or replaces by key; returns the previous view (nullptr if new).
+  Ptr upsert(Ptr item) {
+    std::string key = item->key();
+    util::WriterLock lock(mu_);
+    auto it = items_.find(key);
+    Ptr previous;
+    if (it != items_.end()) {
+      previous = std::move(it->second);
+      unindex_locked(it->first, *previous);
+      it->second = std::move(item);
+    } else {
+      it = items_.emplace(std::move(key), std::move(item)).first;
+    }
+    index_locked(it->first, *it->second);
+    return previous;
+  }
+  // Removes by key; returns the removed view (nullptr if absent).
+  Ptr remove(std::string_view key) {
+    util::WriterLock lock(mu_);
+    auto it = items_.find(key);
+    if (it == items_.end()) return nullptr;
+    Ptr previous = std::move(it->second);
+    unindex_locked(it->first, *previous);
+    items_.erase(it);
+    return previous;
+  }
 
  private:
-  // What the store keeps is allocated from pool_ (see there).
-  using String = std::pmr::string;
-  using KeySet = std::pmr::set<String, std::less<>>;
-  template <typename Value>
-  using Map = std::pmr::map<String, Value, std::less<>>;
+  using KeySet = std::set<std::string, std::less<>>;
   struct Index {
     IndexFunc fn;
-    Map<KeySet> keys_by_value;
+    std::map<std::string, KeySet, std::less<>> keys_by_value;
   };
-  void index_locked(std::string_view key, const Object& object) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void unindex_locked(std::string_view key, const Object& object)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::string_view packed_locked(const Object& object) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  ObjectPtr unpacked_locked(std::string_view packed) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  mutable util::Mutex mu_;
-  // The cache's long-lived entries, packed together: allocated by whichever
-  // thread inserts them, between that thread's short-lived request and parse
-  // buffers, they would keep those buffers' pages resident once freed. Used
-  // only under mu_.
-  std::pmr::unsynchronized_pool_resource pool_;
-  mutable ObjectPacker packer_ ABSL_GUARDED_BY(mu_);
-  // key → the object, packed.
-  Map<String> items_ ABSL_GUARDED_BY(mu_){&pool_};
+  // Takes `key` out of the set filed under `value`, and the set once empty.
+  static void forget_key(std::map<std::string, KeySet, std::less<>>& map, std::string_view value,
+                         std::string_view key) {
+    auto it = map.find(value);
+    if (it == map.end()) return;
+    if (auto k = it->second.find(key); k != it->second.end()) it->second.erase(k);
+    if (it->second.empty()) map.erase(it);
+  }
+  void index_locked(const std::string& key, const T& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (auto& [name, index] : indexes_) {
+      for (std::string& value : index.fn(item))
+        index.keys_by_value[std::move(value)].insert(key);
+    }
+  }
+  void unindex_locked(const std::string& key, const T& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (auto& [name, index] : indexes_) {
+      for (const std::string& value : index.fn(item))
+        forget_key(index.keys_by_value, value, key);
+    }
+  }
+
+  mutable util::SharedMutex mu_;
+  std::map<std::string, Ptr, std::less<>> items_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Index, std::less<>> indexes_ ABSL_GUARDED_BY(mu_);
-  // namespace → keys, always maintained for list_by_namespace().
-  Map<KeySet> by_namespace_ ABSL_GUARDED_BY(mu_){&pool_};
 };
 
 }  // namespace kube

@@ -1,6 +1,6 @@
 // Fuzzes what any namespace can write: an AWSIAMRole and the Secret of the
 // same name (input: the role's JSON, optionally "\n---\n" and the Secret's).
-// Parsing and the reconcile decision must give a plan or an error, never a
+// Parsing, the informers' views and the reconcile decision must give a plan or an error, never a
 // crash, whatever the objects hold.
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "controller/domain/awsiamrole.h"
 #include "controller/domain/plan.h"
+#include "controller/domain/views.h"
 #include "pkg/kube/object.h"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
@@ -18,10 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t separator = input.find("\n---\n");
   auto role_object = kube::Object::parse(input.substr(0, separator));
   if (!role_object.ok()) return 0;
-  std::optional<kube::Object> secret;
+  std::optional<controller::ManagedSecret> secret;
   if (separator != std::string_view::npos) {
     auto parsed = kube::Object::parse(input.substr(separator + 5));
-    if (parsed.ok()) secret = *std::move(parsed);
+    if (parsed.ok()) secret = controller::secret_view(*parsed);
   }
   auto role = controller::parse_awsiamrole(role_object->json());
   static const controller::PlanConfig kConfig{

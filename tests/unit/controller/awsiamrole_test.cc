@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pkg/kube/object.h"
+#include "pkg/util/strings.h"
+
 namespace controller {
 namespace {
 
@@ -87,15 +90,19 @@ TEST(AwsIamRoleTest, RejectsObjectsWithoutIdentity) {
 }
 
 TEST(AwsIamRoleTest, ReadyStatusReadsOnlyTheReadyCondition) {
-  EXPECT_EQ(ready_status(parse(R"({"metadata":{"name":"r"}})")), "Unknown");  // not reconciled
-  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":[
-      {"type":"Other","status":"True"},{"type":"Ready","status":"False"}]}})")),
+  // The role's view, as the informer keeps it, with `rest` after its metadata.
+  auto ready = [](std::string_view rest) {
+    const auto object =
+        kube::Object::parse(util::cat(R"({"metadata":{"name":"r","namespace":"n"})", rest, "}"));
+    return std::string(ready_status(parse_awsiamrole(object->json())->status));
+  };
+  EXPECT_EQ(ready(""), "Unknown");  // not reconciled
+  EXPECT_EQ(ready(R"(,"status":{"conditions":[
+      {"type":"Other","status":"True"},{"type":"Ready","status":"False"}]})"),
             "False");
-  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":[{"type":"Ready","status":"True"}]}})")),
-            "True");
-  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":[{"type":"Ready","status":"yes"}]}})")),
-            "Unknown");
-  EXPECT_EQ(ready_status(parse(R"({"status":{"conditions":{"type":"Ready"}}})")), "Unknown");
+  EXPECT_EQ(ready(R"(,"status":{"conditions":[{"type":"Ready","status":"True"}]})"), "True");
+  EXPECT_EQ(ready(R"(,"status":{"conditions":[{"type":"Ready","status":"yes"}]})"), "Unknown");
+  EXPECT_EQ(ready(R"(,"status":{"conditions":{"type":"Ready"}})"), "Unknown");
 }
 
 TEST(AwsIamRoleTest, StatusRoundTripsThroughJson) {

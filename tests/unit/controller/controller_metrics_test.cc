@@ -13,9 +13,12 @@ TEST(ControllerMetricsTest, ExportsClientGoAndControllerRuntimeNames) {
   m.queue.on_get(absl::Milliseconds(3));
   m.queue.on_done(absl::Milliseconds(40));
   m.queue.on_retry();
-  m.reconcile_result(ReconcileResult::kRequeueAfter, absl::Milliseconds(40));
-  m.reconcile_result(ReconcileResult::kError, absl::Milliseconds(2));
-  m.reconcile_result(ReconcileResult::kTerminalError, absl::Milliseconds(1));
+  m.reconciled({Effect::kIssued, Done{.look_again_at = absl::FromUnixSeconds(1'800'000'000)}},
+               absl::Milliseconds(40));
+  m.reconciled({Effect::kFailed, Retry{.error = util::unavailable_error("throttled")}},
+               absl::Milliseconds(2));
+  m.reconciled({Effect::kInvalid, Blocked{.error = util::invalid_argument_error("no spec")}},
+               absl::Milliseconds(1));
   const std::string text = registry.render();
   for (
       const char* line : {
@@ -30,6 +33,8 @@ TEST(ControllerMetricsTest, ExportsClientGoAndControllerRuntimeNames) {
           R"(controller_runtime_terminal_reconcile_errors_total{controller="awsiamrole"} 1)",
           R"(controller_runtime_reconcile_time_seconds_count{controller="awsiamrole"} 3)",
           R"(kube_aws_iam_controller_build_info{version="1.2.3",revision="abc"} 1)",
+          R"(kube_aws_iam_controller_reconciles_total{result="issued"} 1)",
+          R"(kube_aws_iam_controller_reconciles_total{result="invalid"} 1)",
           R"(kube_aws_iam_controller_leader 0)",
       }) {
     EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;

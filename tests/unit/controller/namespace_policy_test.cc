@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "controller/domain/views.h"
 #include "pkg/util/glob.h"
 
 namespace controller {
@@ -190,26 +191,22 @@ TEST(NamespacePolicyTest, UnknownNamespaceRefusesEverything) {
   EXPECT_NE(refusal->find("the Namespace gone is not known (yet)"), std::string::npos);
 }
 
-TEST(NamespacePolicyTest, CacheRecompilesWhenTheNamespaceChanges) {
-  kube::Store namespaces;
-  auto put = [&](const std::string& rv, const std::string& allowed) {
-    kube::Object ns;
-    ns.set_name("team-a");
-    ns.set_resource_version(rv);
-    ns.set_annotation(kAllowedRolesAnnotation, allowed);
-    namespaces.upsert(kube::share(std::move(ns)));
-  };
-  NamespacePolicyCache cache(namespaces, {}, *aws::BaseRoleArn::parse(kBase));
+TEST(NamespacePolicyTest, TheNamespaceViewCarriesItsCompiledPolicy) {
+  kube::Object ns;
+  ns.set_name("team-a");
+  ns.set_resource_version("1");
+  ns.set_annotation(kAllowedRolesAnnotation, R"(["app"])");
+  const NamespacePolicyOptions restrictions{.base = *aws::BaseRoleArn::parse(kBase)};
   const aws::RoleArn r = role(own("app"));
-  EXPECT_TRUE(cache.policy_for("team-a")->refusal(r)) << "not known yet";
-  put("1", R"(["app"])");
-  const auto first = cache.policy_for("team-a");
-  EXPECT_FALSE(first->refusal(r));
-  EXPECT_EQ(cache.policy_for("team-a"), first) << "compiled once per version";
-  put("2", R"(["other"])");
-  EXPECT_TRUE(cache.policy_for("team-a")->refusal(r));
-  namespaces.remove("team-a");
-  EXPECT_TRUE(cache.policy_for("team-a")->refusal(r));
+  const NamespaceView view = namespace_view(ns, &restrictions);
+  ASSERT_NE(view.policy, nullptr);
+  EXPECT_FALSE(view.policy->refusal(r));
+  EXPECT_FALSE(view.terminating);
+  ns.set_annotation(kAllowedRolesAnnotation, R"(["other"])");
+  const NamespaceView changed = namespace_view(ns, &restrictions);
+  EXPECT_TRUE(changed.policy->refusal(r));
+  EXPECT_FALSE(changed.same_policy(view));
+  EXPECT_EQ(namespace_view(ns, nullptr).policy, nullptr) << "no restrictions, nothing compiled";
 }
 
 // The glob matcher against RE2 on the same pattern (each '*' as ".*", the

@@ -27,6 +27,14 @@ AwsIamRole make_role(const std::string& spec = R"({"roleReference":"team/app/my-
   return *role;
 }
 
+// plan(), with the Secret as the informer keeps it (its view).
+Plan decide(const AwsIamRole* role, const kube::Object* secret, absl::Time now,
+            const PlanConfig& config, const NamespacePolicy* namespace_policy = nullptr) {
+  const std::optional<ManagedSecret> view =
+      secret != nullptr ? std::optional<ManagedSecret>(secret_view(*secret)) : std::nullopt;
+  return plan(role, view ? &*view : nullptr, now, config, namespace_policy);
+}
+
 PlanConfig config_with_base() {
   return {.base_role_arn = *aws::BaseRoleArn::parse("arn:aws:iam::123456789012:role/")};
 }
@@ -48,7 +56,7 @@ kube::Object make_secret(const AwsIamRole& role, absl::Time expire, const std::s
 }
 
 TEST(PlanTest, NothingToDoWithoutRoleOrSecret) {
-  const Plan p = plan(nullptr, nullptr, kNow, config_with_base());
+  const Plan p = decide(nullptr, nullptr, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kNone);
   EXPECT_FALSE(p.refresh_at);
   EXPECT_FALSE(p.status);
@@ -57,19 +65,19 @@ TEST(PlanTest, NothingToDoWithoutRoleOrSecret) {
 TEST(PlanTest, DeletesOurSecretWhenItsRoleIsGone) {
   const AwsIamRole role = make_role();
   const kube::Object secret = make_secret(role, kNow + absl::Hours(1));
-  EXPECT_EQ(plan(nullptr, &secret, kNow, config_with_base()).action, Action::kDeleteOrphan);
+  EXPECT_EQ(decide(nullptr, &secret, kNow, config_with_base()).action, Action::kDeleteOrphan);
 }
 
 TEST(PlanTest, LeavesTheGoOriginalsPodModeSecretsAlone) {
   // heritage without type=awsiamrole: the original's aws-iam-<role> Secrets.
   kube::Object secret =
       kube::SecretBuilder("demo", "aws-iam-x").label("heritage", "kube-aws-iam-controller").build();
-  EXPECT_EQ(plan(nullptr, &secret, kNow, config_with_base()).action, Action::kNone);
+  EXPECT_EQ(decide(nullptr, &secret, kNow, config_with_base()).action, Action::kNone);
 }
 
 TEST(PlanTest, LeavesSomebodyElsesSecretAlone) {
   kube::Object secret = kube::SecretBuilder("demo", "app").label("app", "x").build();
-  EXPECT_EQ(plan(nullptr, &secret, kNow, config_with_base()).action, Action::kNone);
+  EXPECT_EQ(decide(nullptr, &secret, kNow, config_with_base()).action, Action::kNone);
 }
 
 NamespacePolicy policy_allowing(const std::string& allowed_roles) {
@@ -80,7 +88,7 @@ NamespacePolicy policy_allowing(const std::string& allowed_roles) {
 TEST(PlanTest, RefusesARoleItsNamespaceMayNotUseWithoutCallingSts) {
   const AwsIamRole role = make_role();
   const NamespacePolicy policy = policy_allowing(R"(["other"])");
-  const Plan p = plan(&role, nullptr, kNow, config_with_base(), &policy);
+  const Plan p = decide(&role, nullptr, kNow, config_with_base(), &policy);
   EXPECT_EQ(p.action, Action::kReportNotPermitted);
   EXPECT_FALSE(p.delete_secret);
   EXPECT_NE(p.why.find("is not permitted in namespace demo"), std::string::npos) << p.why;
@@ -98,7 +106,7 @@ TEST(PlanTest, ARefusedRolesSecretGoesAndTheStatusNoLongerClaimsCredentials) {
       R"({"roleARN":"arn:aws:iam::123456789012:role/team/app/my-role","expiration":"2027-01-01T00:00:00Z"})");
   const kube::Object secret = make_secret(role, kNow + absl::Hours(1));
   const NamespacePolicy policy = policy_allowing(R"(["other"])");
-  const Plan p = plan(&role, &secret, kNow, config_with_base(), &policy);
+  const Plan p = decide(&role, &secret, kNow, config_with_base(), &policy);
   EXPECT_EQ(p.action, Action::kReportNotPermitted);
   EXPECT_TRUE(p.delete_secret);
   ASSERT_TRUE(p.status);
@@ -110,18 +118,18 @@ TEST(PlanTest, ARefusedRoleLeavesSomebodyElsesSecretAlone) {
   const AwsIamRole role = make_role();
   const kube::Object secret = kube::SecretBuilder("demo", "app").label("app", "x").build();
   const NamespacePolicy policy = policy_allowing(R"(["other"])");
-  EXPECT_FALSE(plan(&role, &secret, kNow, config_with_base(), &policy).delete_secret);
+  EXPECT_FALSE(decide(&role, &secret, kNow, config_with_base(), &policy).delete_secret);
 }
 
 TEST(PlanTest, APermittedRoleIsPlannedAsWithoutRestrictions) {
   const AwsIamRole role = make_role();
   const NamespacePolicy policy = policy_allowing(R"(["team/app/*"])");
-  EXPECT_EQ(plan(&role, nullptr, kNow, config_with_base(), &policy).action, Action::kIssue);
+  EXPECT_EQ(decide(&role, nullptr, kNow, config_with_base(), &policy).action, Action::kIssue);
 }
 
 TEST(PlanTest, ReportsAnUnusableSpecWithoutCallingSts) {
   const AwsIamRole role = make_role(R"({"roleSessionDuration":3600})");
-  const Plan p = plan(&role, nullptr, kNow, config_with_base());
+  const Plan p = decide(&role, nullptr, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kReportInvalid);
   EXPECT_EQ(p.why, "spec.roleReference is missing");
   ASSERT_TRUE(p.status);
@@ -134,29 +142,29 @@ TEST(PlanTest, ReportsAnUnusableSpecWithoutCallingSts) {
 
 TEST(PlanTest, ReportsAMalformedArn) {
   const AwsIamRole role = make_role(R"({"roleReference":"arn:aws:iam::12:role/x"})");
-  const Plan p = plan(&role, nullptr, kNow, config_with_base());
+  const Plan p = decide(&role, nullptr, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kReportInvalid);
   EXPECT_FALSE(p.why.empty());
 }
 
 TEST(PlanTest, ExplainsWhyARoleNameNeedsABaseArn) {
   const AwsIamRole role = make_role();
-  const Plan p = plan(&role, nullptr, kNow,
-                      {.no_base_role_arn_reason = "no --base-role-arn and none discovered"});
+  const Plan p = decide(&role, nullptr, kNow,
+                        {.no_base_role_arn_reason = "no --base-role-arn and none discovered"});
   EXPECT_EQ(p.action, Action::kReportInvalid);
   EXPECT_NE(p.why.find("no --base-role-arn and none discovered"), std::string::npos) << p.why;
 }
 
 TEST(PlanTest, FullArnsWorkWithoutABaseArn) {
   const AwsIamRole role = make_role(R"({"roleReference":"arn:aws-cn:iam::123456789012:role/x/y"})");
-  const Plan p = plan(&role, nullptr, kNow, {});
+  const Plan p = decide(&role, nullptr, kNow, {});
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_EQ(p.role_arn->str(), "arn:aws-cn:iam::123456789012:role/x/y");
 }
 
 TEST(PlanTest, IssuesWhenTheSecretIsMissing) {
   const AwsIamRole role = make_role();
-  const Plan p = plan(&role, nullptr, kNow, config_with_base());
+  const Plan p = decide(&role, nullptr, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_EQ(p.role_arn->str(), kArn);
   EXPECT_EQ(p.why, "the Secret does not exist");
@@ -167,7 +175,7 @@ TEST(PlanTest, IssuesWhenAKeyIsMissing) {
   const kube::Object secret = kube::SecretBuilder(make_secret(role, kNow + absl::Hours(1)))
                                   .remove_data(kCredentialsProcessKey)
                                   .build();
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_NE(p.why.find("credentials.process is missing"), std::string::npos) << p.why;
 }
@@ -177,7 +185,7 @@ TEST(PlanTest, AdoptsASeedSecretWithoutGeneration) {
   const kube::Object secret = kube::SecretBuilder(make_secret(role, kNow + absl::Hours(1)))
                                   .remove_data(kGenerationKey)
                                   .build();
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_NE(p.why.find("awsiamrole-generation is missing"), std::string::npos) << p.why;
 }
@@ -187,14 +195,14 @@ TEST(PlanTest, IssuesWhenExpireIsUnparsable) {
   const kube::Object secret = kube::SecretBuilder(make_secret(role, kNow + absl::Hours(1)))
                                   .data(kExpireKey, util::SecretString("tomorrow"))
                                   .build();
-  EXPECT_EQ(plan(&role, &secret, kNow, config_with_base()).action, Action::kIssue);
+  EXPECT_EQ(decide(&role, &secret, kNow, config_with_base()).action, Action::kIssue);
 }
 
 TEST(PlanTest, IssuesWhenDataIsNotBase64) {
   const AwsIamRole role = make_role();
   kube::Object secret = make_secret(role, kNow + absl::Hours(1));
   kube::json::set_string(*kube::json::find(secret.mutable_json(), "data"), "role-arn", "%%%");
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_NE(p.why.find("role-arn is not valid base64"), std::string::npos) << p.why;
 }
@@ -203,7 +211,7 @@ TEST(PlanTest, IssuesWhenTheGenerationChanged) {
   const AwsIamRole old_role = make_role();
   const kube::Object secret = make_secret(old_role, kNow + absl::Hours(1));
   const AwsIamRole role = make_role(R"({"roleReference":"team/app/my-role"})", 2);
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_EQ(p.why, "the AWSIAMRole changed (generation 2, the Secret is for 1)");
 }
@@ -212,7 +220,7 @@ TEST(PlanTest, IssuesWhenTheResolvedArnChanged) {
   const AwsIamRole role = make_role();
   const kube::Object secret =
       make_secret(role, kNow + absl::Hours(1), "arn:aws:iam::123456789012:role/other");
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kIssue);
   EXPECT_NE(p.why.find("role/other"), std::string::npos);
 }
@@ -223,19 +231,19 @@ TEST(PlanTest, RefreshesTwentyTwoMinutesBeforeExpiryByDefault) {
   const absl::Time expire = kNow + absl::Hours(1);
   const kube::Object secret = make_secret(role, expire);
 
-  const Plan fresh = plan(&role, &secret, kNow, config_with_base());
+  const Plan fresh = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(fresh.action, Action::kNone);
   EXPECT_EQ(fresh.refresh_at, expire - absl::Minutes(22));
 
   const Plan just_before =
-      plan(&role, &secret, expire - absl::Minutes(22) - absl::Seconds(1), config_with_base());
+      decide(&role, &secret, expire - absl::Minutes(22) - absl::Seconds(1), config_with_base());
   EXPECT_EQ(just_before.action, Action::kNone);
 
-  const Plan due = plan(&role, &secret, expire - absl::Minutes(22), config_with_base());
+  const Plan due = decide(&role, &secret, expire - absl::Minutes(22), config_with_base());
   EXPECT_EQ(due.action, Action::kIssue);
   EXPECT_NE(due.why.find("within 22m"), std::string::npos) << due.why;
 
-  EXPECT_EQ(plan(&role, &secret, expire + absl::Hours(1), config_with_base()).action,
+  EXPECT_EQ(decide(&role, &secret, expire + absl::Hours(1), config_with_base()).action,
             Action::kIssue);
 }
 
@@ -245,10 +253,10 @@ TEST(PlanTest, HonoursALongerRefreshLimit) {
   const kube::Object secret = make_secret(role, expire);
   PlanConfig config = config_with_base();
   config.refresh.refresh_limit = absl::Minutes(45);
-  EXPECT_EQ(plan(&role, &secret, kNow, config).refresh_at, expire - absl::Minutes(30))
+  EXPECT_EQ(decide(&role, &secret, kNow, config).refresh_at, expire - absl::Minutes(30))
       << "never more than half the session";
   config.refresh.refresh_limit = absl::Minutes(25);
-  EXPECT_EQ(plan(&role, &secret, kNow, config).refresh_at, expire - absl::Minutes(25));
+  EXPECT_EQ(decide(&role, &secret, kNow, config).refresh_at, expire - absl::Minutes(25));
 }
 
 TEST(PlanTest, ShortSessionsRefreshAtHalfLifeAndSaySo) {
@@ -256,7 +264,7 @@ TEST(PlanTest, ShortSessionsRefreshAtHalfLifeAndSaySo) {
       make_role(R"({"roleReference":"team/app/my-role","roleSessionDuration":900})");
   const absl::Time expire = kNow + absl::Minutes(15);
   const kube::Object secret = make_secret(role, expire);
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kNone);
   EXPECT_EQ(p.refresh_at, expire - absl::Seconds(450));
   ASSERT_TRUE(p.status);
@@ -271,10 +279,10 @@ TEST(PlanTest, CredentialsShorterThanAskedForRefreshAtHalfTheirRealLifetime) {
   const absl::Time expire = kNow + absl::Seconds(90);
   kube::Object secret = make_secret(role, expire);
   secret.set_annotation(kIssuedAtAnnotation, util::format_rfc3339(kNow));
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kNone);
   EXPECT_EQ(p.refresh_at, expire - absl::Seconds(45));
-  EXPECT_EQ(plan(&role, &secret, kNow + absl::Seconds(45), config_with_base()).action,
+  EXPECT_EQ(decide(&role, &secret, kNow + absl::Seconds(45), config_with_base()).action,
             Action::kIssue);
 }
 
@@ -282,7 +290,7 @@ TEST(PlanTest, RepairsDriftedLabels) {
   const AwsIamRole role = make_role();
   const kube::Object secret =
       kube::SecretBuilder(make_secret(role, kNow + absl::Hours(1))).label("team", "b").build();
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   EXPECT_EQ(p.action, Action::kRepairMetadata);
   EXPECT_EQ(p.refresh_at, kNow + absl::Hours(1) - absl::Minutes(22));
 }
@@ -291,7 +299,7 @@ TEST(PlanTest, RepairsAMissingOwnerReference) {
   const AwsIamRole role = make_role();
   const kube::Object secret =
       kube::SecretBuilder(make_secret(role, kNow + absl::Hours(1))).owner_references({}).build();
-  EXPECT_EQ(plan(&role, &secret, kNow, config_with_base()).action, Action::kRepairMetadata);
+  EXPECT_EQ(decide(&role, &secret, kNow, config_with_base()).action, Action::kRepairMetadata);
 }
 
 TEST(PlanTest, AcceptsTheGoOriginalsOwnerReference) {
@@ -304,7 +312,7 @@ TEST(PlanTest, AcceptsTheGoOriginalsOwnerReference) {
   const kube::Object secret = kube::SecretBuilder(make_secret(role, kNow + absl::Hours(1)))
                                   .owner_references({original})
                                   .build();
-  EXPECT_EQ(plan(&role, &secret, kNow, config_with_base()).action, Action::kNone);
+  EXPECT_EQ(decide(&role, &secret, kNow, config_with_base()).action, Action::kNone);
 }
 
 TEST(PlanTest, OurLabelsWinOverTheRolesOwn) {
@@ -321,7 +329,7 @@ TEST(PlanTest, WritesTheStatusWhenItLagsTheSecret) {
   const AwsIamRole role = make_role();
   const absl::Time expire = kNow + absl::Hours(1);
   const kube::Object secret = make_secret(role, expire);
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   ASSERT_TRUE(p.status);
   EXPECT_EQ(p.status->observed_generation, 1);
   EXPECT_EQ(p.status->role_arn, kArn);
@@ -339,7 +347,7 @@ TEST(PlanTest, LeavesACurrentStatusAlone) {
   const AwsIamRole role = make_role(R"({"roleReference":"team/app/my-role"})", 1,
                                     kube::json::serialize(status_to_json(status, allocator)));
   const kube::Object secret = make_secret(role, expire);
-  EXPECT_FALSE(plan(&role, &secret, kNow, config_with_base()).status);
+  EXPECT_FALSE(decide(&role, &secret, kNow, config_with_base()).status);
 }
 
 TEST(PlanTest, ReadyAgainAfterAFailureOnceTheSecretIsValid) {
@@ -350,7 +358,7 @@ TEST(PlanTest, ReadyAgainAfterAFailureOnceTheSecretIsValid) {
   const AwsIamRole role = make_role(R"({"roleReference":"team/app/my-role"})", 1,
                                     kube::json::serialize(status_to_json(failed, allocator)));
   const kube::Object secret = make_secret(role, kNow + absl::Hours(1));
-  const Plan p = plan(&role, &secret, kNow, config_with_base());
+  const Plan p = decide(&role, &secret, kNow, config_with_base());
   ASSERT_TRUE(p.status);
   EXPECT_EQ(p.status->condition("Ready")->status, "True");
   EXPECT_EQ(p.status->condition("Ready")->last_transition_time, util::format_rfc3339(kNow));
@@ -383,13 +391,13 @@ TEST(PlanTest, FailureKeepsWhatTheSecretStillServes) {
 }
 
 TEST(PlanTest, AdoptsOnlySecretsThatHoldCredentials) {
-  EXPECT_TRUE(adoptable(kube::SecretBuilder("demo", "a")
-                            .data(kCredentialsJsonKey, util::SecretString("{}"))
-                            .build()));
-  EXPECT_TRUE(adoptable(
-      kube::SecretBuilder("demo", "a").label("heritage", "kube-aws-iam-controller").build()));
-  EXPECT_FALSE(adoptable(
-      kube::SecretBuilder("demo", "a").data("password", util::SecretString("hunter2")).build()));
+  EXPECT_TRUE(adoptable(secret_view(kube::SecretBuilder("demo", "a")
+                                        .data(kCredentialsJsonKey, util::SecretString("{}"))
+                                        .build())));
+  EXPECT_TRUE(adoptable(secret_view(
+      kube::SecretBuilder("demo", "a").label("heritage", "kube-aws-iam-controller").build())));
+  EXPECT_FALSE(adoptable(secret_view(
+      kube::SecretBuilder("demo", "a").data("password", util::SecretString("hunter2")).build())));
 }
 
 }  // namespace

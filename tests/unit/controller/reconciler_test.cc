@@ -8,8 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <set>
 
-#include "controller/domain/cache_projection.h"
+#include "controller/domain/views.h"
 #include "pkg/aws/aws_error.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/config.h"
@@ -100,12 +101,12 @@ class ReconcilerTest : public ::testing::Test {
   // The informers' caches, caught up with the server (projected as the
   // controller's informers project them).
   void sync_caches() {
-    sync(kRoles, role_cache_, project_awsiamrole, {});
-    sync(kSecrets, secret_cache_, project_secret, "kube-aws-iam-controller");
+    sync(kRoles, role_cache_, role_view, {});
+    sync(kSecrets, secret_cache_, secret_view, "kube-aws-iam-controller");
   }
 
   Outcome reconcile(std::string_view name) {
-    return reconciler_.reconcile(util::cat("demo/", name), {});
+    return reconciler_.reconcile(util::cat("demo/", name), {}).next;
   }
 
   std::optional<kube::Object> secret(std::string_view name) const {
@@ -150,10 +151,10 @@ class ReconcilerTest : public ::testing::Test {
                            clock_,
                            {.qps = 0, .max_retries = 0}};
   RestObjectWriter writer_{client_};
-  kube::Store role_cache_;
-  kube::Store secret_cache_;
-  kube::MutationCache roles_{role_cache_, /*include_adds=*/false};
-  kube::MutationCache secrets_{secret_cache_, /*include_adds=*/true};
+  kube::Store<AwsIamRole> role_cache_;
+  kube::Store<ManagedSecret> secret_cache_;
+  kube::MutationCache<AwsIamRole> roles_{role_cache_, /*include_adds=*/false};
+  kube::MutationCache<ManagedSecret> secrets_{secret_cache_, /*include_adds=*/true};
   ScriptedCredentials sts_{clock_};
   kube::testing::FakeRecorder events_;
   Reconciler reconciler_{
@@ -168,18 +169,27 @@ class ReconcilerTest : public ::testing::Test {
 
  private:
   // `heritage`: the label selector of the controller's Secret informer.
-  void sync(std::string_view collection, kube::Store& store, void (*projection)(kube::Object&),
-            std::string_view heritage) {
-    std::vector<kube::ObjectPtr> objects;
-    for (kube::Object o : api_.list(collection)) {
+  // As an informer's relist: the views of what is listed (an unchanged
+  // version keeps its cached view), and nothing else.
+  template <typename View>
+  void sync(std::string_view collection, kube::Store<View>& store,
+            View (*view_of)(const kube::Object&), std::string_view heritage) {
+    std::set<std::string, std::less<>> listed;
+    for (const kube::Object& o : api_.list(collection)) {
       if (!heritage.empty() &&
           (o.label("heritage") != heritage || o.label("type") != "awsiamrole")) {
         continue;
       }
-      projection(o);
-      objects.push_back(kube::share(std::move(o)));
+      auto view = std::make_shared<const View>(view_of(o));
+      listed.insert(view->key());
+      const auto cached = store.get(view->key());
+      if (cached == nullptr || cached->resource_version() != view->resource_version()) {
+        store.upsert(std::move(view));
+      }
     }
-    store.replace(std::move(objects));
+    for (const std::string& key : store.keys()) {
+      if (!listed.contains(key)) store.remove(key);
+    }
   }
 };
 
@@ -207,13 +217,12 @@ TEST_F(ReconcilerTest, CachesKeepNoCredentialsButServeOwnWritesUntilCaughtUp) {
   sync_caches();
   reconcile("app");
   // The informer has not seen the write yet; the read-your-writes cache has,
-  // projected like the informer's: no key material in memory.
-  const kube::ObjectPtr written = secrets_.get("demo/app");
+  // as the informer's view: what the credentials are for, not what they are.
+  const auto written = secrets_.get("demo/app");
   ASSERT_NE(written, nullptr);
-  EXPECT_EQ(kube::json::get_string(*kube::json::find(written->json(), "data"), kCredentialsJsonKey),
-            kProjectedValue);
-  EXPECT_EQ(*kube::SecretView(*written).data(kRoleArnKey),
-            util::SecretString(std::string(kAppRoleArn)));
+  EXPECT_TRUE(written->holds_credentials);
+  EXPECT_THAT(written->data.problems, IsEmpty());
+  EXPECT_EQ(written->data.role_arn, kAppRoleArn);
 
   // Reconciling again before the caches catch up does nothing at all.
   const int writes = writes_to("secrets") + writes_to("awsiamroles");
@@ -223,7 +232,7 @@ TEST_F(ReconcilerTest, CachesKeepNoCredentialsButServeOwnWritesUntilCaughtUp) {
   EXPECT_EQ(writes_to("secrets") + writes_to("awsiamroles"), writes);
   sync_caches();
   EXPECT_EQ(secrets_.size(), 1u);  // the echo has not reached a handler yet
-  EXPECT_TRUE(secrets_.caught_up(*secret_cache_.get("demo/app")));
+  EXPECT_TRUE(secrets_.is_own_echo(*secret_cache_.get("demo/app")));
 }
 
 TEST_F(ReconcilerTest, AFailedSecretWriteIsRetriedWithoutPayingStsTwice) {

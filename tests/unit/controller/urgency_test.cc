@@ -1,4 +1,4 @@
-// Which work goes first, judged from the one object in hand: AWSIAMRoles with
+// Which work goes first, judged from the one view in hand: AWSIAMRoles with
 // the status the controller itself writes (issued_status / failed_status) and
 // Secrets as it renders them.
 #include "controller/domain/urgency.h"
@@ -52,24 +52,26 @@ AwsIamRoleStatus issued(int64_t generation, absl::Time expiration) {
 }
 
 TEST(UrgencyTest, ARoleNeverIssuedLacksCredentials) {
-  EXPECT_TRUE(role_lacks_credentials(role_object(1, std::nullopt), kAt));
+  EXPECT_TRUE(role_lacks_credentials(role_view(role_object(1, std::nullopt)), kAt));
 }
 
 TEST(UrgencyTest, ARoleWithValidCredentialsForItsSpecDoesNot) {
-  EXPECT_FALSE(role_lacks_credentials(role_object(1, issued(1, kAt + absl::Hours(1))), kAt));
+  EXPECT_FALSE(
+      role_lacks_credentials(role_view(role_object(1, issued(1, kAt + absl::Hours(1)))), kAt));
 }
 
 TEST(UrgencyTest, ARoleWhoseSpecChangedSinceOrWhoseCredentialsExpiredLacksThem) {
-  EXPECT_TRUE(role_lacks_credentials(role_object(2, issued(1, kAt + absl::Hours(1))), kAt));
-  EXPECT_TRUE(role_lacks_credentials(role_object(1, issued(1, kAt)), kAt));
+  EXPECT_TRUE(
+      role_lacks_credentials(role_view(role_object(2, issued(1, kAt + absl::Hours(1)))), kAt));
+  EXPECT_TRUE(role_lacks_credentials(role_view(role_object(1, issued(1, kAt))), kAt));
 }
 
 TEST(UrgencyTest, AFailedRefreshKeepsTheRoleServedWhileItsCredentialsAreValid) {
   const kube::Object served = role_object(1, issued(1, kAt + absl::Hours(1)));
   const AwsIamRoleStatus failed =
       failed_status(parsed(served), kReasonGetCredentialsFailed, "AccessDenied", kAt);
-  EXPECT_FALSE(role_lacks_credentials(role_object(1, failed), kAt));
-  EXPECT_TRUE(role_lacks_credentials(role_object(1, failed), kAt + absl::Hours(1)));
+  EXPECT_FALSE(role_lacks_credentials(role_view(role_object(1, failed)), kAt));
+  EXPECT_TRUE(role_lacks_credentials(role_view(role_object(1, failed)), kAt + absl::Hours(1)));
 }
 
 kube::Object secret_expiring(absl::Time expiration) {
@@ -88,13 +90,13 @@ kube::Object secret_expiring(absl::Time expiration) {
 TEST(UrgencyTest, ASecretLacksCredentialsWhenItsExpireIsPastOrMissing) {
   const absl::Time expiration = absl::FromUnixSeconds(absl::ToUnixSeconds(kAt + absl::Hours(1)));
   const kube::Object secret = secret_expiring(expiration);
-  EXPECT_EQ(secret_expiry(secret), expiration);
-  EXPECT_FALSE(secret_lacks_credentials(secret, kAt));
-  EXPECT_TRUE(secret_lacks_credentials(secret, expiration));
+  EXPECT_EQ(secret_view(secret).data.expire, expiration);
+  EXPECT_FALSE(secret_lacks_credentials(secret_view(secret), kAt));
+  EXPECT_TRUE(secret_lacks_credentials(secret_view(secret), expiration));
   const kube::Object foreign =
       kube::SecretBuilder("demo", "app").data("other", util::SecretString("x")).build();
-  EXPECT_FALSE(secret_expiry(foreign));
-  EXPECT_TRUE(secret_lacks_credentials(foreign, kAt));
+  EXPECT_FALSE(secret_view(foreign).data.expire);
+  EXPECT_TRUE(secret_lacks_credentials(secret_view(foreign), kAt));
 }
 
 }  // namespace

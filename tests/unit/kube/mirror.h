@@ -20,8 +20,8 @@ namespace kube::test {
 // from the calls before it (a missed or duplicated notification).
 class Mirror {
  public:
-  EventHandlers handlers() {
-    EventHandlers h;
+  EventHandlers<Object> handlers() {
+    EventHandlers<Object> h;
     h.on_add = [this](const ObjectPtr& o) {
       util::MutexLock lock(mu_);
       log_.push_back(util::cat("add ", o->key(), "@", o->resource_version()));

@@ -15,16 +15,16 @@ ObjectPtr secret(std::string_view rv, std::string_view marker = {}) {
 }
 
 TEST(MutationCacheTest, ServesTheCacheWhenNothingWasWritten) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/true);
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/true);
   EXPECT_EQ(cache.get("ns/s"), nullptr);
   store.upsert(secret("5"));
   EXPECT_EQ(cache.get("ns/s")->resource_version(), "5");
 }
 
 TEST(MutationCacheTest, OwnWriteWinsUntilTheCacheCatchesUp) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/true);
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/true);
   store.upsert(secret("5"));
   cache.record(secret("7", "us"));
   EXPECT_EQ(cache.get("ns/s")->label("written-by"), "us");  // the cache lags at 5
@@ -36,40 +36,40 @@ TEST(MutationCacheTest, OwnWriteWinsUntilTheCacheCatchesUp) {
 }
 
 TEST(MutationCacheTest, AWriteOfANewObjectIsServedBeforeItIsCached) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/true);
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/true);
   cache.record(secret("3", "us"));
   ASSERT_NE(cache.get("ns/s"), nullptr);
   EXPECT_EQ(cache.get("ns/s")->label("written-by"), "us");
 }
 
 TEST(MutationCacheTest, WithoutIncludeAddsOnlyCachedObjectsAreOverlaid) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/false);
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/false);
   cache.record(secret("3", "us"));
   EXPECT_EQ(cache.get("ns/s"), nullptr);  // e.g. deleted since: the write does not revive it
   store.upsert(secret("2"));
   EXPECT_EQ(cache.get("ns/s")->label("written-by"), "us");
 }
 
-TEST(MutationCacheTest, CaughtUpTellsTheEchoOfOwnWritesFromOtherChanges) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/true);
+TEST(MutationCacheTest, IsOwnEchoTellsTheEchoOfOwnWritesFromOtherChanges) {
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/true);
   cache.record(secret("7", "us"));
-  EXPECT_FALSE(cache.caught_up(*secret("6")));  // older: not caught up, entry kept
+  EXPECT_FALSE(cache.is_own_echo(*secret("6")));  // older: not caught up, entry kept
   EXPECT_EQ(cache.size(), 1u);
-  EXPECT_TRUE(cache.caught_up(*secret("7")));  // our own write coming back
+  EXPECT_TRUE(cache.is_own_echo(*secret("7")));  // our own write coming back
   EXPECT_EQ(cache.size(), 0u);
-  EXPECT_FALSE(cache.caught_up(*secret("8")));  // nothing recorded: somebody else's
+  EXPECT_FALSE(cache.is_own_echo(*secret("8")));  // nothing recorded: somebody else's
 
   cache.record(secret("9", "us"));
-  EXPECT_FALSE(cache.caught_up(*secret("10")));  // somebody changed it after us
+  EXPECT_FALSE(cache.is_own_echo(*secret("10")));  // somebody changed it after us
   EXPECT_EQ(cache.size(), 0u);
 }
 
 TEST(MutationCacheTest, AWriteTheCacheHasAlreadySeenIsNotKept) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/true);
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/true);
   store.upsert(secret("5"));
   cache.record(secret("7", "us"));
   store.upsert(secret("8"));              // the watch was quicker than the next writer's answer
@@ -80,8 +80,8 @@ TEST(MutationCacheTest, AWriteTheCacheHasAlreadySeenIsNotKept) {
 }
 
 TEST(MutationCacheTest, ForgetServesTheCacheAgain) {
-  Store store;
-  MutationCache cache(store, /*include_adds=*/true);
+  Store<Object> store;
+  MutationCache<Object> cache(store, /*include_adds=*/true);
   store.upsert(secret("5"));
   cache.record(secret("7", "us"));
   cache.forget("ns/s");

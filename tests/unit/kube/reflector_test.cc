@@ -109,18 +109,31 @@ class ScriptedListerWatcher final : public ListerWatcher {
   std::vector<WatchOptions> watch_calls_ ABSL_GUARDED_BY(mu_);
 };
 
-// What reached the sink, as "replace a@1 b@2" / "ADDED c@3" lines.
+// What reached the sink, as "replace a@1 b@2" (a list's pages, once it is
+// complete) / "ADDED c@3" lines, and how many objects each page brought.
 class RecordingSink final : public ReflectorSink {
  public:
-  void replace(std::vector<ObjectPtr> objects) override {
-    std::string line = "replace";
-    for (const ObjectPtr& object : objects)
-      line += util::cat(" ", object->name(), "@", object->resource_version());
-    record(std::move(line));
+  void list_started() override {
+    util::MutexLock lock(mu_);
+    listing_ = "replace";
   }
-  void apply(WatchEventType type, ObjectPtr object) override {
-    record(util::cat(watch_event_type_name(type), " ", object->name(), "@",
-                     object->resource_version()));
+  void list_page(std::vector<Object> page) override {
+    util::MutexLock lock(mu_);
+    page_sizes_.push_back(page.size());
+    for (const Object& object : page)
+      listing_ += util::cat(" ", object.name(), "@", object.resource_version());
+  }
+  void list_complete() override {
+    util::MutexLock lock(mu_);
+    lines_.push_back(std::move(listing_));
+  }
+  void apply(WatchEventType type, Object object) override {
+    record(
+        util::cat(watch_event_type_name(type), " ", object.name(), "@", object.resource_version()));
+  }
+  std::vector<size_t> page_sizes() const {
+    util::MutexLock lock(mu_);
+    return page_sizes_;
   }
   std::vector<std::string> lines() const {
     util::MutexLock lock(mu_);
@@ -134,6 +147,8 @@ class RecordingSink final : public ReflectorSink {
   }
   mutable util::Mutex mu_;
   std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
+  std::string listing_ ABSL_GUARDED_BY(mu_);
+  std::vector<size_t> page_sizes_ ABSL_GUARDED_BY(mu_);
 };
 
 class ReflectorTest : public ::testing::Test {
@@ -141,7 +156,6 @@ class ReflectorTest : public ::testing::Test {
   ~ReflectorTest() override { stop(); }
 
   void start(ReflectorOptions options = {}) {
-    options.transform = nullptr;
     reflector_ = std::make_unique<Reflector>(source_, sink_, clock_, std::move(options));
     thread_ = std::jthread([this](std::stop_token stop) { reflector_->run(std::move(stop)); });
   }
@@ -158,7 +172,7 @@ class ReflectorTest : public ::testing::Test {
   std::jthread thread_;
 };
 
-TEST_F(ReflectorTest, PagesAreOneReplaceAndTheWatchStartsWhereTheListEnded) {
+TEST_F(ReflectorTest, PagesReachTheSinkOneByOneAndTheWatchStartsWhereTheListEnded) {
   source_.push_list(ObjectList{
       .items = {secret_at("a", "5")}, .resource_version = "9", .continue_token = "page2"});
   source_.push_list(ObjectList{.items = {secret_at("b", "7")}, .resource_version = "9"});
@@ -167,6 +181,7 @@ TEST_F(ReflectorTest, PagesAreOneReplaceAndTheWatchStartsWhereTheListEnded) {
   stop();
 
   EXPECT_THAT(sink_.lines(), ElementsAre("replace a@5 b@7"));
+  EXPECT_THAT(sink_.page_sizes(), ElementsAre(1u, 1u));  // never the whole list at once
   const std::vector<ListOptions> lists = source_.list_calls();
   ASSERT_EQ(lists.size(), 2u);
   EXPECT_EQ(lists[0].limit, 1);

@@ -165,7 +165,7 @@ TEST_F(SimTest, InformerFollowsThroughDroppedWatchesAndAForcedRelist) {
   InformerOptions options;
   options.reflector.page_size = 10;
   options.reflector.backoff.initial = absl::Milliseconds(50);  // keep the test quick
-  Informer informer(*client_, Resource::secrets(), clock_, options);
+  Informer<Object> informer(*client_, Resource::secrets(), clock_, options);
   informer.add_handlers(mirror.handlers());
   std::jthread run([&](std::stop_token stop) { informer.run(std::move(stop)); });
   std::stop_source never;

@@ -29,7 +29,7 @@ std::vector<std::string> keys(const std::vector<ObjectPtr>& objects) {
 }
 
 TEST(StoreTest, GetListAndListByNamespace) {
-  Store store;
+  Store<Object> store;
   EXPECT_EQ(store.upsert(secret("b", "x", "1")), nullptr);
   store.upsert(secret("a", "y", "2"));
   store.upsert(secret("a", "x", "3"));
@@ -47,8 +47,8 @@ TEST(StoreTest, GetListAndListByNamespace) {
   EXPECT_THAT(store.list_by_namespace("c"), IsEmpty());
 }
 
-TEST(StoreTest, KeepsEveryFieldAndHandsOutIndependentCopies) {
-  Store store;
+TEST(StoreTest, KeepsEveryFieldAndHandsOutTheImmutableViewItself) {
+  Store<Object> store;
   Object object = test::secret("ns", "app");
   object.set_owner_references({{"zalando.org/v1", "AWSIAMRole", "app", "uid-1", true, true}});
   object.set_annotation("note", "ünïcode \"quoted\"");
@@ -56,18 +56,33 @@ TEST(StoreTest, KeepsEveryFieldAndHandsOutIndependentCopies) {
   store.upsert(share(Object(object)));
   const ObjectPtr first = store.get("ns/app");
   ASSERT_NE(first, nullptr);
-  EXPECT_EQ(*first, object);  // JSON-equal, member order included
-  EXPECT_NE(store.get("ns/app"), first);
+  EXPECT_EQ(*first, object);              // JSON-equal, member order included
+  EXPECT_EQ(store.get("ns/app"), first);  // no copy: a reference count
+  store.upsert(secret("ns", "app", "9"));
+  EXPECT_EQ(*first, object) << "a view handed out stays as it was";
+}
+
+std::vector<std::string> owner_uids(const Object& o) {
+  std::vector<std::string> out;
+  for (const OwnerReference& ref : o.owner_references()) {
+    if (!ref.uid.empty()) out.push_back(ref.uid);
+  }
+  return out;
+}
+
+std::vector<std::string> type_label(const Object& o) {
+  std::vector<std::string> out;
+  if (auto value = o.label("type")) out.emplace_back(*value);
+  return out;
 }
 
 TEST(StoreTest, IndexersFollowUpdatesAndRemovals) {
-  Store store;
-  ASSERT_TRUE(store.add_indexer("owner", index_by_owner_uid()).ok());
+  Store<Object> store;
+  ASSERT_TRUE(store.add_indexer("owner", owner_uids).ok());
   store.upsert(secret("a", "x", "1", "uid-1", "awsiamrole"));
   store.upsert(secret("a", "y", "2", "uid-2"));
-  ASSERT_TRUE(store.add_indexer("type", index_by_label("type")).ok());  // indexes existing ones
-  EXPECT_EQ(store.add_indexer("owner", index_by_owner_uid()).code(),
-            util::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(store.add_indexer("type", type_label).ok());  // indexes existing ones
+  EXPECT_EQ(store.add_indexer("owner", owner_uids).code(), util::StatusCode::kAlreadyExists);
   EXPECT_THAT(keys(store.by_index("owner", "uid-1").value()), ElementsAre("a/x@1"));
   EXPECT_THAT(keys(store.by_index("type", "awsiamrole").value()), ElementsAre("a/x@1"));
   store.upsert(secret("a", "x", "3", "uid-2"));  // owner changed, label gone
@@ -79,44 +94,39 @@ TEST(StoreTest, IndexersFollowUpdatesAndRemovals) {
   EXPECT_EQ(store.by_index("nope", "x").status().code(), util::StatusCode::kNotFound);
 }
 
-TEST(StoreTest, CountsAndEntriesComeFromTheIndexAlone) {
-  Store store;
-  ASSERT_TRUE(store.add_indexer("owner", index_by_owner_uid()).ok());
-  store.upsert(secret("b", "x", "1", "uid-2"));
-  store.upsert(secret("a", "y", "2", "uid-1"));
-  store.upsert(secret("a", "z", "3", "uid-2"));
-  store.upsert(secret("a", "w", "4"));  // no owner: not in the index
-  EXPECT_EQ(store.count_by_index("owner", "uid-2").value(), 2u);
-  EXPECT_EQ(store.count_by_index("owner", "uid-9").value(), 0u);
-  EXPECT_THAT(store.index_entries("owner").value(),
-              ElementsAre(std::pair<std::string, std::string>{"uid-1", "a/y"},
-                          std::pair<std::string, std::string>{"uid-2", "a/z"},
-                          std::pair<std::string, std::string>{"uid-2", "b/x"}));
-  store.remove("a/z");
-  EXPECT_EQ(store.count_by_index("owner", "uid-2").value(), 1u);
-  EXPECT_EQ(store.count_by_index("nope", "x").status().code(), util::StatusCode::kNotFound);
-  EXPECT_EQ(store.index_entries("nope").status().code(), util::StatusCode::kNotFound);
-}
+// Views of any type: what the controller's informers keep.
+struct Reading {
+  std::string ns;
+  std::string name;
+  std::string rv;
+  int value = 0;
+  std::string key() const { return object_key(ns, name); }
+  std::string_view resource_version() const { return rv; }
+};
 
-TEST(StoreTest, ReplaceReportsExactlyWhatChanged) {
-  Store store;
-  ASSERT_TRUE(store.add_indexer("owner", index_by_owner_uid()).ok());
-  store.upsert(secret("n", "kept", "1"));
-  store.upsert(secret("n", "changed", "2", "uid-old"));
-  store.upsert(secret("n", "gone", "3", "uid-gone"));
-  const ObjectPtr kept = store.get("n/kept");
-  const Store::Diff diff = store.replace(
-      {secret("n", "kept", "1"), secret("n", "changed", "5", "uid-new"), secret("n", "new", "6")});
-  EXPECT_THAT(keys(diff.added), ElementsAre("n/new@6"));
-  ASSERT_EQ(diff.updated.size(), 1u);
-  EXPECT_EQ(diff.updated[0].first->resource_version(), "2");
-  EXPECT_EQ(diff.updated[0].second->resource_version(), "5");
-  EXPECT_THAT(keys(diff.removed), ElementsAre("n/gone@3"));
-  EXPECT_EQ(*store.get("n/kept"), *kept);
-  EXPECT_THAT(keys(store.list()), ElementsAre("n/changed@5", "n/kept@1", "n/new@6"));
-  EXPECT_THAT(store.by_index("owner", "uid-gone").value(), IsEmpty());
-  EXPECT_THAT(store.by_index("owner", "uid-old").value(), IsEmpty());
-  EXPECT_THAT(keys(store.by_index("owner", "uid-new").value()), ElementsAre("n/changed@5"));
+TEST(StoreTest, TypedViewsAreVisitedInKeyOrderAndListedByNamespace) {
+  Store<Reading> store;
+  store.upsert(std::make_shared<const Reading>(Reading{"b", "x", "1", 5}));
+  store.upsert(std::make_shared<const Reading>(Reading{"a", "y", "2", 7}));
+  store.upsert(std::make_shared<const Reading>(Reading{"a", "x", "3", 11}));
+  std::vector<std::string> visited;
+  int sum = 0;
+  store.for_each([&](const Reading& r) {
+    visited.push_back(r.key());
+    sum += r.value;
+  });
+  EXPECT_THAT(visited, ElementsAre("a/x", "a/y", "b/x"));
+  EXPECT_EQ(sum, 23);
+  EXPECT_EQ(store.list_by_namespace("a").size(), 2u);
+  EXPECT_EQ(store.remove("a/x")->value, 11);
+  EXPECT_EQ(store.list_by_namespace("a").size(), 1u);
+  // Namespaces whose names begin alike stay apart.
+  store.upsert(std::make_shared<const Reading>(Reading{"a-b", "x", "4", 1}));
+  store.upsert(std::make_shared<const Reading>(Reading{"ab", "x", "5", 1}));
+  store.upsert(std::make_shared<const Reading>(Reading{"", "a", "6", 1}));  // cluster-scoped
+  ASSERT_EQ(store.list_by_namespace("a").size(), 1u);
+  EXPECT_EQ(store.list_by_namespace("a")[0]->key(), "a/y");
+  EXPECT_EQ(store.list_by_namespace("a-b").size(), 1u);
 }
 
 }  // namespace

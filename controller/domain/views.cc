@@ -1,0 +1,93 @@
+#include "controller/domain/views.h"
+
+#include "controller/domain/plan.h"
+#include "pkg/kube/secret.h"
+#include "pkg/util/rfc3339.h"
+#include "pkg/util/strings.h"
+
+namespace controller {
+namespace {
+
+bool is_written_key(std::string_view key) {
+  for (const std::string_view ours : {kCredentialsKey, kCredentialsProcessKey, kCredentialsJsonKey,
+                                      kRoleArnKey, kExpireKey, kGenerationKey}) {
+    if (key == ours) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+AwsIamRole role_view(const kube::Object& role) {
+  auto parsed = parse_awsiamrole(role.json());
+  if (parsed.ok()) return *std::move(parsed);
+  AwsIamRole unreadable;
+  unreadable.name = role.name();
+  unreadable.namespace_ = role.namespace_name();
+  unreadable.uid = role.uid();
+  unreadable.version = role.resource_version();
+  unreadable.spec_error = parsed.status();
+  return unreadable;
+}
+
+bool ManagedSecret::ours() const {
+  auto is = [&](std::string_view key, std::string_view value) {
+    auto it = labels.find(key);
+    return it != labels.end() && it->second == value;
+  };
+  return is(kHeritageLabel, kHeritageValue) && is(kTypeLabel, kTypeValue);
+}
+
+ManagedSecret secret_view(const kube::Object& secret) {
+  ManagedSecret view{.namespace_ = std::string(secret.namespace_name()),
+                     .name = std::string(secret.name()),
+                     .uid = std::string(secret.uid()),
+                     .version = std::string(secret.resource_version()),
+                     .labels = secret.labels(),
+                     .owner_references = secret.owner_references()};
+  if (auto annotation = secret.annotation(kIssuedAtAnnotation)) {
+    if (auto t = util::parse_rfc3339(*annotation); t.ok()) view.issued_at = *t;
+  }
+  // Decoded only here, and only for inspect_secret_data: the view keeps what
+  // it says, never the values of the credential keys.
+  SecretData data;
+  std::vector<std::string> undecodable;
+  const kube::SecretView secret_data(secret);
+  for (const std::string& key : secret_data.data_keys()) {
+    if (!is_written_key(key)) {
+      view.other_data_keys.push_back(key);
+      continue;
+    }
+    auto value = secret_data.data(key);
+    if (value.ok()) {
+      data.emplace(key, std::move(*value));
+    } else {
+      undecodable.push_back(util::cat(key, " is not valid base64"));
+    }
+  }
+  view.holds_credentials = secret_data.has_data(kCredentialsJsonKey) ||
+                           secret_data.has_data(kCredentialsKey) ||
+                           secret_data.has_data(kCredentialsProcessKey);
+  view.data = inspect_secret_data(data);
+  view.data.problems.insert(view.data.problems.begin(), undecodable.begin(), undecodable.end());
+  return view;
+}
+
+NamespaceView namespace_view(const kube::Object& ns, const NamespacePolicyOptions* restrictions) {
+  const kube::JsonValue* status = kube::json::find(ns.json(), "status");
+  NamespaceView view{.name = std::string(ns.name()),
+                     .version = std::string(ns.resource_version()),
+                     .terminating = ns.deletion_timestamp().has_value() ||
+                                    (status != nullptr &&
+                                     kube::json::get_string(*status, "phase") == "Terminating")};
+  if (auto value = ns.annotation(kAllowedRolesAnnotation)) view.allowed_roles = std::string(*value);
+  if (auto value = ns.annotation(kPermittedAnnotation)) view.permitted = std::string(*value);
+  if (restrictions != nullptr) {
+    view.policy = std::make_shared<const NamespacePolicy>(
+        NamespacePolicy::compile(view.name, view.allowed_roles, view.permitted,
+                                 restrictions->default_allowed_roles, restrictions->base));
+  }
+  return view;
+}
+
+}  // namespace controller

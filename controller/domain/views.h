@@ -1,0 +1,92 @@
+// What the controller's informers keep of each object (their transforms):
+// small immutable views holding exactly what the decisions, the indexes and
+// the metrics read — never credentials, so a heap dump holds no keys.
+//
+// - AWSIAMRoles: AwsIamRole (awsiamrole.h), by role_view().
+// - The managed Secrets: ManagedSecret, by secret_view(): the metadata the
+//   controller writes, what the data keys role-arn, expire and
+//   awsiamrole-generation say, and of the credential keys only whether they
+//   are there.
+// - Namespaces: NamespaceView, by namespace_view(): whether it is being
+//   deleted, and its role-policy annotations (compiled once per version when
+//   namespace restrictions are on).
+// A view is never written back: the reconciler sends merge patches built
+// from views and typed values.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "controller/domain/awsiamrole.h"
+#include "controller/domain/namespace_policy.h"
+#include "controller/domain/secret_data.h"
+#include "pkg/kube/object.h"
+
+namespace controller {
+
+// kubectl apply's copy of what was applied (for a seed Secret: its credentials).
+inline constexpr std::string_view kLastAppliedAnnotation =
+    "kubectl.kubernetes.io/last-applied-configuration";
+
+// The AWSIAMRole as the controller reads it. Infallible: an object without
+// name or namespace (which an apiserver never sends) becomes a role whose
+// spec_error says so.
+AwsIamRole role_view(const kube::Object& role);
+
+struct ManagedSecret {
+  std::string namespace_;
+  std::string name;
+  std::string uid;
+  std::string version;  // metadata.resourceVersion
+  kube::StringMap labels;
+  std::vector<kube::OwnerReference> owner_references;
+  std::optional<absl::Time> issued_at;  // the issued-at annotation, when readable
+  // What role-arn, expire and awsiamrole-generation say, and what is missing
+  // or unreadable (credential keys included).
+  SecretDataState data;
+  // Whether any of credentials, credentials.process, credentials.json is there.
+  bool holds_credentials = false;
+  // Data keys other than the six the controller writes (a seed Secret's).
+  std::vector<std::string> other_data_keys;
+
+  std::string key() const { return kube::object_key(namespace_, name); }
+  std::string_view resource_version() const { return version; }
+  // Labelled as this controller's (heritage and type, as the Go original).
+  bool ours() const;
+};
+
+ManagedSecret secret_view(const kube::Object& secret);
+
+// What namespace restrictions need to compile a Namespace's policy.
+struct NamespacePolicyOptions {
+  std::vector<std::string> default_allowed_roles;
+  std::optional<aws::BaseRoleArn> base;
+};
+
+struct NamespaceView {
+  std::string name;
+  std::string version;  // metadata.resourceVersion
+  // Phase Terminating, or a deletionTimestamp: the apiserver refuses to create
+  // anything in it, so its AWSIAMRoles get no STS call and no write.
+  bool terminating = false;
+  std::optional<std::string> allowed_roles;  // iam.amazonaws.com/allowed-roles
+  std::optional<std::string> permitted;      // iam.amazonaws.com/permitted
+  // The roles it may use; null without namespace restrictions.
+  std::shared_ptr<const NamespacePolicy> policy;
+
+  std::string key() const { return name; }
+  std::string_view resource_version() const { return version; }
+  // Whether `other` carries the same role-policy annotations.
+  bool same_policy(const NamespaceView& other) const {
+    return allowed_roles == other.allowed_roles && permitted == other.permitted;
+  }
+};
+
+// `restrictions`: compile the policy (null: namespace restrictions are off).
+NamespaceView namespace_view(const kube::Object& ns, const NamespacePolicyOptions* restrictions);
+
+}  // namespace controller
