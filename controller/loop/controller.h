@@ -1,5 +1,5 @@
 // The controller's loop: informers on AWSIAMRoles and on the Secrets it
-// manages (caching projections, never credentials) feed one work queue of
+// manages (caching typed views, never credentials) feed one work queue of
 // namespace/name keys; workers reconcile keys and schedule each key's next
 // look at its refresh time, so an idle controller makes no calls at all.
 //
