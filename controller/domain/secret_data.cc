@@ -36,14 +36,21 @@ SecretData render_secret_data(const RoleCredentials& credentials, int64_t genera
 }
 
 SecretDataState inspect_secret_data(const SecretData& data) {
+  return inspect_secret_data(data, [&](std::string_view key) {
+    auto it = data.find(key);
+    return it != data.end() && !it->second.empty();
+  });
+}
+
+SecretDataState inspect_secret_data(const SecretData& data,
+                                    const std::function<bool(std::string_view key)>& holds) {
   SecretDataState state;
   auto find = [&](std::string_view key) -> const util::SecretString* {
     auto it = data.find(key);
     return it == data.end() ? nullptr : &it->second;
   };
   for (std::string_view key : {kCredentialsKey, kCredentialsProcessKey, kCredentialsJsonKey}) {
-    const util::SecretString* value = find(key);
-    if (value == nullptr || value->empty()) state.problems.push_back(util::cat(key, " is missing"));
+    if (!holds(key)) state.problems.push_back(util::cat(key, " is missing"));
   }
   if (const util::SecretString* expire = find(kExpireKey); expire == nullptr) {
     state.problems.push_back(util::cat(kExpireKey, " is missing"));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,5 +51,10 @@ struct SecretDataState {
 };
 
 SecretDataState inspect_secret_data(const SecretData& data);
+// The same, for a Secret whose credential keys are not decoded: `data` needs
+// only role-arn, expire and awsiamrole-generation, and `holds(key)` says
+// whether credential key `key` is there and not empty.
+SecretDataState inspect_secret_data(const SecretData& data,
+                                    const std::function<bool(std::string_view key)>& holds);
 
 }  // namespace controller

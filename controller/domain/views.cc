@@ -48,27 +48,35 @@ ManagedSecret secret_view(const kube::Object& secret) {
   if (auto annotation = secret.annotation(kIssuedAtAnnotation)) {
     if (auto t = util::parse_rfc3339(*annotation); t.ok()) view.issued_at = *t;
   }
-  // Decoded only here, and only for inspect_secret_data: the view keeps what
-  // it says, never the values of the credential keys.
-  SecretData data;
+  // Only the three keys that say what the credentials are for are decoded;
+  // of the credential keys the controller reads only whether they hold
+  // something (base64 of nothing is nothing). Their values are never decoded
+  // here, so they never sit in this process's memory as text.
+  const kube::JsonValue* data = kube::json::find(secret.json(), "data");
+  auto encoded = [&](std::string_view key) -> std::string_view {
+    const kube::JsonValue* value = data != nullptr ? kube::json::find(*data, key) : nullptr;
+    return value != nullptr ? kube::json::as_string(*value) : std::string_view();
+  };
+  SecretData metadata_values;
   std::vector<std::string> undecodable;
   const kube::SecretView secret_data(secret);
   for (const std::string& key : secret_data.data_keys()) {
     if (!is_written_key(key)) {
       view.other_data_keys.push_back(key);
-      continue;
-    }
-    auto value = secret_data.data(key);
-    if (value.ok()) {
-      data.emplace(key, std::move(*value));
-    } else {
-      undecodable.push_back(util::cat(key, " is not valid base64"));
+    } else if (key == kRoleArnKey || key == kExpireKey || key == kGenerationKey) {
+      auto value = secret_data.data(key);
+      if (value.ok()) {
+        metadata_values.emplace(key, std::move(*value));
+      } else {
+        undecodable.push_back(util::cat(key, " is not valid base64"));
+      }
     }
   }
   view.holds_credentials = secret_data.has_data(kCredentialsJsonKey) ||
                            secret_data.has_data(kCredentialsKey) ||
                            secret_data.has_data(kCredentialsProcessKey);
-  view.data = inspect_secret_data(data);
+  view.data = inspect_secret_data(metadata_values,
+                                  [&](std::string_view key) { return !encoded(key).empty(); });
   view.data.problems.insert(view.data.problems.begin(), undecodable.begin(), undecodable.end());
   return view;
 }

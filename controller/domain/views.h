@@ -6,7 +6,7 @@
 // - The managed Secrets: ManagedSecret, by secret_view(): the metadata the
 //   controller writes, what the data keys role-arn, expire and
 //   awsiamrole-generation say, and of the credential keys only whether they
-//   are there.
+//   hold something (their values are never even decoded).
 // - Namespaces: NamespaceView, by namespace_view(): whether it is being
 //   deleted, and its role-policy annotations (compiled once per version when
 //   namespace restrictions are on).
