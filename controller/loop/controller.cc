@@ -338,12 +338,11 @@ void Controller::reconciled_once(const std::string& key) {
   }
 }
 
-size_t Controller::cached_roles_with_ready(std::string_view ready) const {
-  size_t count = 0;
-  roles_.store().for_each([&](const AwsIamRole& role) {
-    if (ready_status(role.status) == ready) ++count;
-  });
-  return count;
+std::map<std::string, size_t, std::less<>> Controller::cached_roles_by_ready() const {
+  std::map<std::string, size_t, std::less<>> counts{{"True", 0}, {"False", 0}, {"Unknown", 0}};
+  roles_.store().for_each(
+      [&](const AwsIamRole& role) { ++counts.find(ready_status(role.status))->second; });
+  return counts;
 }
 
 std::vector<CredentialsValidity> Controller::credentials_validity() const {

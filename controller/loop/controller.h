@@ -23,6 +23,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <set>
 #include <stop_token>
@@ -89,8 +90,9 @@ class Controller {
   size_t queue_depth() const { return queue_.len(); }
   kube::WorkQueue::InFlight queue_in_flight() const { return queue_.in_flight(); }
   size_t cached_roles() const { return roles_.store().size(); }
-  // AWSIAMRoles whose Ready condition says `ready` ("True", "False", "Unknown").
-  size_t cached_roles_with_ready(std::string_view ready) const;
+  // How many cached AWSIAMRoles each Ready status has ("True", "False",
+  // "Unknown" — each present, 0 when none), from one walk over the cache.
+  std::map<std::string, size_t, std::less<>> cached_roles_by_ready() const;
   size_t unwritten_credentials() const { return reconciler_.unwritten_credentials(); }
   // Each managed Secret's credentials, by namespace and name.
   std::vector<CredentialsValidity> credentials_validity() const;

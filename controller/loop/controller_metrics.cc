@@ -137,16 +137,15 @@ void ControllerMetrics::observe(const Controller& controller, int workers) {
                           controller_label(), [workers] { return static_cast<double>(workers); });
   registry.callback_gauge("kube_aws_iam_controller_managed_roles", "AWSIAMRoles in the cache.",
                           [c] { return static_cast<double>(c->cached_roles()); });
-  registry.callback_gauge_vec(
-      "kube_aws_iam_controller_roles", "AWSIAMRoles in the cache, by their Ready condition.",
-      {"ready"}, [c] {
-        std::vector<std::pair<metrics::Labels, double>> counts;
-        for (const std::string_view ready : {"True", "False", "Unknown"}) {
-          counts.push_back(
-              {{std::string(ready)}, static_cast<double>(c->cached_roles_with_ready(ready))});
-        }
-        return counts;
-      });
+  registry.callback_gauge_vec("kube_aws_iam_controller_roles",
+                              "AWSIAMRoles in the cache, by their Ready condition.", {"ready"},
+                              [c] {
+                                std::vector<std::pair<metrics::Labels, double>> counts;
+                                for (const auto& [ready, count] : c->cached_roles_by_ready()) {
+                                  counts.push_back({{ready}, static_cast<double>(count)});
+                                }
+                                return counts;
+                              });
   registry.callback_gauge("kube_aws_iam_controller_unwritten_credentials",
                           "Roles whose issued credentials wait for their Secret write to succeed.",
                           [c] { return static_cast<double>(c->unwritten_credentials()); });
