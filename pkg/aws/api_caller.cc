@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "absl/random/random.h"
+#include "pkg/http/retry.h"
 #include "pkg/util/strings.h"
 
 namespace aws {
@@ -56,32 +57,24 @@ util::Status ApiCaller::call(const Call& call, const std::stop_token& stop) {
   const std::string context = util::cat(call.service, " ", call.operation);
   util::Backoff backoff(options_.backoff);
   std::optional<absl::InsecureBitGen> gen;  // seeded only when a retry needs jitter
-  for (int attempt = 1;; ++attempt) {
-    std::optional<util::AdaptiveRateLimiter::Ticket> ticket;
-    if (!stop.stop_requested()) ticket = limiter_.acquire(stop);
-    if (!ticket) return util::cancelled_error(util::cat(context, ": cancelled"));
-    util::StatusOr<http::Request> request = call.build();
-    if (!request.ok()) return util::annotate(request.status(), context);
-    const util::MonotonicTime start = clock_.monotonic_now();
-    util::StatusOr<http::Response> response = transport_.send(*request);
-    wipe(request->body);
-    const absl::Duration latency = clock_.monotonic_now() - start;
-
-    util::Status status;
+  util::Status status;                      // of the latest attempt
+  bool judged_final = false;  // else the loop ended the call (cancelled, build failed)
+  const auto judge = [&](http::Attempt& attempt) {
     std::string outcome = "OK";
     int http_status = 0;
-    if (!response.ok()) {
-      status = util::annotate(response.status(), context);
-      outcome = transport_outcome(response.status());
+    if (!attempt.answer.ok()) {
+      status = util::annotate(attempt.answer.status(), context);
+      outcome = transport_outcome(attempt.answer.status());
     } else {
-      http_status = response->status;
+      http::Response& response = *attempt.answer;
+      http_status = response.status;
       if (http_status >= 200 && http_status < 300) {
-        status = call.on_success(response->body);
+        status = call.on_success(response.body);
         if (!status.ok()) {
           status = append_context(status, util::cat("HTTP ", http_status));
           outcome = "MalformedResponse";
         }
-      } else if (std::optional<AwsError> error = call.parse_error(*response)) {
+      } else if (std::optional<AwsError> error = call.parse_error(response)) {
         status = aws_error_status(*error, http_status);
         outcome = error->code;
       } else {
@@ -91,26 +84,32 @@ util::Status ApiCaller::call(const Call& call, const std::stop_token& stop) {
         status = (http_status >= 500 || http_status == 429) ? util::unavailable_error(message)
                                                             : util::internal_error(message);
       }
-      wipe(response->body);
-      // Only an answer says anything about the rate the service accepts.
-      limiter_.on_response(*ticket, is_throttling_error(status));
+      wipe(response.body);
     }
     if (options_.observer) {
       options_.observer({.operation = call.operation,
                          .outcome = outcome,
                          .http_status = http_status,
-                         .latency = latency,
-                         .attempt = attempt});
+                         .latency = attempt.latency,
+                         .attempt = attempt.number});
     }
-    if (status.ok() || !should_retry(status)) return status;
-    if (attempt >= options_.max_attempts) {
-      return append_context(status, util::cat("gave up after ", attempt, " attempts"));
+    const bool throttled = is_throttling_error(status);
+    if (status.ok() || !should_retry(status)) {
+      judged_final = true;
+      return http::Verdict::done(throttled);
+    }
+    if (attempt.number >= options_.max_attempts) {
+      status = append_context(status, util::cat("gave up after ", attempt.number, " attempts"));
+      judged_final = true;
+      return http::Verdict::done(throttled);
     }
     if (!gen.has_value()) gen.emplace();
-    if (!util::sleep_for(clock_, backoff.next(*gen), stop)) {
-      return util::cancelled_error(util::cat(context, ": cancelled"));
-    }
-  }
+    return http::Verdict::retry(backoff.next(*gen), throttled);
+  };
+  const util::StatusOr<http::Response> last = http::send_with_retries(
+      transport_, clock_,
+      {.context = context, .build = call.build, .judge = judge, .limiter = &limiter_}, stop);
+  return judged_final ? status : last.status();
 }
 
 }  // namespace aws

@@ -1,5 +1,5 @@
 // The attempts of one AWS API call, for every AWS client here (STS, IAM Roles
-// Anywhere): each attempt waits for the adaptive rate limiter
+// Anywhere), on pkg/http's retrying sender: each attempt waits for the adaptive rate limiter
 // (util::AdaptiveRateLimiter: unlimited until the service throttles, then the
 // AWS SDKs' adaptive mode; an optional fixed ceiling), is built and signed at
 // its own time, sent, classified (success, the service's error document, a

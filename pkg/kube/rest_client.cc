@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "pkg/http/retry.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/util/percent_encoding.h"
 #include "pkg/util/strings.h"
@@ -194,9 +195,9 @@ RestClient::RestClient(Config config, http::Transport& transport, util::Clock& c
                        .ceiling_burst = std::max(options_.burst, 1)}) {}
 
 void RestClient::observe(std::string_view verb, const Resource& resource, int code,
-                         util::MonotonicTime start) const {
+                         absl::Duration latency) const {
   if (!options_.observer) return;
-  options_.observer(RequestInfo{verb, resource.resource, code, clock_.monotonic_now() - start});
+  options_.observer(RequestInfo{verb, resource.resource, code, latency});
 }
 
 util::StatusOr<http::Request> RestClient::build_request(const Call& call) {
@@ -221,36 +222,38 @@ util::StatusOr<http::Request> RestClient::build_request(const Call& call) {
 }
 
 util::StatusOr<http::Response> RestClient::execute(const Call& call) {
+  const std::string context =
+      util::cat(call.verb, " ", call.resource->resource, call.name.empty() ? "" : " ", call.name);
   bool reauthenticated = false;
-  for (int attempt = 0;; ++attempt) {
-    const auto ticket = limiter_.acquire(call.stop);
-    if (!ticket) return util::cancelled_error("request cancelled");
-    ASSIGN_OR_RETURN(http::Request request, build_request(call));
-    const util::MonotonicTime start = clock_.monotonic_now();
-    auto response = transport_.send(request);
-    if (!response.ok()) {
-      observe(call.verb, *call.resource, 0, start);
-      return util::annotate(response.status(), util::cat(call.verb, " ", call.resource->resource,
-                                                         call.name.empty() ? "" : " ", call.name));
+  const auto judge = [&](http::Attempt& attempt) {
+    if (!attempt.answer.ok()) {
+      observe(call.verb, *call.resource, 0, attempt.latency);
+      attempt.answer = util::annotate(attempt.answer.status(), context);
+      return http::Verdict::done();
     }
-    limiter_.on_response(*ticket, response->status == 429);
-    observe(call.verb, *call.resource, response->status, start);
-    if (response->status == 401 && config_.token && !reauthenticated) {
+    const http::Response& response = *attempt.answer;
+    const bool throttled = response.status == 429;
+    observe(call.verb, *call.resource, response.status, attempt.latency);
+    if (response.status == 401 && config_.token && !reauthenticated) {
       config_.token->invalidate();  // the token may have rotated under us
       reauthenticated = true;
-      continue;
+      return http::Verdict::retry(absl::ZeroDuration(), throttled);
     }
-    const bool throttled = response->status == 429 || response->status >= 500;
-    const auto after = response->headers.get("Retry-After");
-    if (throttled && after.has_value() && attempt < options_.max_retries) {
-      const absl::Duration wait =
-          std::min(parse_retry_after(*after).value_or(absl::Seconds(1)), options_.max_retry_wait);
-      if (!util::sleep_for(clock_, wait, call.stop))
-        return util::cancelled_error("request cancelled");
-      continue;
+    const auto after = response.headers.get("Retry-After");
+    if ((throttled || response.status >= 500) && after.has_value() &&
+        attempt.number <= options_.max_retries) {
+      return http::Verdict::retry(
+          std::min(parse_retry_after(*after).value_or(absl::Seconds(1)), options_.max_retry_wait),
+          throttled);
     }
-    return response;
-  }
+    return http::Verdict::done(throttled);
+  };
+  return http::send_with_retries(transport_, clock_,
+                                 {.context = context,
+                                  .build = [&] { return build_request(call); },
+                                  .judge = judge,
+                                  .limiter = &limiter_},
+                                 call.stop);
 }
 
 util::StatusOr<Object> RestClient::object_call(const Call& call) {
@@ -424,7 +427,7 @@ util::Status RestClient::watch(const Resource& resource, std::string_view ns,
   WatchStreamParser parser(on_event);
   util::Status streamed = transport_.stream(request, parser, stop);
   parser.finish();
-  observe("watch", resource, parser.status_code(), start);
+  observe("watch", resource, parser.status_code(), clock_.monotonic_now() - start);
   if (parser.status_code() != 0 && !is_success(parser.status_code())) {
     if (parser.status_code() == 401 && config_.token) config_.token->invalidate();
     http::Response response{parser.status_code(), parser.headers(), parser.error_body()};

@@ -158,7 +158,7 @@ class RestClient {
   util::StatusOr<http::Request> build_request(const Call& call);
   util::StatusOr<Object> object_call(const Call& call);
   void observe(std::string_view verb, const Resource& resource, int code,
-               util::MonotonicTime start) const;
+               absl::Duration latency) const;
 
   const Config config_;
   http::Transport& transport_;

@@ -1,10 +1,13 @@
-// The one HTTP status table every client shares, and the fixed-delay retry of
-// the metadata clients (waits on a fake clock; stops when asked).
+// The one HTTP status table every client shares, the retrying sender every
+// client sends through (the judge decides, the limiter hears throttling, the
+// loop waits on a fake clock and stops when asked), and its fixed-delay judge
+// for the metadata clients.
 #include "pkg/http/http_status.h"
 
 #include <gtest/gtest.h>
 
 #include <future>
+#include <vector>
 
 #include "pkg/http/retry.h"
 #include "pkg/util/mutex.h"
@@ -136,6 +139,78 @@ TEST_F(SendWithRetriesTest, AlreadyStoppedSendsOnceAndDoesNotRetry) {
                         clock_, stop.get_token());
   EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
   EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(SendWithRetriesTest, TheJudgeSeesEachAttemptAndDecidesWhetherToRepeatIt) {
+  transport_.push_response({.status = 401});
+  transport_.push_response({.status = 200, .body = "ok"});
+  std::vector<int> judged;
+  int built = 0;
+  const util::StatusOr<Response> response = send_with_retries(
+      transport_, clock_,
+      {.context = "get secrets app",
+       .build = [&]() -> util::StatusOr<Request> {
+         ++built;
+         return request();
+       },
+       .judge =
+           [&](Attempt& attempt) {
+             judged.push_back(attempt.answer->status);
+             EXPECT_EQ(attempt.number, static_cast<int>(judged.size()));
+             return attempt.answer->status == 401 ? Verdict::retry(absl::ZeroDuration())
+                                                  : Verdict::done();
+           }},
+      {});
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->body, "ok");
+  EXPECT_EQ(judged, (std::vector<int>{401, 200}));
+  EXPECT_EQ(built, 2);  // each attempt gets a request built at its own time
+}
+
+TEST_F(SendWithRetriesTest, ThrottledAnswersReachTheLimiterAndTransportFailuresDoNot) {
+  util::AdaptiveRateLimiter limiter(clock_, {});
+  // The judge calls everything throttling; only an answer may say so.
+  const RetryingSend send{.context = "STS AssumeRole",
+                          .build = [&]() -> util::StatusOr<Request> { return request(); },
+                          .judge = [](Attempt&) { return Verdict::done(/*throttled=*/true); },
+                          .limiter = &limiter};
+  transport_.push_error(util::unavailable_error("connection reset"));
+  EXPECT_EQ(send_with_retries(transport_, clock_, send, {}).status().code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(limiter.throttles(), 0u);
+  transport_.push_response({.status = 429});
+  EXPECT_EQ(send_with_retries(transport_, clock_, send, {})->status, 429);
+  EXPECT_EQ(limiter.throttles(), 1u);
+}
+
+TEST_F(SendWithRetriesTest, ARequestThatCannotBeBuiltEndsTheCallWithItsContext) {
+  const util::StatusOr<Response> response =
+      send_with_retries(transport_, clock_,
+                        {.context = "get secrets app",
+                         .build = []() -> util::StatusOr<Request> {
+                           return util::unauthenticated_error("token file unreadable");
+                         },
+                         .judge = [](Attempt&) { return Verdict::done(); }},
+                        {});
+  EXPECT_EQ(response.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(response.status().message(), "get secrets app: token file unreadable");
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(SendWithRetriesTest, AStopRequestEndsTheWaitForALimiterTicket) {
+  util::AdaptiveRateLimiter limiter(clock_, {});
+  std::stop_source stop;
+  stop.request_stop();
+  const util::StatusOr<Response> response =
+      send_with_retries(transport_, clock_,
+                        {.context = "STS AssumeRole",
+                         .build = [&]() -> util::StatusOr<Request> { return request(); },
+                         .judge = [](Attempt&) { return Verdict::done(); },
+                         .limiter = &limiter},
+                        stop.get_token());
+  EXPECT_EQ(response.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(response.status().message(), "STS AssumeRole: cancelled");
+  EXPECT_TRUE(transport_.requests().empty());
 }
 
 }  // namespace
