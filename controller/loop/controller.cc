@@ -230,10 +230,12 @@ bool Controller::wait_for_namespaces(const std::stop_token& stop) {
   return namespaces_.wait_for_sync(give_up.get_token()) || !stop.stop_requested();
 }
 
+bool Controller::wait_for_sync(const std::stop_token& stop) {
+  return roles_.wait_for_sync(stop) && secrets_.wait_for_sync(stop) && wait_for_namespaces(stop);
+}
+
 void Controller::run_workers(const std::stop_token& stop) {
-  if (!roles_.wait_for_sync(stop) || !secrets_.wait_for_sync(stop) || !wait_for_namespaces(stop)) {
-    return;
-  }
+  if (!wait_for_sync(stop)) return;
   {
     util::MutexLock lock(first_pass_mu_);
     for (std::string& key : roles_.store().keys()) {

@@ -82,12 +82,19 @@ class Controller {
   // Namespaces' unless RBAC does not allow reading them and nothing needs
   // them: without --namespace-restrictions).
   bool synced() const;
+  // Waits until synced(); false when `stop` came first.
+  bool wait_for_sync(const std::stop_token& stop);
+  // The caches, for the admission webhook (loop/pod_webhook.h).
+  const kube::Store<AwsIamRole>& role_cache() const { return roles_.store(); }
+  const kube::Store<NamespaceView>& namespace_cache() const { return namespaces_.store(); }
   // Every key known at start has been reconciled once.
   bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }
 
   // What the metrics read (ControllerMetrics::observe), from the caches
   // views or the queue.
   size_t queue_depth() const { return queue_.len(); }
+  // Keys waiting for their time: scheduled refreshes, retries and rechecks.
+  size_t queue_scheduled() const { return queue_.waiting(); }
   kube::WorkQueue::InFlight queue_in_flight() const { return queue_.in_flight(); }
   size_t cached_roles() const { return roles_.store().size(); }
   // How many cached AWSIAMRoles each Ready status has ("True", "False",

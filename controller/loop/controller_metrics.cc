@@ -115,6 +115,10 @@ void ControllerMetrics::observe(const Controller& controller, int workers) {
   registry.callback_gauge("kube_aws_iam_controller_workqueue_depth",
                           "Keys waiting to be reconciled now.",
                           [c] { return static_cast<double>(c->queue_depth()); });
+  registry.callback_gauge(
+      "kube_aws_iam_controller_workqueue_scheduled",
+      "Keys waiting for their time: scheduled refreshes, retries and rechecks.",
+      [c] { return static_cast<double>(c->queue_scheduled()); });
   registry.callback_gauge("workqueue_depth", "Current depth of workqueue", {"name", "controller"},
                           queue_labels(), [c] { return static_cast<double>(c->queue_depth()); });
   registry.callback_gauge(

@@ -89,6 +89,24 @@ DEFINE_bool(namespace_restrictions, false,
 DEFINE_string(default_allowed_roles, "",
               "With --namespace-restrictions: comma-separated role names, paths or ARNs (* "
               "globs) allowed in namespaces that have neither annotation (empty: none).");
+DEFINE_string(webhook_address, "",
+              "Serve the admission webhook that wires pods to their role's Secret on this "
+              "address over HTTPS, e.g. :9443 (empty: no webhook; docs/migration.md).");
+DEFINE_string(webhook_tls_cert_file, "/etc/kube-aws-iam-controller/webhook/tls.crt",
+              "The webhook's serving certificate (PEM, intermediates after it), re-read when it "
+              "changes.");
+DEFINE_string(webhook_tls_key_file, "/etc/kube-aws-iam-controller/webhook/tls.key",
+              "The webhook's private key (PEM), re-read when it changes.");
+DEFINE_string(webhook_region, "",
+              "Region the webhook sets in wired containers (AWS_REGION, AWS_DEFAULT_REGION) "
+              "unless they set it themselves (empty: none).");
+DEFINE_bool(webhook_irsa_annotation, false,
+            "Let the webhook also read IRSA's eks.amazonaws.com/role-arn ServiceAccount "
+            "annotation (for migrations; IRSA's own webhook may act on it too).");
+DEFINE_bool(webhook_refuse_forbidden_roles, false,
+            "Refuse a pod that names a role its namespace may not use "
+            "(--namespace-restrictions); by default it is admitted without credentials, with a "
+            "warning.");
 
 DEFINE_string(roles_anywhere_trust_anchor_arn, "",
               "IAM Roles Anywhere: the trust anchor ARN "
@@ -352,6 +370,28 @@ util::StatusOr<Config> config_from_flags() {
                    "has no effect without --namespace-restrictions");
   }
   ASSIGN_OR_RETURN(c.roles_anywhere, roles_anywhere_config());
+  if (!FLAGS_webhook_address.empty()) {
+    WebhookConfig webhook{.certificate_file = FLAGS_webhook_tls_cert_file,
+                          .private_key_file = FLAGS_webhook_tls_key_file,
+                          .region = FLAGS_webhook_region,
+                          .irsa_annotation = FLAGS_webhook_irsa_annotation,
+                          .refuse_forbidden_roles = FLAGS_webhook_refuse_forbidden_roles,
+                          .own_namespace = env_or("POD_NAMESPACE", "")};
+    if (util::Status s = parse_listen_address(FLAGS_webhook_address, webhook.host, webhook.port);
+        !s.ok()) {
+      return invalid("webhook-address", FLAGS_webhook_address, s.message());
+    }
+    if (webhook.certificate_file.empty() || webhook.private_key_file.empty()) {
+      return invalid("webhook-address", FLAGS_webhook_address,
+                     "needs --webhook-tls-cert-file and --webhook-tls-key-file");
+    }
+    c.webhook = std::move(webhook);
+  } else if (FLAGS_webhook_irsa_annotation || FLAGS_webhook_refuse_forbidden_roles ||
+             !FLAGS_webhook_region.empty()) {
+    return util::invalid_argument_error(
+        "--webhook-region, --webhook-irsa-annotation and --webhook-refuse-forbidden-roles have "
+        "no effect without --webhook-address");
+  }
   if (c.roles_anywhere && c.roles_anywhere->direct) {
     // CreateSession takes none of these: refuse rather than silently drop them.
     const std::tuple<std::string_view, bool, std::string_view> unsupported[] = {

@@ -35,6 +35,18 @@ struct RolesAnywhereConfig {
   bool direct = false;
 };
 
+// --webhook-*: the admission webhook that wires pods (loop/pod_webhook.h).
+struct WebhookConfig {
+  std::string host;
+  int port = 9443;
+  std::string certificate_file;
+  std::string private_key_file;
+  std::string region;  // empty: none set
+  bool irsa_annotation = false;
+  bool refuse_forbidden_roles = false;
+  std::string own_namespace;  // $POD_NAMESPACE: never wired, like kube-system
+};
+
 struct Config {
   // The Go original's flags.
   bool debug = false;
@@ -73,6 +85,7 @@ struct Config {
   bool namespace_restrictions = false;            // see namespace_policy.h
   std::vector<std::string> default_allowed_roles;
   std::optional<RolesAnywhereConfig> roles_anywhere;  // none: the default credential chain
+  std::optional<WebhookConfig> webhook;               // none: no admission webhook
 
   // One line for each flag given that does nothing here (an obsolete flag of
   // the Go original), to log as a warning once logging is set up.

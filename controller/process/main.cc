@@ -14,11 +14,13 @@
 #include "controller/loop/controller.h"
 #include "controller/loop/controller_metrics.h"
 #include "controller/loop/credential_source.h"
+#include "controller/loop/pod_webhook.h"
 #include "controller/process/base_role_arn_discovery.h"
 #include "controller/process/build_info.h"
 #include "controller/process/config.h"
 #include "controller/process/health_server.h"
 #include "controller/process/logging.h"
+#include "controller/process/webhook_server.h"
 #include "pkg/aws/partition.h"
 #include "pkg/aws/providers/assume_role_provider.h"
 #include "pkg/aws/providers/caching_provider.h"
@@ -315,6 +317,65 @@ int run(const Config& config) {
 
   running = &controller;
 
+  // The admission webhook, on every replica (the apiserver calls whichever
+  // one its Service picks). It listens at once, so a bad certificate fails
+  // the start, and answers 503 until the caches it reads have synced (the
+  // apiserver then applies the failurePolicy).
+  std::unique_ptr<kube::Informer<ServiceAccountView>> service_accounts;
+  std::unique_ptr<RestObjectWriter> role_writer;
+  std::unique_ptr<RoleCreator> role_creator;
+  std::unique_ptr<PodWebhook> pod_webhook;
+  std::unique_ptr<WebhookServer> webhook_server;
+  std::atomic<bool> webhook_synced{false};
+  std::vector<std::jthread> webhook_threads;
+  if (config.webhook) {
+    const WebhookConfig& webhook = *config.webhook;
+    service_accounts = std::make_unique<kube::Informer<ServiceAccountView>>(
+        kube, kube::Resource::service_accounts(), clock,
+        kube::InformerOptions{.namespace_name = config.namespace_},
+        [](kube::Object&& object) { return service_account_view(object); });
+    role_writer = std::make_unique<RestObjectWriter>(kube);
+    role_creator = std::make_unique<RoleCreator>(*role_writer, clock);
+    PodWebhookOptions options{
+        .wiring = {.mount_path = config.credentials_mount_path,
+                   .region = webhook.region.empty() ? std::nullopt
+                                                    : std::optional<std::string>(webhook.region),
+                   .accept_irsa_annotation = webhook.irsa_annotation,
+                   .refuse_forbidden_roles = webhook.refuse_forbidden_roles,
+                   .base_role_arn = base_role_arn ? &*base_role_arn : nullptr,
+                   .external_id = config.external_id ? &*config.external_id : nullptr},
+        .namespace_restrictions = config.namespace_restrictions};
+    if (!webhook.own_namespace.empty()) options.exempt_namespaces.insert(webhook.own_namespace);
+    pod_webhook = std::make_unique<PodWebhook>(controller.role_cache(), service_accounts->store(),
+                                               controller.namespace_cache(), *role_creator,
+                                               std::move(options));
+    webhook_server =
+        must(WebhookServer::start({.host = webhook.host,
+                                   .port = webhook.port,
+                                   .certificate_file = webhook.certificate_file,
+                                   .private_key_file = webhook.private_key_file},
+                                  [&](std::string_view body) -> WebhookServer::Answer {
+                                    if (!webhook_synced.load(std::memory_order_acquire)) {
+                                      return {.http_status = 503, .body = "caches not synced yet"};
+                                    }
+                                    PodWebhook::Answer answer = pod_webhook->review(body);
+                                    return {.http_status = answer.http_status,
+                                            .body = std::move(answer.body)};
+                                  }),
+             "cannot serve the admission webhook");
+    LOG(INFO) << "admission webhook on " << (webhook.host.empty() ? "0.0.0.0" : webhook.host) << ":"
+              << webhook_server->port() << " (certificate " << webhook.certificate_file << ")";
+    webhook_threads.emplace_back([&] { service_accounts->run(stop.get_token()); });
+    webhook_threads.emplace_back([&] { role_creator->run(stop.get_token()); });
+    webhook_threads.emplace_back([&] {
+      if (controller.wait_for_sync(stop.get_token()) &&
+          service_accounts->wait_for_sync(stop.get_token())) {
+        webhook_synced.store(true, std::memory_order_release);
+        LOG(INFO) << "admission webhook: caches synced, wiring pods";
+      }
+    });
+  }
+
   std::jthread informers(
       [&](const std::stop_token&) { controller.run_informers(stop.get_token()); });
   std::jthread preflight_check([&] { preflight(kube, config, stop.get_token()); });
@@ -370,6 +431,8 @@ int run(const Config& config) {
   stop.request_stop();
   informers.join();
   preflight_check.join();
+  if (webhook_server) webhook_server->stop();
+  webhook_threads.clear();  // joins: each ends with `stop`
   events.flush();
   events.shut_down();
   if (health) health->stop();

@@ -39,6 +39,9 @@ Resource Resource::leases() {
 Resource Resource::namespaces() {
   return {"", "v1", "namespaces", "Namespace", false};
 }
+Resource Resource::service_accounts() {
+  return {"", "v1", "serviceaccounts", "ServiceAccount", true};
+}
 Resource Resource::config_maps() {
   return {"", "v1", "configmaps", "ConfigMap", true};
 }

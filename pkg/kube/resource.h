@@ -35,7 +35,7 @@ struct Resource {
   static Resource leases();
   static Resource namespaces();
   static Resource config_maps();
+  static Resource service_accounts();
 };
-
 
 }  // namespace kube

@@ -15,6 +15,7 @@
 
 #include "controller/domain/secret_data.h"
 #include "controller/loop/controller.h"
+#include "controller/loop/pod_webhook.h"
 #include "pkg/aws/providers/assume_role_provider.h"
 #include "pkg/aws/providers/caching_provider.h"
 #include "pkg/aws/providers/default_chain.h"
@@ -24,7 +25,9 @@
 #include "pkg/kube/event.h"
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/secret.h"
+#include "pkg/util/base64.h"
 #include "pkg/util/rfc3339.h"
+#include "pkg/util/strings.h"
 #include "tests/pki/test_pki.h"
 #include "tests/sim/aws/aws_simulator.h"
 #include "tests/sim/aws/config_loader.h"
@@ -375,6 +378,8 @@ TEST_F(ControllerE2ETest, RefreshesBeforeExpiryOnlyWhenDue) {
   EXPECT_EQ(assume_role_calls(kMyRoleArn), 1);
 
   // Refresh is due 22 minutes before expiry (pods must read >= 20 min).
+  // The refresh is scheduled after the status is written: step time only then.
+  ASSERT_TRUE(eventually([&] { return controller_->queue_scheduled() == 1; }));
   clock_.step(expire - absl::Minutes(22) - clock_.system_now() + absl::Seconds(1));
   const kube::Object second = await_secret(
       "app", [&](const kube::Object& s) { return data(s, kExpireKey) != data(first, kExpireKey); });
@@ -393,6 +398,8 @@ TEST_F(ControllerE2ETest, StsFailureKeepsTheOldCredentialsAndWarns) {
   ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
 
   aws_sim_->faults().set_role_error(kMyRoleArn, "AccessDenied");
+  // The refresh is scheduled after the status is written: step time only then.
+  ASSERT_TRUE(eventually([&] { return controller_->queue_scheduled() == 1; }));
   clock_.step(expire - absl::Minutes(22) - clock_.system_now() + absl::Seconds(1));
   ASSERT_TRUE(has_event("app", "GetCredentialsFailed"));
   const kube::Event warning = events("app", "GetCredentialsFailed")[0];
@@ -761,6 +768,73 @@ TEST_F(ControllerE2ETest, WithoutNamespaceRestrictionsAnnotationsAreIgnored) {
   await_secret("app");
   EXPECT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
   EXPECT_TRUE(events("app", "RoleNotPermitted").empty());
+}
+
+TEST_F(ControllerE2ETest, AWebhookWiredPodGetsItsAwsIamRoleAndSecretWithoutAnyOtherStep) {
+  start_controller();
+  // The webhook as the binary runs it: from the controller's caches and a
+  // ServiceAccount cache, creating AWSIAMRoles off the admission path.
+  kube::Informer<ServiceAccountView> accounts(
+      *kube_, kube::Resource::service_accounts(), clock_, {},
+      [](kube::Object&& object) { return service_account_view(object); });
+  RestObjectWriter writer(*kube_);
+  RoleCreator creator(writer, clock_);
+  // Each stops as it goes out of scope, before the objects it runs.
+  std::jthread accounts_thread([&](const std::stop_token& stop) { accounts.run(stop); });
+  std::jthread creator_thread([&](const std::stop_token& stop) { creator.run(stop); });
+  ASSERT_TRUE(controller_->wait_for_sync(stop_->get_token()));
+  ASSERT_TRUE(accounts.wait_for_sync(stop_->get_token()));
+  PodWebhookOptions options;
+  options.wiring.base_role_arn = &*reconciler_options_.plan.base_role_arn;
+  const PodWebhook webhook(controller_->role_cache(), accounts.store(),
+                           controller_->namespace_cache(), creator, options);
+
+  // The pod as kubectl sends it, annotated for kube2iam.
+  const std::string pod = R"({"apiVersion": "v1", "kind": "Pod",
+    "metadata": {"name": "app", "namespace": "demo",
+                 "annotations": {"iam.amazonaws.com/role": "team/app/my-role"}},
+    "spec": {"containers": [{"name": "app", "image": "busybox"}]}})";
+  const absl::Time admitted = absl::Now();
+  const PodWebhook::Answer answer = webhook.review(util::cat(
+      R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": "u",
+      "kind": {"group": "", "version": "v1", "kind": "Pod"},
+      "resource": {"group": "", "version": "v1", "resource": "pods"},
+      "namespace": "demo", "operation": "CREATE", "object": )",
+      pod, "}}"));
+  ASSERT_EQ(answer.http_status, 200) << answer.body;
+
+  // The pod as the apiserver stores it: the patch applied, the object valid.
+  const kube::JsonValue review = kube::json::parse(answer.body).value();
+  const std::string patch =
+      util::base64_decode(kube::json::get_string(*kube::json::find(review, "response"), "patch"))
+          .value();
+  auto stored = kube_->patch(
+      kube::Resource{.version = "v1", .resource = "pods", .kind = "Pod", .namespaced = true},
+      kNamespace, "app", kube::PatchType::kJson, patch);
+  EXPECT_EQ(stored.status().code(), util::StatusCode::kNotFound) << "a patch needs the pod first";
+  auto created = kube_->create(
+      kube::Resource{.version = "v1", .resource = "pods", .kind = "Pod", .namespaced = true},
+      *kube::Object::parse(pod));
+  ASSERT_TRUE(created.ok()) << created.status();
+  stored = kube_->patch(
+      kube::Resource{.version = "v1", .resource = "pods", .kind = "Pod", .namespaced = true},
+      kNamespace, "app", kube::PatchType::kJson, patch);
+  ASSERT_TRUE(stored.ok()) << stored.status() << "\n" << patch;
+  const kube::JsonValue& volume = (*kube::json::find_path(stored->json(), {"spec", "volumes"}))[0];
+  const std::string secret_name(
+      kube::json::get_string(*kube::json::find(volume, "secret"), "secretName"));
+  EXPECT_EQ(secret_name, derived_role_name("team/app/my-role"));
+
+  // Its Secret, issued for the role, without anyone creating an AWSIAMRole.
+  const kube::Object issued = await_secret(
+      secret_name, [](const kube::Object& s) { return !data(s, kRoleArnKey).empty(); });
+  std::cerr << "Secret " << secret_name << " ready "
+            << absl::ToDoubleMilliseconds(absl::Now() - admitted) << " ms after the admission\n";
+  EXPECT_EQ(data(issued, kRoleArnKey), kMyRoleArn);
+  const std::optional<kube::Object> role = get(awsiamroles_resource(), secret_name);
+  ASSERT_TRUE(role.has_value());
+  EXPECT_EQ(role->label(kDerivedLabel), "true");
+  EXPECT_EQ(creator.counts().created, 1u);
 }
 
 }  // namespace

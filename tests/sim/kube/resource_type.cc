@@ -73,6 +73,12 @@ std::vector<ResourceType> builtin_resource_types() {
   sa.short_names = {"sa"};
   types.push_back(sa);
 
+  ResourceType pods = builtin("", "v1", "pods", "Pod", true, "io.k8s.api.core.v1.Pod");
+  pods.short_names = {"po"};
+  pods.categories = {"all"};
+  pods.status_subresource = true;
+  types.push_back(pods);
+
   ResourceType svc = builtin("", "v1", "services", "Service", true, "io.k8s.api.core.v1.Service");
   svc.short_names = {"svc"};
   svc.categories = {"all"};

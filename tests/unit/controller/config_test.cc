@@ -1,9 +1,13 @@
 #include "controller/process/config.h"
 
 #include <gflags/gflags.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 DECLARE_string(interval);
+DECLARE_string(webhook_address);
+DECLARE_string(webhook_region);
+DECLARE_bool(webhook_refuse_forbidden_roles);
 DECLARE_string(refresh_limit);
 DECLARE_string(metrics_address);
 DECLARE_string(log_format);
@@ -81,6 +85,30 @@ TEST(ConfigTest, NamespaceRestrictionsWithADefaultList) {
   EXPECT_TRUE(config->namespace_restrictions);
   EXPECT_EQ(config->default_allowed_roles,
             (std::vector<std::string>{"shared/*", "arn:aws:iam::210987654321:role/logs"}));
+}
+
+TEST(ConfigTest, TheWebhookIsOffUnlessItHasAnAddress) {
+  gflags::FlagSaver saver;
+  auto off = config_from_flags();
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_FALSE(off->webhook.has_value());
+  FLAGS_webhook_region = "eu-central-1";
+  EXPECT_THAT(config_from_flags().status().message(),
+              ::testing::HasSubstr("no effect without --webhook-address"));
+
+  FLAGS_webhook_address = ":9443";
+  FLAGS_webhook_refuse_forbidden_roles = true;
+  auto on = config_from_flags();
+  ASSERT_TRUE(on.ok()) << on.status();
+  ASSERT_TRUE(on->webhook.has_value());
+  EXPECT_EQ(on->webhook->port, 9443);
+  EXPECT_EQ(on->webhook->region, "eu-central-1");
+  EXPECT_TRUE(on->webhook->refuse_forbidden_roles);
+  EXPECT_FALSE(on->webhook->irsa_annotation);
+  EXPECT_EQ(on->webhook->certificate_file, "/etc/kube-aws-iam-controller/webhook/tls.crt");
+
+  FLAGS_webhook_address = "nonsense";
+  EXPECT_THAT(config_from_flags().status().message(), ::testing::HasSubstr("--webhook-address"));
 }
 
 constexpr const char* kAnchor = "arn:aws:rolesanywhere:eu-central-1:123456789012:trust-anchor/ta";

@@ -84,7 +84,8 @@ TEST(OpenApiV2Test, ServesTheProtobufDocumentKubectlAsksFor) {
                                               5));
   EXPECT_NE(pb.body.find("io.k8s.api.core.v1.Secret"), std::string::npos);
   EXPECT_NE(pb.body.find("/api/v1/namespaces/{namespace}/secrets/{name}"), std::string::npos);
-  EXPECT_EQ(pb.body.find("/api/v1/namespaces/{namespace}/pods"), std::string::npos)
+  EXPECT_EQ(pb.body.find("/api/v1/namespaces/{namespace}/replicationcontrollers"),
+            std::string::npos)
       << "only served resources";
 }
 
