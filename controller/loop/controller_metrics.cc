@@ -99,7 +99,15 @@ ControllerMetrics::ControllerMetrics(metrics::Registry& r, const BuildLabels& bu
           "Total number of terminal reconciliation errors per controller", {"controller"})),
       runtime_reconcile_time(r.histogram("controller_runtime_reconcile_time_seconds",
                                          "Length of time per reconciliation per controller",
-                                         {"controller"}, reconcile_time_buckets())) {
+                                         {"controller"}, reconcile_time_buckets())),
+      admission_reviews(r.counter("kube_aws_iam_controller_admission_reviews_total",
+                                  "AdmissionReviews of pods the webhook answered, by result.",
+                                  {"result"})),
+      admission_warnings(r.counter("kube_aws_iam_controller_admission_warnings_total",
+                                   "Warnings the webhook returned with its answers.")),
+      admission_duration(r.histogram("kube_aws_iam_controller_admission_duration_seconds",
+                                     "Time to answer one AdmissionReview, TLS excluded.", {},
+                                     metrics::latency_buckets())) {
   r.gauge("kube_aws_iam_controller_build_info",
           "Always 1; the labels say which version and source revision is running.",
           {"version", "revision"})
@@ -115,10 +123,9 @@ void ControllerMetrics::observe(const Controller& controller, int workers) {
   registry.callback_gauge("kube_aws_iam_controller_workqueue_depth",
                           "Keys waiting to be reconciled now.",
                           [c] { return static_cast<double>(c->queue_depth()); });
-  registry.callback_gauge(
-      "kube_aws_iam_controller_workqueue_scheduled",
-      "Keys waiting for their time: scheduled refreshes, retries and rechecks.",
-      [c] { return static_cast<double>(c->queue_scheduled()); });
+  registry.callback_gauge("kube_aws_iam_controller_workqueue_scheduled",
+                          "Keys waiting for their time: scheduled refreshes, retries and rechecks.",
+                          [c] { return static_cast<double>(c->queue_scheduled()); });
   registry.callback_gauge("workqueue_depth", "Current depth of workqueue", {"name", "controller"},
                           queue_labels(), [c] { return static_cast<double>(c->queue_depth()); });
   registry.callback_gauge(
@@ -219,6 +226,12 @@ void ControllerMetrics::reconciled(const ReconcileResult& result, absl::Duration
 void ControllerMetrics::aws_attempt(const aws::ApiAttempt& attempt) {
   sts_requests.inc({std::string(attempt.operation), std::string(attempt.outcome)});
   sts_duration.observe({std::string(attempt.operation)}, absl::ToDoubleSeconds(attempt.latency));
+}
+
+void ControllerMetrics::admitted(AdmissionResult result, size_t warnings, absl::Duration took) {
+  admission_reviews.inc({std::string(admission_result_name(result))});
+  if (warnings > 0) admission_warnings.inc({}, static_cast<double>(warnings));
+  admission_duration.observe(absl::ToDoubleSeconds(took));
 }
 
 void ControllerMetrics::kube_request(const kube::RequestInfo& request) {

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "controller/loop/outcome.h"
+#include "controller/loop/pod_webhook.h"
 #include "pkg/aws/api_caller.h"
 #include "pkg/aws/x509_identity_files.h"
 #include "pkg/kube/rest_client.h"
@@ -79,6 +80,8 @@ struct ControllerMetrics {
   // sts_duration series (their names are older than Roles Anywhere).
   void aws_attempt(const aws::ApiAttempt& attempt);
   void kube_request(const kube::RequestInfo& request);
+  // One AdmissionReview the webhook answered (loop/pod_webhook.h).
+  void admitted(AdmissionResult result, size_t warnings, absl::Duration took);
 
   metrics::Registry& registry;
   metrics::Counter& reconciles;
@@ -92,6 +95,9 @@ struct ControllerMetrics {
   metrics::Counter& runtime_errors;
   metrics::Counter& runtime_terminal_errors;
   metrics::Histogram& runtime_reconcile_time;
+  metrics::Counter& admission_reviews;
+  metrics::Counter& admission_warnings;
+  metrics::Histogram& admission_duration;
 };
 
 }  // namespace controller

@@ -22,6 +22,22 @@ bool may_pass_later(const util::Status& status) {
 
 }  // namespace
 
+std::string_view admission_result_name(AdmissionResult result) {
+  switch (result) {
+    case AdmissionResult::kWired:
+      return "wired";
+    case AdmissionResult::kUnchanged:
+      return "unchanged";
+    case AdmissionResult::kRefused:
+      return "refused";
+    case AdmissionResult::kBadRequest:
+      return "bad_request";
+    case AdmissionResult::kNotSynced:
+      return "not_synced";
+  }
+  return "unknown";
+}
+
 RoleCreator::RoleCreator(ObjectWriter& writer, util::Clock& clock)
     : writer_(writer), resource_(awsiamroles_resource()), queue_(clock) {}
 
@@ -95,7 +111,11 @@ PodWebhook::PodWebhook(const kube::Store<AwsIamRole>& roles,
 
 PodWebhook::Answer PodWebhook::review(std::string_view body) const {
   util::StatusOr<kube::AdmissionRequest> request = kube::parse_admission_review(body);
-  if (!request.ok()) return {.http_status = 400, .body = std::string(request.status().message())};
+  if (!request.ok()) {
+    return {.http_status = 400,
+            .body = std::string(request.status().message()),
+            .result = AdmissionResult::kBadRequest};
+  }
   kube::AdmissionResponse response{.uid = request->uid};
   const bool pod_create = request->operation == "CREATE" && request->group.empty() &&
                           request->kind == "Pod" && request->sub_resource.empty() &&
@@ -123,10 +143,13 @@ PodWebhook::Answer PodWebhook::review(std::string_view body) const {
                                      .roles = roles_.list_by_namespace(request->namespace_),
                                      .policy = policy.get()};
   PodWiring wiring = wire_pod(pod, surroundings, options_.wiring);
+  AdmissionResult result = AdmissionResult::kUnchanged;
   if (wiring.refusal) {
+    result = AdmissionResult::kRefused;
     response.allowed = false;
     response.message = *std::move(wiring.refusal);
   } else {
+    if (!wiring.patch.empty()) result = AdmissionResult::kWired;
     response.patch = std::move(wiring.patch);
     if (!request->dry_run) {
       for (const DerivedRole& role : wiring.roles_to_create)
@@ -134,7 +157,9 @@ PodWebhook::Answer PodWebhook::review(std::string_view body) const {
     }
   }
   response.warnings = std::move(wiring.warnings);
-  return {.body = kube::admission_review_response(response)};
+  return {.body = kube::admission_review_response(response),
+          .result = result,
+          .warnings = response.warnings.size()};
 }
 
 }  // namespace controller

@@ -67,6 +67,16 @@ class RoleCreator {
   Counts counts_ ABSL_GUARDED_BY(mu_);
 };
 
+// What became of one review: the admission metrics' result label.
+enum class AdmissionResult {
+  kWired,       // patched: a volume, mounts, variables
+  kUnchanged,   // admitted as it is (names no role, exempt, not a pod CREATE, ...)
+  kRefused,     // --webhook-refuse-forbidden-roles
+  kBadRequest,  // no AdmissionReview
+  kNotSynced,   // 503: the caches have not synced yet
+};
+std::string_view admission_result_name(AdmissionResult result);
+
 struct PodWebhookOptions {
   PodWiringOptions wiring;
   bool namespace_restrictions = false;
@@ -83,6 +93,8 @@ class PodWebhook {
   struct Answer {
     int http_status = 200;  // 400: the body was no AdmissionReview
     std::string body;       // the AdmissionReview answer, or why it was refused
+    AdmissionResult result = AdmissionResult::kUnchanged;
+    size_t warnings = 0;
   };
   Answer review(std::string_view body) const;
 

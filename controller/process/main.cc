@@ -349,20 +349,23 @@ int run(const Config& config) {
     pod_webhook = std::make_unique<PodWebhook>(controller.role_cache(), service_accounts->store(),
                                                controller.namespace_cache(), *role_creator,
                                                std::move(options));
-    webhook_server =
-        must(WebhookServer::start({.host = webhook.host,
-                                   .port = webhook.port,
-                                   .certificate_file = webhook.certificate_file,
-                                   .private_key_file = webhook.private_key_file},
-                                  [&](std::string_view body) -> WebhookServer::Answer {
-                                    if (!webhook_synced.load(std::memory_order_acquire)) {
-                                      return {.http_status = 503, .body = "caches not synced yet"};
-                                    }
-                                    PodWebhook::Answer answer = pod_webhook->review(body);
-                                    return {.http_status = answer.http_status,
-                                            .body = std::move(answer.body)};
-                                  }),
-             "cannot serve the admission webhook");
+    // Until the caches have synced, 503: the API server applies the failurePolicy.
+    auto answer_review = [&](std::string_view body) -> WebhookServer::Answer {
+      const util::MonotonicTime start = clock.monotonic_now();
+      if (!webhook_synced.load(std::memory_order_acquire)) {
+        controller_metrics.admitted(AdmissionResult::kNotSynced, 0, clock.monotonic_now() - start);
+        return {.http_status = 503, .body = "caches not synced yet"};
+      }
+      PodWebhook::Answer answer = pod_webhook->review(body);
+      controller_metrics.admitted(answer.result, answer.warnings, clock.monotonic_now() - start);
+      return {.http_status = answer.http_status, .body = std::move(answer.body)};
+    };
+    webhook_server = must(WebhookServer::start({.host = webhook.host,
+                                                .port = webhook.port,
+                                                .certificate_file = webhook.certificate_file,
+                                                .private_key_file = webhook.private_key_file},
+                                               answer_review),
+                          "cannot serve the admission webhook");
     LOG(INFO) << "admission webhook on " << (webhook.host.empty() ? "0.0.0.0" : webhook.host) << ":"
               << webhook_server->port() << " (certificate " << webhook.certificate_file << ")";
     webhook_threads.emplace_back([&] { service_accounts->run(stop.get_token()); });

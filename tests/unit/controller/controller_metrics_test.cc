@@ -41,5 +41,22 @@ TEST(ControllerMetricsTest, ExportsClientGoAndControllerRuntimeNames) {
   }
 }
 
+TEST(ControllerMetricsTest, CountsAdmissionReviewsByResultAndTheirWarnings) {
+  metrics::Registry registry;
+  ControllerMetrics m(registry, {.version = "1.2.3", .revision = "abc"});
+  m.admitted(AdmissionResult::kWired, 2, absl::Microseconds(300));
+  m.admitted(AdmissionResult::kWired, 0, absl::Microseconds(200));
+  m.admitted(AdmissionResult::kNotSynced, 0, absl::Microseconds(1));
+  const std::string text = registry.render();
+  for (const char* line : {
+           R"(kube_aws_iam_controller_admission_reviews_total{result="wired"} 2)",
+           R"(kube_aws_iam_controller_admission_reviews_total{result="not_synced"} 1)",
+           R"(kube_aws_iam_controller_admission_warnings_total 2)",
+           R"(kube_aws_iam_controller_admission_duration_seconds_count 3)",
+       }) {
+    EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;
+  }
+}
+
 }  // namespace
 }  // namespace controller

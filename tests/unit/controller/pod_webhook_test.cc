@@ -52,6 +52,7 @@ class PodWebhookTest : public ::testing::Test {
   kube::JsonValue answer(std::string_view review) {
     const PodWebhook::Answer answer = webhook().review(review);
     EXPECT_EQ(answer.http_status, 200) << answer.body;
+    last_result_ = answer.result;
     kube::JsonValue parsed = json::parse(answer.body).value();
     kube::JsonValue response;
     response.Swap(*json::find(parsed, "response"));
@@ -83,6 +84,7 @@ class PodWebhookTest : public ::testing::Test {
   kube::Store<ServiceAccountView> accounts_;
   kube::Store<NamespaceView> namespaces_;
   PodWebhookOptions options_;
+  AdmissionResult last_result_ = AdmissionResult::kUnchanged;
 };
 
 TEST_F(PodWebhookTest, APodNamingARoleIsWiredAndItsAwsIamRoleCreatedAfterTheAnswer) {
@@ -92,6 +94,7 @@ TEST_F(PodWebhookTest, APodNamingARoleIsWiredAndItsAwsIamRoleCreatedAfterTheAnsw
   const std::string name = derived_role_name("team/app");
   EXPECT_THAT(patch_of(response), HasSubstr(util::cat(R"("secretName":")", name, R"(")")));
   EXPECT_TRUE(api_.request_log().empty()) << "no apiserver call on the admission path";
+  EXPECT_EQ(last_result_, AdmissionResult::kWired);
   EXPECT_EQ(creator_.pending(), 1u);
 
   ASSERT_TRUE(creator_.create_next({}));
@@ -124,6 +127,7 @@ TEST_F(PodWebhookTest, ExemptNamespacesUpdatesAndOtherKindsAreLeftAlone) {
     const kube::JsonValue response = answer(review);
     EXPECT_TRUE(json::find(response, "allowed")->GetBool());
     EXPECT_EQ(json::find(response, "patch"), nullptr);
+    EXPECT_EQ(last_result_, AdmissionResult::kUnchanged);
   }
   EXPECT_EQ(creator_.pending(), 0u);
 }
@@ -131,6 +135,7 @@ TEST_F(PodWebhookTest, ExemptNamespacesUpdatesAndOtherKindsAreLeftAlone) {
 TEST_F(PodWebhookTest, WhatIsNoAdmissionReviewIsABadRequest) {
   const PodWebhook::Answer answer = webhook().review("{}");
   EXPECT_EQ(answer.http_status, 400);
+  EXPECT_EQ(answer.result, AdmissionResult::kBadRequest);
   EXPECT_THAT(answer.body, HasSubstr("AdmissionReview"));
 }
 
@@ -155,6 +160,7 @@ TEST_F(PodWebhookTest, ThePodsServiceAccountAndTheNamespacePolicyComeFromTheCach
   const kube::JsonValue refused = answer(
       review_of(R"({"spec": {"serviceAccountName": "builder", "containers": [{"name": "app"}]}})"));
   EXPECT_FALSE(json::find(refused, "allowed")->GetBool());
+  EXPECT_EQ(last_result_, AdmissionResult::kRefused);
   EXPECT_EQ(json::get_int(*json::find(refused, "status"), "code"), 403);
 }
 
