@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   options.wiring.base_role_arn = &base;
   const controller::PodWebhook webhook(role_cache, accounts, namespaces, creator, options);
   auto server = controller::WebhookServer::start(
-      {.host = "127.0.0.1", .port = 0, .certificate_file = cert, .private_key_file = key},
+      {.host = "127.0.0.1", .port = 0, .certificate_file = cert, .private_key_file = key}, clock,
       [&](std::string_view body) -> controller::WebhookServer::Answer {
         controller::PodWebhook::Answer answer = webhook.review(body);
         return {.http_status = answer.http_status, .body = std::move(answer.body)};

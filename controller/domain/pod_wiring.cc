@@ -140,16 +140,21 @@ class Wiring {
   }
 
   // The AWSIAMRole of this namespace that stands for `reference`: the same
-  // text, or the same ARN once both are resolved.
+  // text, else the same ARN once both are resolved (resolving every role's
+  // reference only when no text matches).
   const AwsIamRole* role_for(std::string_view reference,
                              const util::StatusOr<aws::RoleArn>& arn) const {
+    const auto usable = [](const AwsIamRole& role) {
+      return role.spec_error.ok() && !role.being_deleted;
+    };
     for (const auto& role : surroundings_.roles) {
-      if (!role->spec_error.ok() || role->being_deleted) continue;
-      if (role->spec.role_reference == reference) return role.get();
-      if (arn.ok()) {
-        auto other = aws::resolve_role_reference(role->spec.role_reference, options_.base_role_arn);
-        if (other.ok() && *other == *arn) return role.get();
-      }
+      if (usable(*role) && role->spec.role_reference == reference) return role.get();
+    }
+    if (!arn.ok()) return nullptr;
+    for (const auto& role : surroundings_.roles) {
+      if (!usable(*role)) continue;
+      auto other = aws::resolve_role_reference(role->spec.role_reference, options_.base_role_arn);
+      if (other.ok() && *other == *arn) return role.get();
     }
     return nullptr;
   }
@@ -380,20 +385,6 @@ class Wiring {
 };
 
 }  // namespace
-
-ServiceAccountView service_account_view(const kube::Object& service_account) {
-  auto read = [&](std::string_view key) -> std::optional<std::string> {
-    auto value = service_account.annotation(key);
-    return value ? std::optional<std::string>(*value) : std::nullopt;
-  };
-  return {.namespace_ = std::string(service_account.namespace_name()),
-          .name = std::string(service_account.name()),
-          .version = std::string(service_account.resource_version()),
-          .role = read(kKube2iamRoleAnnotation),
-          .role_arn = read(kIam4kubeRoleArnAnnotation),
-          .external_id = read(kIam4kubeExternalIdAnnotation),
-          .irsa_role_arn = read(kIrsaRoleArnAnnotation)};
-}
 
 PodWiring wire_pod(const kube::JsonValue& pod, const PodSurroundings& surroundings,
                    const PodWiringOptions& options) {

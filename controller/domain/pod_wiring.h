@@ -30,6 +30,7 @@
 #include "controller/domain/awsiamrole.h"
 #include "controller/domain/external_id.h"
 #include "controller/domain/namespace_policy.h"
+#include "controller/domain/views.h"
 #include "pkg/aws/arn.h"
 #include "pkg/kube/admission_review.h"
 #include "pkg/kube/json.h"
@@ -42,33 +43,12 @@ inline constexpr std::string_view kContainerRoleAnnotationPrefix = "kube-aws-iam
 inline constexpr std::string_view kContainerInjectAnnotationPrefix =
     "kube-aws-iam-controller/inject.";
 inline constexpr std::string_view kInjectDisabled = "disabled";
-inline constexpr std::string_view kKube2iamRoleAnnotation = "iam.amazonaws.com/role";
-inline constexpr std::string_view kIam4kubeRoleArnAnnotation = "iam.amazonaws.com/roleArn";
-inline constexpr std::string_view kIam4kubeExternalIdAnnotation =
-    "iam.amazonaws.com/roleExternalId";
-inline constexpr std::string_view kIrsaRoleArnAnnotation = "eks.amazonaws.com/role-arn";
 // The namespace label that opts in (the MutatingWebhookConfiguration's namespaceSelector).
 inline constexpr std::string_view kInjectLabel = "kube-aws-iam-controller/inject";
 // On AWSIAMRoles the webhook creates: the label, and where the role was named.
 inline constexpr std::string_view kDerivedLabel = "kube-aws-iam-controller/derived";
 inline constexpr std::string_view kDerivedFromAnnotation = "kube-aws-iam-controller/derived-from";
 inline constexpr std::string_view kCredentialsVolumeName = "aws-iam-credentials";
-
-// What a ServiceAccount says about the role of its pods.
-struct ServiceAccountView {
-  std::string namespace_;
-  std::string name;
-  std::string version;                       // metadata.resourceVersion
-  std::optional<std::string> role;           // iam.amazonaws.com/role
-  std::optional<std::string> role_arn;       // iam.amazonaws.com/roleArn
-  std::optional<std::string> external_id;    // iam.amazonaws.com/roleExternalId
-  std::optional<std::string> irsa_role_arn;  // eks.amazonaws.com/role-arn
-
-  std::string key() const { return namespace_ + "/" + name; }
-  std::string_view resource_version() const { return version; }
-};
-
-ServiceAccountView service_account_view(const kube::Object& service_account);
 
 struct PodWiringOptions {
   std::string mount_path = "/meta/aws-iam";  // --credentials-mount-path

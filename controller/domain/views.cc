@@ -98,4 +98,25 @@ NamespaceView namespace_view(const kube::Object& ns, const NamespacePolicyOption
   return view;
 }
 
+std::shared_ptr<const NamespacePolicy> policy_in_force(const NamespaceView* view,
+                                                       std::string_view ns) {
+  if (view != nullptr && view->policy != nullptr) return view->policy;
+  return std::make_shared<const NamespacePolicy>(
+      NamespacePolicy::unknown_namespace(std::string(ns)));
+}
+
+ServiceAccountView service_account_view(const kube::Object& service_account) {
+  auto read = [&](std::string_view key) -> std::optional<std::string> {
+    auto value = service_account.annotation(key);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+  };
+  return {.namespace_ = std::string(service_account.namespace_name()),
+          .name = std::string(service_account.name()),
+          .version = std::string(service_account.resource_version()),
+          .role = read(kKube2iamRoleAnnotation),
+          .role_arn = read(kIam4kubeRoleArnAnnotation),
+          .external_id = read(kIam4kubeExternalIdAnnotation),
+          .irsa_role_arn = read(kIrsaRoleArnAnnotation)};
+}
+
 }  // namespace controller

@@ -10,6 +10,8 @@
 // - Namespaces: NamespaceView, by namespace_view(): whether it is being
 //   deleted, and its role-policy annotations (compiled once per version when
 //   namespace restrictions are on).
+// - ServiceAccounts (the admission webhook's): ServiceAccountView, by
+//   service_account_view(): the annotations that name its pods' role.
 // A view is never written back: the reconciler sends merge patches built
 // from views and typed values.
 #pragma once
@@ -88,5 +90,36 @@ struct NamespaceView {
 
 // `restrictions`: compile the policy (null: namespace restrictions are off).
 NamespaceView namespace_view(const kube::Object& ns, const NamespacePolicyOptions* restrictions);
+
+// With namespace restrictions on, the policy in force for namespace `ns`:
+// its view's, or, for a namespace not cached (not created yet, deleted, or
+// not readable), one that refuses every role.
+std::shared_ptr<const NamespacePolicy> policy_in_force(const NamespaceView* view,
+                                                       std::string_view ns);
+
+// Other tools' annotations that name a role: kube2iam's and kiam's (on pods;
+// on ServiceAccounts in the Go original's proposal), iam4kube's and IRSA's
+// (on ServiceAccounts).
+inline constexpr std::string_view kKube2iamRoleAnnotation = "iam.amazonaws.com/role";
+inline constexpr std::string_view kIam4kubeRoleArnAnnotation = "iam.amazonaws.com/roleArn";
+inline constexpr std::string_view kIam4kubeExternalIdAnnotation =
+    "iam.amazonaws.com/roleExternalId";
+inline constexpr std::string_view kIrsaRoleArnAnnotation = "eks.amazonaws.com/role-arn";
+
+// What a ServiceAccount says about the role of its pods.
+struct ServiceAccountView {
+  std::string namespace_;
+  std::string name;
+  std::string version;                       // metadata.resourceVersion
+  std::optional<std::string> role;           // iam.amazonaws.com/role
+  std::optional<std::string> role_arn;       // iam.amazonaws.com/roleArn
+  std::optional<std::string> external_id;    // iam.amazonaws.com/roleExternalId
+  std::optional<std::string> irsa_role_arn;  // eks.amazonaws.com/role-arn
+
+  std::string key() const { return namespace_ + "/" + name; }
+  std::string_view resource_version() const { return version; }
+};
+
+ServiceAccountView service_account_view(const kube::Object& service_account);
 
 }  // namespace controller

@@ -2,25 +2,15 @@
 
 #include <glog/logging.h>
 
+#include <variant>
+
+#include "controller/loop/outcome.h"
 #include "controller/loop/reconciler.h"
 #include "pkg/kube/admission_review.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
-namespace {
-
-bool may_pass_later(const util::Status& status) {
-  switch (status.code()) {
-    case util::StatusCode::kPermissionDenied:
-    case util::StatusCode::kInvalidArgument:
-      return false;
-    default:
-      return true;
-  }
-}
-
-}  // namespace
 
 std::string_view admission_result_name(AdmissionResult result) {
   switch (result) {
@@ -45,7 +35,7 @@ void RoleCreator::create(const DerivedRole& role, std::string_view ns) {
   const std::string key = kube::object_key(ns, role.name);
   {
     util::MutexLock lock(mu_);
-    if (!pending_.emplace(key, derived_role_object(role, ns)).second) return;
+    if (!pending_.emplace(key, Pending{role, std::string(ns)}).second) return;
   }
   queue_.add(key);
 }
@@ -59,22 +49,24 @@ void RoleCreator::run(const std::stop_token& stop) {
 bool RoleCreator::create_next(const std::stop_token& stop) {
   const std::optional<std::string> key = queue_.get();
   if (!key) return false;
-  kube::Object role;
+  Pending pending;
   {
     util::MutexLock lock(mu_);
-    role = pending_.at(*key);
+    pending = pending_.at(*key);
   }
-  const util::StatusOr<kube::Object> created = writer_.create(resource_, role, stop);
+  const util::StatusOr<kube::Object> created =
+      writer_.create(resource_, derived_role_object(pending.role, pending.namespace_), stop);
   const bool existed = !created.ok() && kube::is_already_exists(created.status());
-  const bool retry = !created.ok() && !existed && may_pass_later(created.status()) &&
+  // The reconciler's rule for what may pass by retrying (throttling, 5xx, timeouts).
+  const bool retry = !created.ok() && !existed &&
+                     std::holds_alternative<Retry>(classify_failure(created.status())) &&
                      queue_.num_requeues(*key) + 1 < kMaxAttempts && !stop.stop_requested();
   if (!created.ok() && !existed) {
     LOG(WARNING) << "cannot create AWSIAMRole " << *key << " for the pods that name role "
-                 << role_view(role).spec.role_reference << ": " << created.status().message()
+                 << pending.role.role_reference << ": " << created.status().message()
                  << (retry ? "; will retry" : "; giving up: those pods get no credentials");
   } else if (created.ok()) {
-    LOG(INFO) << "created AWSIAMRole " << *key << " ("
-              << role.annotation(kDerivedFromAnnotation).value_or("") << ")";
+    LOG(INFO) << "created AWSIAMRole " << *key << " (" << pending.role.derived_from << ")";
   }
   if (retry) {
     queue_.add_rate_limited(*key);
@@ -130,14 +122,10 @@ PodWebhook::Answer PodWebhook::review(std::string_view body) const {
   if (account.empty()) account = "default";
   const auto service_account =
       service_accounts_.get(kube::object_key(request->namespace_, account));
-  std::shared_ptr<const NamespacePolicy> policy;
-  if (options_.namespace_restrictions) {
-    const auto view = namespaces_.get(request->namespace_);
-    policy = view != nullptr && view->policy != nullptr
-                 ? view->policy
-                 : std::make_shared<const NamespacePolicy>(
-                       NamespacePolicy::unknown_namespace(request->namespace_));
-  }
+  const std::shared_ptr<const NamespacePolicy> policy =
+      options_.namespace_restrictions
+          ? policy_in_force(namespaces_.get(request->namespace_).get(), request->namespace_)
+          : nullptr;
   const PodSurroundings surroundings{.namespace_ = request->namespace_,
                                      .service_account = service_account.get(),
                                      .roles = roles_.list_by_namespace(request->namespace_),

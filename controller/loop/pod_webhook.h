@@ -42,8 +42,9 @@ class RoleCreator {
   void run(const std::stop_token& stop);
   // Waits for the next queued role and creates it; false once the queue is
   // shut down (by run()'s stop). An AWSIAMRole that exists already counts as
-  // created; a refusal that cannot pass (forbidden, invalid) is logged and
-  // dropped; anything else is retried with backoff, at most kMaxAttempts times.
+  // created; what may pass by retrying (classify_failure(): throttling, 5xx,
+  // timeouts) is retried with backoff, at most kMaxAttempts times; anything
+  // else (forbidden, invalid) is logged and dropped.
   bool create_next(const std::stop_token& stop);
   // Roles queued and not yet created or given up on.
   size_t pending() const;
@@ -63,7 +64,11 @@ class RoleCreator {
   const kube::Resource resource_;
   kube::RateLimitingQueue queue_;
   mutable util::Mutex mu_;
-  std::map<std::string, kube::Object, std::less<>> pending_ ABSL_GUARDED_BY(mu_);  // by key
+  struct Pending {
+    DerivedRole role;
+    std::string namespace_;
+  };
+  std::map<std::string, Pending, std::less<>> pending_ ABSL_GUARDED_BY(mu_);  // by key
   Counts counts_ ABSL_GUARDED_BY(mu_);
 };
 

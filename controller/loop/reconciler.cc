@@ -130,12 +130,8 @@ void Reconciler::namespace_may_accept_writes(std::string_view ns) {
 
 std::shared_ptr<const NamespacePolicy> Reconciler::policy_for(std::string_view ns) const {
   if (!options_.namespace_restrictions) return nullptr;
-  if (deps_.namespaces != nullptr) {
-    const auto view = deps_.namespaces->get(ns);
-    if (view != nullptr && view->policy != nullptr) return view->policy;
-  }
-  return std::make_shared<const NamespacePolicy>(
-      NamespacePolicy::unknown_namespace(std::string(ns)));
+  const auto view = deps_.namespaces != nullptr ? deps_.namespaces->get(ns) : nullptr;
+  return policy_in_force(view.get(), ns);
 }
 
 Reconciler::Decision Reconciler::decide(const std::string& key) {

@@ -364,7 +364,7 @@ int run(const Config& config) {
                                                 .port = webhook.port,
                                                 .certificate_file = webhook.certificate_file,
                                                 .private_key_file = webhook.private_key_file},
-                                               answer_review),
+                                               clock, answer_review),
                           "cannot serve the admission webhook");
     LOG(INFO) << "admission webhook on " << (webhook.host.empty() ? "0.0.0.0" : webhook.host) << ":"
               << webhook_server->port() << " (certificate " << webhook.certificate_file << ")";

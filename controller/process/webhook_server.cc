@@ -7,104 +7,89 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <sstream>
+#include <utility>
 #include <vector>
 
+#include "pkg/kube/token_source.h"
+#include "pkg/util/openssl_ptr.h"
+#include "pkg/util/secret_string.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
 namespace {
 
-std::string openssl_reason() {
-  const unsigned long error = ERR_get_error();  // NOLINT(google-runtime-int): OpenSSL's type
-  ERR_clear_error();
-  if (error == 0) return "unknown OpenSSL error";
-  char text[256];
-  ERR_error_string_n(error, text, sizeof(text));
-  return text;
-}
-
-util::StatusOr<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return util::invalid_argument_error(util::cat("cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
+using util::openssl::BioPtr;
+using util::openssl::PkeyPtr;
+using util::openssl::X509Ptr;
 
 // One certificate chain and its key, as read from the files.
 struct Pair {
-  std::vector<std::unique_ptr<X509, X509Free>> chain;  // the serving certificate first
-  std::unique_ptr<EVP_PKEY, KeyFree> key;
+  std::vector<X509Ptr> chain;  // the serving certificate first
+  PkeyPtr key;
 };
+
+BioPtr bio_of(std::string_view text) {
+  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+}
 
 util::StatusOr<std::shared_ptr<const Pair>> load_pair(const std::string& certificate_file,
                                                       const std::string& key_file) {
-  ASSIGN_OR_RETURN(const std::string certificates, read_file(certificate_file));
-  ASSIGN_OR_RETURN(const std::string key_pem, read_file(key_file));
+  ASSIGN_OR_RETURN(const std::string certificates, kube::read_file(certificate_file));
   auto pair = std::make_shared<Pair>();
-  std::unique_ptr<BIO, BioFree> bio(
-      BIO_new_mem_buf(certificates.data(), static_cast<int>(certificates.size())));
+  BioPtr bio = bio_of(certificates);
   while (X509* certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
     pair->chain.emplace_back(certificate);
   }
   ERR_clear_error();  // the end of the file reads as an error
   if (pair->chain.empty()) {
-    return util::invalid_argument_error(util::cat(certificate_file, ": no PEM certificate"));
+    return util::invalid_argument_error(util::cat(certificate_file, ": no PEM certificate found"));
   }
-  std::unique_ptr<BIO, BioFree> key_bio(
-      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
-  pair->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  {
+    // The key text is secret: zeroed when it goes.
+    ASSIGN_OR_RETURN(std::string key_text, kube::read_file(key_file));
+    const util::SecretString key_pem(std::move(key_text));
+    BioPtr key_bio = bio_of(key_pem.reveal());
+    pair->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  }
+  ERR_clear_error();
   if (!pair->key) {
     return util::invalid_argument_error(
-        util::cat(key_file, ": no PEM private key: ", openssl_reason()));
+        util::cat(key_file, ": no unencrypted PEM private key found"));
   }
-  if (X509_check_private_key(pair->chain.front().get(), pair->key.get()) != 1) {
-    ERR_clear_error();
+  const bool matches = X509_check_private_key(pair->chain.front().get(), pair->key.get()) == 1;
+  ERR_clear_error();
+  if (!matches) {
     return util::invalid_argument_error(
         util::cat(key_file, " is not the key of the certificate in ", certificate_file));
   }
   return std::shared_ptr<const Pair>(std::move(pair));
 }
 
-std::filesystem::file_time_type modified(const std::string& path) {
-  std::error_code ignored;
-  return std::filesystem::last_write_time(path, ignored);
-}
+// When the files were last written (the epoch when unreadable).
+using Stamps = std::pair<std::filesystem::file_time_type, std::filesystem::file_time_type>;
 
 }  // namespace
 
 // The pair a handshake presents: the files' latest good content.
 class WebhookServer::ServingCertificate {
  public:
-  static util::StatusOr<std::shared_ptr<ServingCertificate>> load(const WebhookServerOptions& o) {
-    auto self = std::shared_ptr<ServingCertificate>(new ServingCertificate(o));
+  static util::StatusOr<std::unique_ptr<ServingCertificate>> load(const WebhookServerOptions& o,
+                                                                  util::Clock& clock) {
+    std::unique_ptr<ServingCertificate> self(new ServingCertificate(o, clock));
+    util::MutexLock lock(self->mu_);
     ASSIGN_OR_RETURN(self->current_, load_pair(o.certificate_file, o.private_key_file));
     self->stamps_ = self->stamps();
-    self->checked_ = std::chrono::steady_clock::now();
+    self->checked_ = clock.monotonic_now();
     return self;
   }
 
   std::shared_ptr<const Pair> current() {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - checked_ < absl::ToChronoNanoseconds(recheck_)) return current_;
+    util::MutexLock lock(mu_);
+    const util::MonotonicTime now = clock_.monotonic_now();
+    if (now - checked_ < recheck_) return current_;
     checked_ = now;
-    const auto stamps_now = stamps();
+    const Stamps stamps_now = stamps();
     if (stamps_now == stamps_) return current_;
     util::StatusOr<std::shared_ptr<const Pair>> loaded = load_pair(certificate_file_, key_file_);
     if (loaded.ok()) {
@@ -120,25 +105,31 @@ class WebhookServer::ServingCertificate {
   }
 
  private:
-  explicit ServingCertificate(const WebhookServerOptions& o)
-      : certificate_file_(o.certificate_file), key_file_(o.private_key_file), recheck_(o.recheck) {}
-  std::pair<std::filesystem::file_time_type, std::filesystem::file_time_type> stamps() const {
-    return {modified(certificate_file_), modified(key_file_)};
+  ServingCertificate(const WebhookServerOptions& o, util::Clock& clock)
+      : certificate_file_(o.certificate_file),
+        key_file_(o.private_key_file),
+        recheck_(o.recheck),
+        clock_(clock) {}
+  Stamps stamps() const {
+    std::error_code ignored;
+    return {std::filesystem::last_write_time(certificate_file_, ignored),
+            std::filesystem::last_write_time(key_file_, ignored)};
   }
 
   const std::string certificate_file_;
   const std::string key_file_;
   const absl::Duration recheck_;
-  std::mutex mu_;
-  std::shared_ptr<const Pair> current_;
-  std::pair<std::filesystem::file_time_type, std::filesystem::file_time_type> stamps_;
-  std::chrono::steady_clock::time_point checked_;
+  util::Clock& clock_;
+  util::Mutex mu_;
+  std::shared_ptr<const Pair> current_ ABSL_GUARDED_BY(mu_);
+  Stamps stamps_ ABSL_GUARDED_BY(mu_);
+  util::MonotonicTime checked_ ABSL_GUARDED_BY(mu_);
 };
 
 util::StatusOr<std::unique_ptr<WebhookServer>> WebhookServer::start(
-    const WebhookServerOptions& options, Handler mutate_pods) {
+    const WebhookServerOptions& options, util::Clock& clock, Handler mutate_pods) {
   std::unique_ptr<WebhookServer> self(new WebhookServer());
-  ASSIGN_OR_RETURN(self->certificate_, ServingCertificate::load(options));
+  ASSIGN_OR_RETURN(self->certificate_, ServingCertificate::load(options, clock));
   ServingCertificate* certificate = self->certificate_.get();
   auto server = std::make_unique<httplib::SSLServer>([certificate](SSL_CTX& ctx) {
     SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
@@ -162,7 +153,8 @@ util::StatusOr<std::unique_ptr<WebhookServer>> WebhookServer::start(
     return true;
   });
   if (!server->is_valid()) {
-    return util::internal_error(util::cat("webhook: cannot set up TLS: ", openssl_reason()));
+    ERR_clear_error();
+    return util::internal_error("webhook: cannot set up TLS");
   }
   server->set_socket_options([](int sock) {
     int yes = 1;

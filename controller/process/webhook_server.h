@@ -10,9 +10,11 @@
 // never fails a handshake. TLS 1.2 or later.
 //
 // Ownership: owns its listening thread; stop() or the destructor ends it.
+// Borrows the clock (when to look at the files again).
 // Thread-safety: the handler runs on several pool threads at once.
-// Errors: start() fails (kInvalidArgument) when the files make no usable
-// pair, or (kUnavailable) when the address cannot be bound.
+// Errors: start() fails when a file cannot be read (kube::read_file's codes),
+// when the files make no usable pair (kInvalidArgument), or when the address
+// cannot be bound (kUnavailable).
 #pragma once
 
 #include <functional>
@@ -22,6 +24,7 @@
 #include <thread>
 
 #include "absl/time/time.h"
+#include "pkg/util/clock.h"
 #include "pkg/util/status.h"
 
 namespace httplib {
@@ -48,6 +51,7 @@ class WebhookServer {
   using Handler = std::function<Answer(std::string_view body)>;
 
   static util::StatusOr<std::unique_ptr<WebhookServer>> start(const WebhookServerOptions& options,
+                                                              util::Clock& clock,
                                                               Handler mutate_pods);
   ~WebhookServer();
   WebhookServer(const WebhookServer&) = delete;
@@ -56,11 +60,10 @@ class WebhookServer {
   int port() const { return port_; }
   void stop();
 
-  class ServingCertificate;
-
  private:
+  class ServingCertificate;
   WebhookServer() = default;
-  std::shared_ptr<ServingCertificate> certificate_;
+  std::unique_ptr<ServingCertificate> certificate_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

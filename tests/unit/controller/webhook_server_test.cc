@@ -41,7 +41,7 @@ class WebhookServerTest : public ::testing::Test {
          .private_key_file = key_,
          .recheck = absl::ZeroDuration(),
          .threads = 2},
-        [](std::string_view body) {
+        clock_, [](std::string_view body) {
           if (body.empty()) return WebhookServer::Answer{400, "empty"};
           return WebhookServer::Answer{200, util::cat(R"({"echo":)", body, "}")};
         });
@@ -61,6 +61,7 @@ class WebhookServerTest : public ::testing::Test {
     return (*transport)->send(request);
   }
 
+  util::RealClock clock_;
   http::test::TestPki pki_;
   std::string cert_, key_;
   std::unique_ptr<WebhookServer> server_;
@@ -103,7 +104,7 @@ TEST_F(WebhookServerTest, ARotatedCertificateIsServedWithoutARestartAndAHalfRota
 TEST_F(WebhookServerTest, FilesThatMakeNoPairRefuseToStart) {
   copy(pki_.client_key_file, key_);
   const auto server = WebhookServer::start(
-      {.host = "127.0.0.1", .port = 0, .certificate_file = cert_, .private_key_file = key_},
+      {.host = "127.0.0.1", .port = 0, .certificate_file = cert_, .private_key_file = key_}, clock_,
       [](std::string_view) { return WebhookServer::Answer{}; });
   EXPECT_EQ(server.status().code(), util::StatusCode::kInvalidArgument);
   EXPECT_THAT(server.status().message(), HasSubstr("is not the key of the certificate"));
