@@ -134,6 +134,117 @@ void admit_deployment(json::Document& d) {
   admit_pod_spec(json::ensure_object(tmpl, "spec", alloc), alloc);
 }
 
+bool is_mutating_webhook_configuration(const ResourceType& type) {
+  return type.group == "admissionregistration.k8s.io" &&
+         type.kind == "MutatingWebhookConfiguration";
+}
+
+// SetDefaults_MutatingWebhook and SetDefaults_Rule / ServiceReference.
+void admit_mutating_webhook_configuration(json::Document& configuration) {
+  auto& alloc = configuration.GetAllocator();
+  json::Value* webhooks = json::find(configuration, "webhooks");
+  if (webhooks == nullptr || !webhooks->IsArray()) return;
+  for (json::Value& webhook : webhooks->GetArray()) {
+    if (!webhook.IsObject()) continue;
+    set_default_string(webhook, "failurePolicy", "Fail", alloc);
+    set_default_string(webhook, "matchPolicy", "Equivalent", alloc);
+    json::ensure_object(webhook, "namespaceSelector", alloc);
+    json::ensure_object(webhook, "objectSelector", alloc);
+    default_int(webhook, "timeoutSeconds", 10, alloc);
+    set_default_string(webhook, "reinvocationPolicy", "Never", alloc);
+    if (json::Value* rules = json::find(webhook, "rules"); rules && rules->IsArray()) {
+      for (json::Value& rule : rules->GetArray()) {
+        if (rule.IsObject()) set_default_string(rule, "scope", "*", alloc);
+      }
+    }
+    if (json::Value* service = json::find_path(webhook, {"clientConfig", "service"});
+        service && service->IsObject()) {
+      default_int(*service, "port", 443, alloc);
+    }
+  }
+}
+
+// ValidateMutatingWebhookConfiguration, the parts an install can get wrong.
+void validate_mutating_webhook_configuration(const json::Value& configuration,
+                                             std::vector<StatusCause>& causes) {
+  const json::Value* webhooks = json::find(configuration, "webhooks");
+  if (webhooks == nullptr || !webhooks->IsArray()) return;
+  std::vector<std::string> names;
+  for (rapidjson::SizeType i = 0; i < webhooks->Size(); ++i) {
+    const json::Value& webhook = (*webhooks)[i];
+    std::string at = util::cat("webhooks[", i, "]");
+    std::string name = json::get_string(webhook, "name");
+    if (name.empty()) {
+      causes.push_back(cause_required(at + ".name"));
+    } else if (std::count(name.begin(), name.end(), '.') < 2 || !is_dns1123_subdomain(name)) {
+      causes.push_back(cause_invalid(at + ".name", json::quoted(name),
+                                     "should be a domain with at least three segments separated "
+                                     "by dots"));
+    } else if (std::find(names.begin(), names.end(), name) != names.end()) {
+      causes.push_back(cause_duplicate(at + ".name", json::quoted(name)));
+    }
+    names.push_back(name);
+    const json::Value* versions = json::find(webhook, "admissionReviewVersions");
+    bool v1 = false;
+    if (versions != nullptr && versions->IsArray()) {
+      for (const json::Value& v : versions->GetArray()) {
+        v1 = v1 || (v.IsString() && (std::string_view(v.GetString()) == "v1" ||
+                                     std::string_view(v.GetString()) == "v1beta1"));
+      }
+    }
+    if (versions == nullptr || !versions->IsArray() || versions->Empty()) {
+      causes.push_back(
+          cause_required(at + ".admissionReviewVersions", "must specify one of v1, v1beta1"));
+    } else if (!v1) {
+      causes.push_back(cause_invalid(at + ".admissionReviewVersions", json::render_value(*versions),
+                                     "must include at least one of v1, v1beta1"));
+    }
+    std::string side_effects = json::get_string(webhook, "sideEffects");
+    if (side_effects.empty()) {
+      causes.push_back(
+          cause_required(at + ".sideEffects", "must specify one of None, NoneOnDryRun"));
+    } else if (side_effects != "None" && side_effects != "NoneOnDryRun") {
+      causes.push_back(cause_not_supported(at + ".sideEffects", json::quoted(side_effects),
+                                           {"\"None\"", "\"NoneOnDryRun\""}));
+    }
+    std::string failure_policy = json::get_string(webhook, "failurePolicy");
+    if (failure_policy != "Fail" && failure_policy != "Ignore") {
+      causes.push_back(cause_not_supported(at + ".failurePolicy", json::quoted(failure_policy),
+                                           {"\"Fail\"", "\"Ignore\""}));
+    }
+    std::string reinvocation = json::get_string(webhook, "reinvocationPolicy");
+    if (reinvocation != "Never" && reinvocation != "IfNeeded") {
+      causes.push_back(cause_not_supported(at + ".reinvocationPolicy", json::quoted(reinvocation),
+                                           {"\"IfNeeded\"", "\"Never\""}));
+    }
+    if (const json::Value* t = json::find(webhook, "timeoutSeconds");
+        t != nullptr && t->IsInt() && (t->GetInt() < 1 || t->GetInt() > 30)) {
+      causes.push_back(cause_invalid(at + ".timeoutSeconds", json::render_value(*t),
+                                     "the timeout value must be between 1 and 30 seconds"));
+    }
+    const json::Value* client = json::find(webhook, "clientConfig");
+    bool has_url = client != nullptr && json::find(*client, "url") != nullptr;
+    bool has_service = client != nullptr && json::find(*client, "service") != nullptr;
+    if (has_url == has_service) {
+      causes.push_back(
+          cause_required(at + ".clientConfig", "exactly one of url or service is required"));
+    } else if (has_url) {
+      std::string url = json::get_string(*client, "url");
+      if (url.rfind("https://", 0) != 0) {
+        causes.push_back(cause_invalid(at + ".clientConfig.url", json::quoted(url),
+                                       "'https' is the only allowed URL scheme"));
+      }
+    } else {
+      const json::Value& service = *json::find(*client, "service");
+      for (std::string_view field : {"name", "namespace"}) {
+        if (json::get_string(service, field).empty()) {
+          causes.push_back(cause_required(util::cat(at, ".clientConfig.service.", field)));
+        }
+      }
+    }
+  }
+}
+
 void check_qualified_keys(const json::Value* map, const std::string& field, bool values_are_labels,
                           std::vector<StatusCause>& causes) {
   if (map == nullptr || !map->IsObject()) return;
@@ -233,6 +344,7 @@ void admit(const ResourceType& type, json::Document& object, const json::Value* 
   if (type.group.empty() && type.kind == "Secret") admit_secret(object);
   if (type.group.empty() && type.kind == "Namespace") admit_namespace(object);
   if (type.group == "apps" && type.kind == "Deployment") admit_deployment(object);
+  if (is_mutating_webhook_configuration(type)) admit_mutating_webhook_configuration(object);
 }
 
 std::vector<StatusCause> validate_object(const ResourceType& type, const json::Value& object,
@@ -257,6 +369,9 @@ std::vector<StatusCause> validate_object(const ResourceType& type, const json::V
     return causes;
   }
   if (type.group.empty() && type.kind == "Secret") validate_secret(object, old, causes);
+  if (is_mutating_webhook_configuration(type)) {
+    validate_mutating_webhook_configuration(object, causes);
+  }
   if (type.storage_key == "/events") {
     std::string involved_ns = json::get_string_path(object, {"involvedObject", "namespace"});
     std::string ns = meta ? json::get_string(*meta, "namespace") : "";

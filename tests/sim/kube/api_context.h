@@ -1,6 +1,7 @@
 // What every resource handler shares: the clock, the object store, the
 // OpenAPI definitions, the current catalog (swapped when CRDs change), the
-// table printer, the garbage-collection switch and the uid generator.
+// table printer, the garbage-collection switch, the uid generator and the
+// mutating admission webhooks.
 //
 // Thread-safety: every member is thread-safe; ApiContext itself holds
 // references owned by the Server.
@@ -19,6 +20,8 @@
 #include "tests/sim/kube/table_printer.h"
 
 namespace sim::kube {
+
+class MutatingWebhooks;
 
 // The served catalog: built-ins plus established CRDs. Readers take a
 // snapshot; writers rebuild under rebuild_mutex() after a CRD changed.
@@ -60,6 +63,7 @@ struct ApiContext {
   const TablePrinter& printer;
   std::atomic<bool>& garbage_collection;
   UidGenerator& uids;
+  const MutatingWebhooks& mutating_webhooks;
 };
 
 }  // namespace sim::kube

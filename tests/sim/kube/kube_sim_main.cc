@@ -9,7 +9,10 @@
 //            [--keep-alive-timeout=5s] [--max-threads=512] [--server-version=v1.36.0]
 //            [--latency-model=none|measured]
 //            [--kubeconfig-out=PATH] [--namespace=default]
-//            [--port-out=PATH]
+//            [--port-out=PATH] [--service-address=NS/NAME=HOST:PORT,...]
+//
+// --service-address is the cluster network for MutatingWebhookConfigurations
+// that name a Service: the Service NS/NAME is reached at HOST:PORT.
 #include <signal.h>
 
 #include <cstdio>
@@ -31,7 +34,8 @@ constexpr std::string_view kUsage =
     "                [--bookmark-interval=DURATION] [--watch-timeout=DURATION]\n"
     "                [--keep-alive-timeout=DURATION] [--max-threads=N]\n"
     "                [--server-version=vX.Y.Z] [--latency-model=none|measured]\n"
-    "                [--kubeconfig-out=PATH] [--namespace=NS] [--port-out=PATH]\n";
+    "                [--kubeconfig-out=PATH] [--namespace=NS] [--port-out=PATH]\n"
+    "                [--service-address=NAMESPACE/NAME=HOST:PORT,...]\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "kube-sim: " << message << "\n" << kUsage;
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
                                              {"port-out", false},
                                              {"keep-alive-timeout", false},
                                              {"latency-model", false},
+                                             {"service-address", false},
                                              {"help", true}};
   std::map<std::string, std::string> flags;
   for (int i = 1; i < argc; ++i) {
@@ -144,6 +149,18 @@ int main(int argc, char** argv) {
       options.latency_model = sim::kube::LatencyModel::measured();
     } else if (preset != "none") {
       usage_error(util::cat("--latency-model wants none or measured, not ", preset));
+    }
+  }
+
+  if (flags.count("service-address")) {
+    for (std::string_view entry : util::split(flags["service-address"], ',')) {
+      size_t eq = entry.find('=');
+      std::string_view service = entry.substr(0, eq);
+      if (eq == std::string_view::npos || service.find('/') == std::string_view::npos ||
+          entry.size() == eq + 1) {
+        usage_error(util::cat("--service-address wants NAMESPACE/NAME=HOST:PORT, not ", entry));
+      }
+      options.service_addresses[std::string(service)] = std::string(entry.substr(eq + 1));
     }
   }
 

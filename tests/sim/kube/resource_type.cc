@@ -128,6 +128,13 @@ std::vector<ResourceType> builtin_resource_types() {
   crd.has_generation = true;
   types.push_back(crd);
 
+  ResourceType mutating_webhooks =
+      builtin("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
+              "MutatingWebhookConfiguration", false,
+              "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration");
+  mutating_webhooks.categories = {"api-extensions"};
+  types.push_back(mutating_webhooks);
+
   const std::string rbac = "rbac.authorization.k8s.io";
   types.push_back(builtin(rbac, "v1", "clusterrolebindings", "ClusterRoleBinding", false,
                           "io.k8s.api.rbac.v1.ClusterRoleBinding"));

@@ -69,6 +69,7 @@ struct ResourceType {
 // configmaps, events, serviceaccounts; apps/v1 deployments;
 // coordination.k8s.io/v1 leases; events.k8s.io/v1 events;
 // apiextensions.k8s.io/v1 customresourcedefinitions;
+// admissionregistration.k8s.io/v1 mutatingwebhookconfigurations;
 // rbac.authorization.k8s.io/v1 roles, rolebindings, clusterroles,
 // clusterrolebindings.
 std::vector<ResourceType> builtin_resource_types();

@@ -41,6 +41,12 @@ class LabelSelector {
 
   LabelSelector() = default;  // matches everything
   static util::StatusOr<LabelSelector> parse(std::string_view text);
+  // A metav1.LabelSelector's matchLabels and matchExpressions, already valid.
+  static LabelSelector of(std::vector<Requirement> requirements) {
+    LabelSelector selector;
+    selector.requirements_ = std::move(requirements);
+    return selector;
+  }
 
   bool empty() const { return requirements_.empty(); }
   bool matches(const StringPairs& labels) const;

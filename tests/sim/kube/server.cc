@@ -53,7 +53,8 @@ util::StatusOr<std::unique_ptr<Server>> Server::create(ServerOptions options) {
     clock = s.owned_clock_.get();
   }
   s.state_ = std::make_unique<ServerState>(*clock, std::move(schemas), s.options_.history_size,
-                                           s.options_.garbage_collection, s.options_.latency_model);
+                                           s.options_.garbage_collection, s.options_.latency_model,
+                                           s.options_.service_addresses);
   for (const auto& [token, user] : s.options_.tokens)
     s.state_->access.add_token(token, user);
   WatchSettings watch;

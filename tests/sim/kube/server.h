@@ -36,6 +36,7 @@
 #include "tests/sim/kube/access_policy.h"
 #include "tests/sim/kube/fault_injector.h"
 #include "tests/sim/kube/latency_model.h"
+#include "tests/sim/kube/mutating_webhooks.h"
 #include "tests/sim/kube/object_store.h"
 #include "tests/sim/kube/request_counters.h"
 #include "tests/sim/kube/schema_library.h"
@@ -73,6 +74,9 @@ struct ServerOptions {
   // What requests cost; the default (all zero) answers at once and never refuses.
   // Benchmarks use LatencyModel::measured().
   LatencyModel latency_model;
+  // Where the Services that MutatingWebhookConfigurations name are served
+  // ("namespace/name" -> "127.0.0.1:port"): the cluster network.
+  ServiceAddresses service_addresses;
 };
 
 enum class RestartMode {

@@ -12,6 +12,7 @@
 #include "tests/sim/kube/api_context.h"
 #include "tests/sim/kube/fault_injector.h"
 #include "tests/sim/kube/latency_model.h"
+#include "tests/sim/kube/mutating_webhooks.h"
 #include "tests/sim/kube/openapi_v2.h"
 #include "tests/sim/kube/openapi_v3.h"
 #include "tests/sim/kube/request_counters.h"
@@ -21,7 +22,8 @@ namespace sim::kube {
 
 struct ServerState {
   ServerState(util::Clock& clock_in, std::shared_ptr<const SchemaLibrary> schemas_in,
-              size_t history_size, bool gc, LatencyModel latency_model_in)
+              size_t history_size, bool gc, LatencyModel latency_model_in,
+              ServiceAddresses service_addresses)
       : clock(clock_in),
         schemas(std::move(schemas_in)),
         store(clock_in, history_size),
@@ -30,7 +32,9 @@ struct ServerState {
         garbage_collection(gc),
         openapi(*schemas),
         openapi_v2(*schemas),
-        context{clock, store, *schemas, catalog, printer, garbage_collection, uids},
+        mutating_webhooks({store, *schemas, uids, std::move(service_addresses)}),
+        context{
+            clock, store, *schemas, catalog, printer, garbage_collection, uids, mutating_webhooks},
         latency_model(latency_model_in) {}
 
   util::Clock& clock;
@@ -42,6 +46,7 @@ struct ServerState {
   UidGenerator uids;
   OpenApiV3 openapi;
   OpenApiV2 openapi_v2;
+  MutatingWebhooks mutating_webhooks;
   ApiContext context;
   FaultInjector faults;
   LatencyModelGate latency_model;

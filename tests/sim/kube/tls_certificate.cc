@@ -40,7 +40,8 @@ std::string to_pem(X509* cert) {
 
 }  // namespace
 
-util::StatusOr<TlsCertificate> TlsCertificate::generate_self_signed(absl::Time now) {
+util::StatusOr<TlsCertificate> TlsCertificate::generate_self_signed(
+    absl::Time now, const std::string& subject_alt_names) {
   TlsCertificate out;
   EVP_PKEY* key = EVP_EC_gen("P-256");
   if (key == nullptr) return openssl_error("generating a P-256 key");
@@ -63,7 +64,7 @@ util::StatusOr<TlsCertificate> TlsCertificate::generate_self_signed(absl::Time n
   if (!add_extension(cert, NID_basic_constraints, "critical,CA:TRUE") ||
       !add_extension(cert, NID_key_usage, "critical,digitalSignature,keyCertSign") ||
       !add_extension(cert, NID_ext_key_usage, "serverAuth") ||
-      !add_extension(cert, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost")) {
+      !add_extension(cert, NID_subject_alt_name, subject_alt_names.c_str())) {
     return openssl_error("adding certificate extensions");
   }
   if (X509_sign(cert, key, EVP_sha256()) == 0) return openssl_error("signing the certificate");

@@ -1,6 +1,6 @@
 // The simulator's TLS server certificate: generated self-signed (ECDSA
-// P-256, CA:TRUE, SAN IP 127.0.0.1 and DNS localhost, valid one year around
-// now) or loaded from PEM files; its PEM is what a kubeconfig's
+// P-256, CA:TRUE, SAN IP 127.0.0.1 and DNS localhost unless told otherwise,
+// valid one year around now) or loaded from PEM files; its PEM is what a kubeconfig's
 // certificate-authority-data carries.
 //
 // Thread-safety: immutable after creation.
@@ -20,7 +20,9 @@ namespace sim::kube {
 
 class TlsCertificate {
  public:
-  static util::StatusOr<TlsCertificate> generate_self_signed(absl::Time now);
+  // `subject_alt_names` in openssl's syntax ("IP:127.0.0.1,DNS:localhost").
+  static util::StatusOr<TlsCertificate> generate_self_signed(
+      absl::Time now, const std::string& subject_alt_names = "IP:127.0.0.1,DNS:localhost");
   static util::StatusOr<TlsCertificate> load(const std::string& cert_file,
                                              const std::string& key_file);
 

@@ -7,6 +7,7 @@
 #include "tests/sim/kube/crd_support.h"
 #include "tests/sim/kube/deleter.h"
 #include "tests/sim/kube/json_patch.h"
+#include "tests/sim/kube/mutating_webhooks.h"
 #include "tests/sim/kube/object_codec.h"
 #include "tests/sim/kube/strategic_merge_patch.h"
 
@@ -73,6 +74,29 @@ ApiError WriteHandler::error_for(const ApiRequest& request, const util::Status& 
   }
 }
 
+std::optional<ApiError> WriteHandler::call_webhooks(const ApiRequest& request,
+                                                    std::string_view operation,
+                                                    json::Document& object, const json::Value* old,
+                                                    std::vector<std::string>& warnings) const {
+  AdmissionAttributes attributes;
+  attributes.type = request.type;
+  attributes.operation = std::string(operation);
+  attributes.ns = request.type->namespaced ? request.ns : "";
+  attributes.name = json::get_string_path(object, {"metadata", "name"});
+  attributes.subresource = request.subresource;
+  attributes.old_object = old;
+  attributes.user = request.user;
+  attributes.dry_run = request.dry_run();
+  return context_.mutating_webhooks.admit(attributes, object, warnings);
+}
+
+ApiResponse WriteHandler::error_with_warnings(const ApiError& error,
+                                              std::vector<std::string> warnings) {
+  ApiResponse response = ApiResponse::error(error);
+  response.warnings = std::move(warnings);
+  return response;
+}
+
 ApiResponse WriteHandler::create(const ApiRequest& request) {
   auto doc = parse_body(request.body, request.content_type);
   if (!doc.ok()) return ApiResponse::error(body_error(doc.status()));
@@ -119,10 +143,6 @@ ApiResponse WriteHandler::create_object(const ApiRequest& request, json::Documen
                                "selfLink", "generation"}) {
     json::remove(meta, key);
   }
-  json::set_string(meta, "uid", context_.uids.uuid(), alloc);
-  json::set_string(meta, "creationTimestamp", util::format_rfc3339(context_.clock.system_now()),
-                   alloc);
-  if (type.has_generation) json::set(meta, "generation", json::Value(1), alloc);
   if (type.namespaced) {
     RecordPtr ns = context_.store.get("/namespaces", "", request.ns);
     if (ns == nullptr) return ApiResponse::error(not_found("", "namespaces", request.ns));
@@ -138,6 +158,15 @@ ApiResponse WriteHandler::create_object(const ApiRequest& request, json::Documen
       return ApiResponse::error(e);
     }
   }
+  // After NamespaceLifecycle, before the system fields (as the apiserver).
+  if (auto e = call_webhooks(request, "CREATE", object, nullptr, warnings)) {
+    return error_with_warnings(*e, std::move(warnings));
+  }
+  json::Value& admitted_meta = json::ensure_object(object, "metadata", alloc);
+  json::set_string(admitted_meta, "uid", context_.uids.uuid(), alloc);
+  json::set_string(admitted_meta, "creationTimestamp",
+                   util::format_rfc3339(context_.clock.system_now()), alloc);
+  if (type.has_generation) json::set(admitted_meta, "generation", json::Value(1), alloc);
   if (type.status_subresource && type.kind != "Namespace" && !is_crd(type)) {
     json::remove(object, "status");
   }
@@ -226,6 +255,9 @@ ApiResponse WriteHandler::update_object(const ApiRequest& request, json::Documen
   auto old = json::parse(current->json);
   if (!old.ok()) return ApiResponse::error(internal_error(old.status().message()));
   convert_to_storage(type, object);
+  if (auto e = call_webhooks(request, "UPDATE", object, &old.value(), warnings)) {
+    return error_with_warnings(*e, std::move(warnings));
+  }
   json::Document updated;
   if (request.subresource == "status") {
     updated.CopyFrom(*old, updated.GetAllocator());

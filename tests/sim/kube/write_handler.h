@@ -3,7 +3,7 @@
 // (uid, creationTimestamp, generation, resourceVersion preconditions ->
 // 409), the status subresource split, per-kind admission and validation
 // (422), dryRun=All, no-op updates that keep the resourceVersion, CRD
-// registration, and garbage collection of objects created with missing
+// registration, mutating admission webhooks, and garbage collection of objects created with missing
 // owners.
 //
 // Thread-safety: thread-safe; concurrent writers are resolved by the
@@ -34,6 +34,11 @@ class WriteHandler {
   ApiResponse update_object(const ApiRequest& request, json::Document& object,
                             const RecordPtr& current, std::vector<std::string> warnings,
                             bool retryable);
+  // The mutating admission webhooks on `object` (stored form; `old` too).
+  std::optional<ApiError> call_webhooks(const ApiRequest& request, std::string_view operation,
+                                        json::Document& object, const json::Value* old,
+                                        std::vector<std::string>& warnings) const;
+  static ApiResponse error_with_warnings(const ApiError& error, std::vector<std::string> warnings);
   ApiError error_for(const ApiRequest& request, const util::Status& status,
                      std::string_view name) const;
 
