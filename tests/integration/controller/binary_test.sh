@@ -19,7 +19,9 @@
 #      kube-sim (deploy/components/namespace-restrictions too: it adds the
 #      flag and namespaces get/list/watch); docs/deployment.yaml is the
 #      rendered base; the Restricted Pod Security Standard holds for all but
-#      the host-network variant;
+#      the host-network variant; deploy/components/webhook (with and without
+#      deploy/components/webhook-cert-manager, on the base and the
+#      roles-anywhere variant) checked field by field (check_webhook_install.py);
 #      deploy/monitoring passes strict validation against the real
 #      prometheus-operator CRDs; the custom example opens its extra port in the
 #      NetworkPolicy's HTTPS rule; the environment-credentials example's
@@ -55,6 +57,16 @@
 #      a role's 12-hour session from CreateSession, no STS call; the AWS CLI
 #      uses it; six roles at a 2/s CreateSession quota converge, and promtool
 #      on the scraped metrics: ThrottlingException is throttling, not an error
+#   n  the admission webhook (ctest: controller_webhook_test): deploy/base with
+#      deploy/components/webhook applied to kube-sim, which calls the binary's
+#      webhook through the install's Service (caBundle: a CA made with
+#      openssl); a kube2iam-annotated pod created with kubectl in an opted-in
+#      namespace comes back wired, kubectl prints the webhook's warning, the
+#      derived AWSIAMRole's Secret appears and the AWS CLI with the container's
+#      environment uses it; a namespace that did not opt in is untouched; a dry
+#      run creates nothing; with the serving certificate rotated to one the
+#      caBundle does not vouch for, and with the webhook down, pods are created
+#      in both namespaces
 #
 # Usage (ctest runs it as controller_binary_test: ctest -R controller_binary_test):
 #   tests/integration/controller/binary_test.sh \
@@ -62,11 +74,13 @@
 #     --kube-sim=build/tests/sim/kube/kube-sim --aws-sim=build/tests/sim/aws/aws-sim \
 #     [--sections=abcdef] [--keep-tmp]        (g: the image, needs podman;
 #                                              h: needs prometheus;
-#                                              i, k, m: need promtool)
+#                                              i, k, m: need promtool;
+#                                              n: needs openssl)
 # Env: KUBECTL (default kubectl), AWS (default /usr/bin/aws, else aws on PATH),
 #      PYTHON (default /usr/bin/python3, with boto3).
 # Exit: 0 all sections passed, 1 a section failed, 2 usage, 77 a real client
-#       (or, for section g, podman; for h, prometheus; for i, k, m, promtool) is missing.
+#       (or, for section g, podman; for h, prometheus; for i, k, m, promtool;
+#       for n, openssl) is missing.
 #
 # Everything listens on 127.0.0.1 with OS-chosen ports. Every process started
 # here is stopped by PID (TERM, then KILL after 5 s) and the temporary directory
@@ -122,6 +136,9 @@ KUBECTL=$(command -v "$KUBECTL")
 AWS=$(command -v "$AWS")
 PYTHON=$(command -v "$PYTHON")
 "$PYTHON" -c 'import boto3' 2>/dev/null || { echo "SKIP: $PYTHON has no boto3 (python3-boto3)"; exit 77; }
+if [[ "$SECTIONS" == *n* ]]; then
+  command -v openssl >/dev/null 2>&1 || { echo "SKIP: openssl not found (scripts/install-deps.sh)"; exit 77; }
+fi
 if [[ "$SECTIONS" == *g* ]]; then
   command -v podman >/dev/null 2>&1 || { echo "SKIP: podman not found (scripts/install-deps.sh)"; exit 77; }
 fi
@@ -526,7 +543,13 @@ echo "issued_duration_cap: ${CAP_SECONDS}s" >>"$WORK/aws-sim.yaml"
 BOOTSTRAP_KEY_ID=$(awk '$1 == "access_key_id:" { print $2; exit }' "$SANDBOX_CONFIG")
 BOOTSTRAP_SECRET=$(awk '$1 == "secret_access_key:" { print $2; exit }' "$SANDBOX_CONFIG")
 
+# Section n: the webhook Service of deploy/components/webhook is routed to the
+# controller's --webhook-address on this port.
+WEBHOOK_PORT=$(free_port)
+WEBHOOK_DNS=kube-aws-iam-controller-webhook.kube-aws-iam-controller.svc
+WEBHOOK_MOUNT="$WORK/webhook-meta-aws-iam"
 "$KUBE_SIM" --kubeconfig-out="$KUBECONFIG" --port-out="$WORK/kube-sim.port" --gc=true \
+  --service-address="kube-aws-iam-controller/kube-aws-iam-controller-webhook=127.0.0.1:$WEBHOOK_PORT" \
   >"$WORK/kube-sim.log" 2>&1 &
 MAIN_PIDS+=("$!")
 "$AWS_SIM" --config "$WORK/aws-sim.yaml" --ports-file "$WORK/aws-sim.json" \
@@ -1005,6 +1028,47 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
   note "$out"
   out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/roles-anywhere-kubernetes.yaml" 2>&1) ||
     fail "the roles-anywhere install with cert-manager failed strict server-side validation:"$'\n'"$out"
+
+  # deploy/components/webhook on the base and on the roles-anywhere variant
+  # (its volumes merge with the variant's), with and without
+  # deploy/components/webhook-cert-manager: checked field by field against the
+  # binary's own defaults (check_webhook_install.py), and what is not
+  # cert-manager's passes strict validation (the MutatingWebhookConfiguration
+  # included: kube-sim validates it as the apiserver does).
+  local cert_dir components base_dir component component_list
+  cert_dir=$("$CONTROLLER" --help 2>&1 | sed -n 's|.*--webhook-tls-cert-file (string, default "\(.*\)/tls.crt").*|\1|p')
+  [[ -n "$cert_dir" ]] || fail "the binary's --help names no default for --webhook-tls-cert-file"
+  for install in base:webhook base:webhook,webhook-cert-manager variants/roles-anywhere:webhook; do
+    base_dir=${install%%:*}
+    mkdir -p "$SDIR/webhook-install"
+    components=""
+    IFS=, read -ra component_list <<<"${install#*:}"
+    for component in "${component_list[@]}"; do
+      components+="$(realpath --relative-to="$SDIR/webhook-install" "$SOURCE_DIR/deploy/components/$component"), "
+    done
+    printf '%s\n' 'apiVersion: kustomize.config.k8s.io/v1beta1' 'kind: Kustomization' \
+      "resources: [$(realpath --relative-to="$SDIR/webhook-install" "$SOURCE_DIR/deploy/$base_dir")]" \
+      "components: [${components%, }]" >"$SDIR/webhook-install/kustomization.yaml"
+    "$KUBECTL" kustomize "$SDIR/webhook-install" >"$SDIR/webhook-install.yaml" ||
+      fail "kubectl kustomize deploy/$base_dir with ${install#*:} failed"
+    out=$("$PYTHON" "$HERE/check_webhook_install.py" "$SDIR/webhook-install.yaml" \
+      "$SDIR/webhook-install-kubernetes.yaml" "$cert_dir" 2>&1) ||
+      fail "deploy/$base_dir with ${install#*:}: $out"
+    note "deploy/$base_dir + ${install#*:}: $out"
+    out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/webhook-install-kubernetes.yaml" 2>&1) ||
+      fail "deploy/$base_dir with ${install#*:} failed strict server-side validation:"$'\n'"$out"
+    grep -q 'mutatingwebhookconfiguration.admissionregistration.k8s.io/kube-aws-iam-controller created (server dry run)' <<<"$out" ||
+      fail "deploy/$base_dir with ${install#*:}: no MutatingWebhookConfiguration in: $out"
+    violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/webhook-install.yaml") ||
+      fail "deploy/$base_dir with ${install#*:} breaks the Restricted Pod Security Standard:"$'\n'"$violations"
+    rm -rf "$SDIR/webhook-install"
+  done
+  # ...and the check can fail: the apiserver's own rules on the configuration.
+  sed 's/sideEffects: NoneOnDryRun/sideEffects: Some/' "$SDIR/webhook-install-kubernetes.yaml" >"$SDIR/webhook-typo.yaml"
+  if out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/webhook-typo.yaml" 2>&1); then
+    fail "kube-sim accepted a MutatingWebhookConfiguration with sideEffects: Some"
+  fi
+  grep -q 'Unsupported value: "Some"' <<<"$out" || fail "unexpected rejection of sideEffects: Some: $out"
 
   # deploy/examples/environment-credentials, with the sandbox's bootstrap keys
   # in its env file: the controller started with exactly the environment the
@@ -1545,6 +1609,191 @@ EOF
 }
 
 # ---------------------------------------------------------------------------
+# The admission webhook as a cluster runs it: deploy/base with
+# deploy/components/webhook applied to kube-sim, which calls the controller's
+# webhook through the install's Service and MutatingWebhookConfiguration
+# (caBundle: a CA made here with openssl; kube-sim routes the Service to the
+# binary's --webhook-address). Pods are created with the real kubectl.
+
+# webhook_ca PREFIX: a self-signed CA (PREFIX.crt, PREFIX.key).
+webhook_ca() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=$(basename "$1")" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign -keyout "$1.key" -out "$1.crt" 2>/dev/null
+}
+# webhook_serving CA-PREFIX DIR: a serving certificate for the webhook
+# Service's DNS name signed by the CA, put in place as tls.crt and tls.key
+# (each file replaced at once, the key first, as a Secret volume update does).
+webhook_serving() {
+  local ca=$1 dir=$2 tmp
+  tmp=$(mktemp -d "$SDIR/serving.XXXXXX")
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$WEBHOOK_DNS" \
+    -keyout "$tmp/tls.key" -out "$tmp/tls.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n' "$WEBHOOK_DNS" >"$tmp/ext"
+  openssl x509 -req -in "$tmp/tls.csr" -CA "$ca.crt" -CAkey "$ca.key" -CAcreateserial -days 2 \
+    -extfile "$tmp/ext" -out "$tmp/tls.crt" 2>/dev/null
+  mv -f "$tmp/tls.key" "$dir/tls.key"
+  mv -f "$tmp/tls.crt" "$dir/tls.crt"
+  rm -rf "$tmp"
+}
+# served_fingerprint: the SHA-256 fingerprint of the certificate the webhook serves.
+served_fingerprint() {
+  openssl s_client -connect "127.0.0.1:$WEBHOOK_PORT" -servername "$WEBHOOK_DNS" </dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha256 2>/dev/null
+}
+served_fingerprint_is() { [[ "$(served_fingerprint)" == "$1" ]]; }
+file_fingerprint() { openssl x509 -noout -fingerprint -sha256 -in "$1"; }
+
+# create_pod NAMESPACE NAME ROLE [kubectl flags...]: creates a pod annotated as
+# for kube2iam with the role, with two containers: app, and legacy, which
+# reads the static credentials file itself. Prints kubectl's output (stdout
+# and stderr: the warnings).
+create_pod() {
+  local ns=$1 name=$2 role=$3
+  shift 3
+  "$KUBECTL" create "$@" -f - 2>&1 <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $name
+  namespace: $ns
+  annotations:
+    iam.amazonaws.com/role: $role
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+  - name: legacy
+    image: busybox:1.36
+    env:
+    - name: AWS_SHARED_CREDENTIALS_FILE
+      value: $WEBHOOK_MOUNT/credentials
+EOF
+}
+
+# pod_wiring NAMESPACE NAME: "<secret of the volume> <app's mount> <app's
+# AWS_SHARED_CREDENTIALS_FILE> <legacy's env names>", or "unwired ..." for a
+# pod without volumes.
+pod_wiring() {
+  "$KUBECTL" get pod -n "$1" "$2" -o json | "$PYTHON" -c '
+import json, sys
+pod = json.load(sys.stdin)["spec"]
+containers = {c["name"]: c for c in pod["containers"]}
+app, legacy = containers["app"], containers["legacy"]
+volumes = pod.get("volumes") or []
+secret = volumes[0]["secret"]["secretName"] if volumes else "unwired"
+mounts = ["%s:%s" % (m["mountPath"], "ro" if m.get("readOnly") else "rw") for m in app.get("volumeMounts") or []]
+env = {e["name"]: e.get("value", "") for e in app.get("env") or []}
+print(secret, ",".join(mounts) or "-", env.get("AWS_SHARED_CREDENTIALS_FILE", "-"),
+      ",".join(e["name"] for e in legacy.get("env") or []))'
+}
+
+# The app container's environment as the webhook set it, one NAME=value a line.
+pod_app_env() {
+  "$KUBECTL" get pod -n "$1" "$2" -o json | "$PYTHON" -c '
+import json, sys
+for c in json.load(sys.stdin)["spec"]["containers"]:
+    if c["name"] == "app":
+        for e in c.get("env") or []:
+            print("%s=%s" % (e["name"], e["value"]))'
+}
+
+section_n() {
+  local app=team-n plain=plain-n tls="$SDIR/tls" out wiring role start elapsed arn env_lines=() old new
+  mkdir -p "$tls" "$SDIR/install" "$WEBHOOK_MOUNT"
+  webhook_ca "$SDIR/ca"
+  webhook_serving "$SDIR/ca" "$tls"
+  # The install, applied for real: Service, MutatingWebhookConfiguration, RBAC.
+  printf '%s\n' 'apiVersion: kustomize.config.k8s.io/v1beta1' 'kind: Kustomization' \
+    "resources: [$(realpath --relative-to="$SDIR/install" "$SOURCE_DIR/deploy/base")]" \
+    "components: [$(realpath --relative-to="$SDIR/install" "$SOURCE_DIR/deploy/components/webhook")]" \
+    >"$SDIR/install/kustomization.yaml"
+  out=$("$KUBECTL" apply -k "$SDIR/install" 2>&1) || fail "kubectl apply -k deploy/base + webhook: $out"
+  "$KUBECTL" patch mutatingwebhookconfiguration kube-aws-iam-controller --type=json \
+    -p "[{\"op\":\"add\",\"path\":\"/webhooks/0/clientConfig/caBundle\",\"value\":\"$(base64 -w0 "$SDIR/ca.crt")\"}]" \
+    >/dev/null || fail "cannot set the caBundle"
+  "$KUBECTL" create namespace "$app" >/dev/null
+  "$KUBECTL" label namespace "$app" kube-aws-iam-controller/inject=enabled >/dev/null
+  "$KUBECTL" create namespace "$plain" >/dev/null
+
+  start_controller controller AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" \
+    POD_NAMESPACE=kube-aws-iam-controller -- \
+    --leader-election-namespace=kube-aws-iam-controller --credentials-mount-path="$WEBHOOK_MOUNT" \
+    --webhook-address="127.0.0.1:$WEBHOOK_PORT" --webhook-tls-cert-file="$tls/tls.crt" \
+    --webhook-tls-key-file="$tls/tls.key"
+  local controller_pid=$LAST_PID
+  wait_until 20 "webhook with synced caches" log_has "$SDIR/controller.log" "admission webhook: caches synced" ||
+    fail "the webhook never synced"
+
+  # A kube2iam-annotated pod in the opted-in namespace comes back wired.
+  start=$(now_us)
+  out=$(create_pod "$app" web team/app/my-role) || fail "kubectl create pod: $out"
+  grep -qF "Warning: container legacy sets AWS_SHARED_CREDENTIALS_FILE=$WEBHOOK_MOUNT/credentials: SDKs read that file once" <<<"$out" ||
+    fail "kubectl printed no warning for the legacy container: $out"
+  grep -qF "pod/web created" <<<"$out" || fail "unexpected kubectl output: $out"
+  wiring=$(pod_wiring "$app" web)
+  role=${wiring%% *}
+  expect_match "$role" '^team-app-my-role-[0-9a-f]{8}$' "the Secret the wired pod mounts"
+  expect_eq "${wiring#* }" "$WEBHOOK_MOUNT:ro $WEBHOOK_MOUNT/credentials.process AWS_SHARED_CREDENTIALS_FILE" \
+    "the app container's mount and variable, the legacy container left alone"
+  wait_until 10 "Secret $app/$role" secret_has_key "$app" "$role" credentials.process ||
+    fail "the derived role's Secret never appeared"
+  elapsed=$((($(now_us) - start) / 1000))
+  expect_eq "$("$KUBECTL" get awsiamrole -n "$app" "$role" -o 'jsonpath={.metadata.labels.kube-aws-iam-controller/derived} {.spec.roleReference}')" \
+    "true team/app/my-role" "the derived AWSIAMRole"
+  materialise "$app" "$role" "$WEBHOOK_MOUNT" >/dev/null
+  mapfile -t env_lines < <(pod_app_env "$app" web)
+  arn=$("${aws_env[@]}" "${env_lines[@]}" "$AWS" sts get-caller-identity --endpoint-url "$STS" \
+    --query Arn --output text 2>"$SDIR/aws-cli.err") ||
+    fail "the AWS CLI with the wired container's environment failed: $(cat "$SDIR/aws-cli.err")"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/" "the AWS CLI's identity"
+  note "wired: $wiring; kubectl printed the warning; Secret ready ${elapsed} ms after 'kubectl create' began (kubectl calls included); AWS CLI with the container's env (${env_lines[*]%%=*}): $arn"
+
+  # A namespace that did not opt in: the webhook is not called.
+  out=$(create_pod "$plain" web team/app/my-role) || fail "kubectl create pod in $plain: $out"
+  expect_eq "$out" "pod/web created" "kubectl's output in $plain (no warnings)"
+  expect_eq "$(pod_wiring "$plain" web)" "unwired - - AWS_SHARED_CREDENTIALS_FILE" "the pod in $plain"
+  # A dry run is wired but creates no AWSIAMRole: the next real pod's role
+  # (created after it, by the same queue) is the barrier.
+  out=$(create_pod "$app" dry team/app/dry-run-role --dry-run=server -o name) || fail "dry run: $out"
+  out=$(create_pod "$app" after team/app/after-role) || fail "kubectl create pod after: $out"
+  wait_until 10 "the AWSIAMRole of pod after" has_derived_role "$app" team/app/after-role ||
+    fail "no AWSIAMRole for pod after"
+  has_derived_role "$app" team/app/dry-run-role && fail "the dry run created an AWSIAMRole"
+  expect_eq "$("$KUBECTL" get awsiamroles -n "$plain" -o name)" "" "AWSIAMRoles in $plain"
+  note "$plain untouched, no AWSIAMRole; a dry run created nothing"
+
+  # The certificate rotated to one the caBundle does not vouch for: pods are
+  # still created everywhere (failurePolicy Ignore), unwired where opted in.
+  webhook_ca "$SDIR/other-ca"
+  old=$(served_fingerprint)
+  webhook_serving "$SDIR/other-ca" "$tls"
+  new=$(file_fingerprint "$tls/tls.crt")
+  [[ "$old" != "$new" ]] || fail "the rotation did not change the certificate"
+  wait_until 20 "the rotated certificate served" served_fingerprint_is "$new" ||
+    fail "the webhook kept serving the old certificate"
+  out=$(create_pod "$plain" rotated team/app/my-role) || fail "with a distrusted certificate, in $plain: $out"
+  out=$(create_pod "$app" rotated team/app/my-role) || fail "with a distrusted certificate, in $app: $out"
+  expect_eq "$(pod_wiring "$app" rotated)" "unwired - - AWS_SHARED_CREDENTIALS_FILE" \
+    "a pod admitted while the webhook's certificate is distrusted"
+  # The webhook down: the same.
+  stop_pid "$controller_pid"
+  forget_pid "$controller_pid"
+  start=$(now_us)
+  out=$(create_pod "$plain" down team/app/my-role) || fail "with the webhook down, in $plain: $out"
+  out=$(create_pod "$app" down team/app/my-role) || fail "with the webhook down, in $app: $out"
+  elapsed=$((($(now_us) - start) / 1000))
+  note "certificate distrusted, then webhook down: pods created in both namespaces (2 creates in ${elapsed} ms with the webhook down)"
+}
+
+# has_derived_role NAMESPACE ROLE-REFERENCE: an AWSIAMRole the webhook created
+# for the role exists.
+has_derived_role() {
+  "$KUBECTL" get awsiamroles -n "$1" -l kube-aws-iam-controller/derived=true \
+    -o 'jsonpath={range .items[*]}{.spec.roleReference}{"\n"}{end}' | grep -qxF "$2"
+}
+
+# ---------------------------------------------------------------------------
 # podman with a private storage under $SDIR, and runc with cgroupfs: settings
 # that run containers on this kind of machine (crun cannot here) and on others.
 # The section's own cleanup removes the container and unmounts the storage.
@@ -1627,6 +1876,7 @@ run_section j "a quiet start: kubelet's first probes at deploy/base's delays suc
 run_section k "IAM Roles Anywhere: only a certificate, rotated in place, the certificate alert" section_k
 run_section l "IAM Roles Anywhere: a certificate that expires turns the role Ready=False" section_l
 run_section m "IAM Roles Anywhere, direct: each role from CreateSession, 12 hours, no STS" section_m
+run_section n "the admission webhook: kubectl creates pods, kube-sim calls the webhook" section_n
 
 if ((${#FAILED[@]} > 0)); then
   echo "binary_test: FAILED sections: ${FAILED[*]}"
