@@ -126,8 +126,13 @@ int main(int argc, char** argv) {
   controller::PodWebhookOptions options;
   options.wiring.base_role_arn = &base;
   const controller::PodWebhook webhook(role_cache, accounts, namespaces, creator, options);
+  auto files = tls::KeyPairFiles::load(cert, key, absl::Seconds(10), clock);
+  if (!files.ok()) {
+    std::fprintf(stderr, "webhook_bench: %s\n", files.status().to_string().c_str());
+    return 1;
+  }
   auto server = controller::WebhookServer::start(
-      {.host = "127.0.0.1", .port = 0, .certificate_file = cert, .private_key_file = key}, clock,
+      {.host = "127.0.0.1", .port = 0}, [&files] { return (*files)->current(); },
       [&](std::string_view body) -> controller::WebhookServer::Answer {
         controller::PodWebhook::Answer answer = webhook.review(body);
         return {.http_status = answer.http_status, .body = std::move(answer.body)};

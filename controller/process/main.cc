@@ -34,11 +34,16 @@
 #include "pkg/kube/config.h"
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/leader_elector.h"
+#include "pkg/tls/key_pair.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
 namespace controller {
 namespace {
+
+// How often a handshake may look whether the webhook's certificate files
+// changed (kubelet updates a Secret volume within about a minute).
+constexpr absl::Duration kCertificateRecheck = absl::Seconds(10);
 
 [[noreturn]] void fail(std::string_view what, const util::Status& status) {
   LOG(ERROR) << what << ": " << status.message();
@@ -325,6 +330,7 @@ int run(const Config& config) {
   std::unique_ptr<RestObjectWriter> role_writer;
   std::unique_ptr<RoleCreator> role_creator;
   std::unique_ptr<PodWebhook> pod_webhook;
+  std::unique_ptr<tls::KeyPairFiles> key_pair_files;
   std::unique_ptr<WebhookServer> webhook_server;
   std::atomic<bool> webhook_synced{false};
   std::vector<std::jthread> webhook_threads;
@@ -360,11 +366,20 @@ int run(const Config& config) {
       controller_metrics.admitted(answer.result, answer.warnings, clock.monotonic_now() - start);
       return {.http_status = answer.http_status, .body = std::move(answer.body)};
     };
-    webhook_server = must(WebhookServer::start({.host = webhook.host,
-                                                .port = webhook.port,
-                                                .certificate_file = webhook.certificate_file,
-                                                .private_key_file = webhook.private_key_file},
-                                               clock, answer_review),
+    key_pair_files = must(
+        tls::KeyPairFiles::load(
+            webhook.certificate_file, webhook.private_key_file, kCertificateRecheck, clock,
+            [file = webhook.certificate_file](const util::Status& result) {
+              if (result.ok()) {
+                LOG(INFO) << "webhook: serving the new certificate from " << file;
+              } else {
+                LOG(WARNING) << "webhook: keeping the current certificate: " << result.message();
+              }
+            }),
+        "cannot serve the admission webhook");
+    webhook_server = must(WebhookServer::start(
+                              {.host = webhook.host, .port = webhook.port},
+                              [&] { return key_pair_files->current(); }, answer_review),
                           "cannot serve the admission webhook");
     LOG(INFO) << "admission webhook on " << (webhook.host.empty() ? "0.0.0.0" : webhook.host) << ":"
               << webhook_server->port() << " (certificate " << webhook.certificate_file << ")";

@@ -2,19 +2,14 @@
 // /mutate-pods takes the apiserver's AdmissionReview and returns the answer
 // (loop/pod_webhook.h), GET /healthz says it serves.
 //
-// TLS: the serving certificate (with its intermediates) and key come from PEM
-// files, as cert-manager or the controller's own certificate manager keep
-// them. They are looked at again at a TLS handshake when `recheck` has passed
-// since the last look, and new content is used only when the key matches the
-// certificate: mid-rotation, the previous pair keeps serving, so a rotation
-// never fails a handshake. TLS 1.2 or later.
+// TLS: each handshake presents the key pair `key_pair` returns then (files
+// that cert-manager rotates: tls::KeyPairFiles; the controller's own
+// certificates: loop/webhook_certificates.h), so a rotation needs no restart;
+// none yet fails the handshake. TLS 1.2 or later.
 //
 // Ownership: owns its listening thread; stop() or the destructor ends it.
-// Borrows the clock (when to look at the files again).
-// Thread-safety: the handler runs on several pool threads at once.
-// Errors: start() fails when a file cannot be read (kube::read_file's codes),
-// when the files make no usable pair (kInvalidArgument), or when the address
-// cannot be bound (kUnavailable).
+// Thread-safety: the handler and `key_pair` run on several pool threads at once.
+// Errors: start() fails when the address cannot be bound (kUnavailable).
 #pragma once
 
 #include <functional>
@@ -23,8 +18,7 @@
 #include <string_view>
 #include <thread>
 
-#include "absl/time/time.h"
-#include "pkg/util/clock.h"
+#include "pkg/tls/key_pair.h"
 #include "pkg/util/status.h"
 
 namespace httplib {
@@ -34,11 +28,8 @@ class Server;
 namespace controller {
 
 struct WebhookServerOptions {
-  std::string host;                            // "" or "0.0.0.0": every interface
-  int port = 9443;                             // 0: any free port
-  std::string certificate_file;                // PEM: the serving certificate, then intermediates
-  std::string private_key_file;                // PEM
-  absl::Duration recheck = absl::Seconds(10);  // 0: at every handshake
+  std::string host;  // "" or "0.0.0.0": every interface
+  int port = 9443;   // 0: any free port
   int threads = 8;
 };
 
@@ -49,9 +40,10 @@ class WebhookServer {
     std::string body;
   };
   using Handler = std::function<Answer(std::string_view body)>;
+  using KeyPairSource = std::function<std::shared_ptr<const tls::KeyPair>()>;
 
   static util::StatusOr<std::unique_ptr<WebhookServer>> start(const WebhookServerOptions& options,
-                                                              util::Clock& clock,
+                                                              KeyPairSource key_pair,
                                                               Handler mutate_pods);
   ~WebhookServer();
   WebhookServer(const WebhookServer&) = delete;
@@ -61,9 +53,8 @@ class WebhookServer {
   void stop();
 
  private:
-  class ServingCertificate;
   WebhookServer() = default;
-  std::unique_ptr<ServingCertificate> certificate_;
+  KeyPairSource key_pair_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

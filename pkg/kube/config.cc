@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "pkg/kube/kubeconfig.h"
+#include "pkg/util/files.h"
 #include "pkg/util/strings.h"
 
 namespace kube {
@@ -71,7 +72,7 @@ util::StatusOr<Config> load_in_cluster_config(std::string_view host, std::string
   config.server = util::cat("https://", join_host_port(host, port));
   config.token = std::move(token);
   if (file_exists(paths.ca_file)) config.tls.ca_file = paths.ca_file;
-  if (auto ns = read_file(paths.namespace_file); ns.ok()) {
+  if (auto ns = util::read_file(paths.namespace_file); ns.ok()) {
     config.default_namespace = std::string(util::trim(*ns));
   }
   config.source = util::cat("in-cluster ", config.server);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "pkg/util/base64.h"
+#include "pkg/util/files.h"
 #include "pkg/util/strings.h"
 #include "yaml-cpp/yaml.h"
 
@@ -175,7 +176,7 @@ util::StatusOr<Config> load_kubeconfig(const std::vector<std::string>& paths,
   Merged merged;
   int loaded = 0;
   for (const std::string& path : paths) {
-    auto content = read_file(path);
+    auto content = util::read_file(path);
     if (!content.ok()) {
       if (content.status().code() == util::StatusCode::kNotFound && paths.size() > 1) continue;
       return util::Status(content.status().code(),

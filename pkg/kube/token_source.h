@@ -59,8 +59,4 @@ class FileTokenSource final : public TokenSource {
   bool stale_ ABSL_GUARDED_BY(mu_) = true;
 };
 
-// Reads a whole small file (tokens, CA bundles, namespace). kNotFound when
-// missing, kPermissionDenied when unreadable, kUnavailable on other errors.
-util::StatusOr<std::string> read_file(const std::string& path);
-
 }  // namespace kube

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "pkg/http/curl_transport.h"
+#include "pkg/util/files.h"
 #include "pkg/util/strings.h"
 #include "tests/unit/http/test_pki.h"
 
@@ -34,14 +35,16 @@ class WebhookServerTest : public ::testing::Test {
   }
 
   void start() {
+    auto files = tls::KeyPairFiles::load(cert_, key_, absl::ZeroDuration(), clock_);
+    ASSERT_TRUE(files.ok()) << files.status().to_string();
+    files_ = *std::move(files);
+    start_with([files = files_.get()] { return files->current(); });
+  }
+
+  void start_with(WebhookServer::KeyPairSource key_pair) {
     auto server = WebhookServer::start(
-        {.host = "127.0.0.1",
-         .port = 0,
-         .certificate_file = cert_,
-         .private_key_file = key_,
-         .recheck = absl::ZeroDuration(),
-         .threads = 2},
-        clock_, [](std::string_view body) {
+        {.host = "127.0.0.1", .port = 0, .threads = 2}, std::move(key_pair),
+        [](std::string_view body) {
           if (body.empty()) return WebhookServer::Answer{400, "empty"};
           return WebhookServer::Answer{200, util::cat(R"({"echo":)", body, "}")};
         });
@@ -64,6 +67,7 @@ class WebhookServerTest : public ::testing::Test {
   util::RealClock clock_;
   http::test::TestPki pki_;
   std::string cert_, key_;
+  std::unique_ptr<tls::KeyPairFiles> files_;
   std::unique_ptr<WebhookServer> server_;
 };
 
@@ -101,13 +105,34 @@ TEST_F(WebhookServerTest, ARotatedCertificateIsServedWithoutARestartAndAHalfRota
   EXPECT_FALSE(post(pki_.ca_file, "{}").ok()) << "the old certificate is no longer served";
 }
 
-TEST_F(WebhookServerTest, FilesThatMakeNoPairRefuseToStart) {
+TEST_F(WebhookServerTest, FilesThatMakeNoPairRefuseToLoad) {
   copy(pki_.client_key_file, key_);
-  const auto server = WebhookServer::start(
-      {.host = "127.0.0.1", .port = 0, .certificate_file = cert_, .private_key_file = key_}, clock_,
-      [](std::string_view) { return WebhookServer::Answer{}; });
-  EXPECT_EQ(server.status().code(), util::StatusCode::kInvalidArgument);
-  EXPECT_THAT(server.status().message(), HasSubstr("is not the key of the certificate"));
+  const auto files = tls::KeyPairFiles::load(cert_, key_, absl::ZeroDuration(), clock_);
+  EXPECT_EQ(files.status().code(), util::StatusCode::kInvalidArgument);
+  EXPECT_THAT(files.status().message(), HasSubstr("the key is not the certificate's"));
+}
+
+TEST_F(WebhookServerTest, WithoutAKeyPairYetHandshakesFailUntilOneArrives) {
+  util::Mutex mu;
+  std::shared_ptr<const tls::KeyPair> served;
+  start_with([&] {
+    util::MutexLock lock(mu);
+    return served;
+  });
+  EXPECT_FALSE(post(pki_.ca_file, "{}").ok()) << "no certificate: the handshake fails";
+
+  auto cert_pem = util::read_file(cert_);
+  auto key_pem = util::read_file(key_);
+  ASSERT_TRUE(cert_pem.ok() && key_pem.ok());
+  auto pair = tls::parse_key_pair(*cert_pem, util::SecretString(*std::move(key_pem)));
+  ASSERT_TRUE(pair.ok()) << pair.status().to_string();
+  {
+    util::MutexLock lock(mu);
+    served = *pair;
+  }
+  const auto answered = post(pki_.ca_file, "{}");
+  ASSERT_TRUE(answered.ok()) << answered.status().to_string();
+  EXPECT_EQ(answered->status, 200);
 }
 
 }  // namespace
