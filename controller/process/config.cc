@@ -92,11 +92,21 @@ DEFINE_string(default_allowed_roles, "",
 DEFINE_string(webhook_address, "",
               "Serve the admission webhook that wires pods to their role's Secret on this "
               "address over HTTPS, e.g. :9443 (empty: no webhook; docs/migration.md).");
-DEFINE_string(webhook_tls_cert_file, "/etc/kube-aws-iam-controller/webhook/tls.crt",
+DEFINE_string(webhook_tls_cert_file, "",
               "The webhook's serving certificate (PEM, intermediates after it), re-read when it "
-              "changes.");
-DEFINE_string(webhook_tls_key_file, "/etc/kube-aws-iam-controller/webhook/tls.key",
-              "The webhook's private key (PEM), re-read when it changes.");
+              "changes, e.g. from cert-manager (empty: the controller makes its own CA, kept in "
+              "the Secret kube-aws-iam-controller-webhook-ca, and serving certificates; "
+              "--webhook-cert-hosts, --webhook-configuration).");
+DEFINE_string(webhook_tls_key_file, "",
+              "The webhook's private key (PEM), re-read when it changes; with "
+              "--webhook-tls-cert-file.");
+DEFINE_string(webhook_cert_hosts, "",
+              "Comma-separated DNS names and IP addresses of the webhook's own serving "
+              "certificate (default: kube-aws-iam-controller-webhook.$POD_NAMESPACE.svc and "
+              ".svc.cluster.local, the install kit's Service).");
+DEFINE_string(webhook_configuration, "kube-aws-iam-controller",
+              "The MutatingWebhookConfiguration whose caBundle the controller keeps equal to its "
+              "own CA (without --webhook-tls-cert-file).");
 DEFINE_string(webhook_region, "",
               "Region the webhook sets in wired containers (AWS_REGION, AWS_DEFAULT_REGION) "
               "unless they set it themselves (empty: none).");
@@ -381,9 +391,35 @@ util::StatusOr<Config> config_from_flags() {
         !s.ok()) {
       return invalid("webhook-address", FLAGS_webhook_address, s.message());
     }
-    if (webhook.certificate_file.empty() || webhook.private_key_file.empty()) {
-      return invalid("webhook-address", FLAGS_webhook_address,
-                     "needs --webhook-tls-cert-file and --webhook-tls-key-file");
+    if (webhook.certificate_file.empty() != webhook.private_key_file.empty()) {
+      return util::invalid_argument_error(
+          "--webhook-tls-cert-file and --webhook-tls-key-file go together");
+    }
+    if (webhook.certificate_file.empty()) {
+      if (webhook.own_namespace.empty()) {
+        return util::invalid_argument_error(
+            "the webhook's own certificates need $POD_NAMESPACE (where its CA Secret is kept); "
+            "or serve certificates from files with --webhook-tls-cert-file and "
+            "--webhook-tls-key-file");
+      }
+      if (FLAGS_webhook_configuration.empty()) {
+        return invalid("webhook-configuration", FLAGS_webhook_configuration,
+                       "names the MutatingWebhookConfiguration whose caBundle is kept");
+      }
+      webhook.configuration = FLAGS_webhook_configuration;
+      for (std::string_view host : util::split(FLAGS_webhook_cert_hosts, ',')) {
+        host = util::trim(host);
+        if (!host.empty()) webhook.certificate_hosts.emplace_back(host);
+      }
+      if (webhook.certificate_hosts.empty()) {
+        const std::string service =
+            util::cat("kube-aws-iam-controller-webhook.", webhook.own_namespace, ".svc");
+        webhook.certificate_hosts = {service, util::cat(service, ".cluster.local")};
+      }
+    } else if (!FLAGS_webhook_cert_hosts.empty()) {
+      return util::invalid_argument_error(
+          "--webhook-cert-hosts has no effect with --webhook-tls-cert-file (the certificate "
+          "comes from the file)");
     }
     c.webhook = std::move(webhook);
   } else if (FLAGS_webhook_irsa_annotation || FLAGS_webhook_refuse_forbidden_roles ||

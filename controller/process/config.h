@@ -39,8 +39,13 @@ struct RolesAnywhereConfig {
 struct WebhookConfig {
   std::string host;
   int port = 9443;
+  // The serving certificate and key from files (cert-manager); both empty:
+  // the controller's own CA and certificates (loop/webhook_certificates.h)
+  // for `certificate_hosts`, with the caBundle of `configuration` kept.
   std::string certificate_file;
   std::string private_key_file;
+  std::vector<std::string> certificate_hosts;
+  std::string configuration;
   std::string region;  // empty: none set
   bool irsa_annotation = false;
   bool refuse_forbidden_roles = false;

@@ -15,6 +15,7 @@
 #include "controller/loop/controller_metrics.h"
 #include "controller/loop/credential_source.h"
 #include "controller/loop/pod_webhook.h"
+#include "controller/loop/webhook_certificates.h"
 #include "controller/process/base_role_arn_discovery.h"
 #include "controller/process/build_info.h"
 #include "controller/process/config.h"
@@ -331,6 +332,7 @@ int run(const Config& config) {
   std::unique_ptr<RoleCreator> role_creator;
   std::unique_ptr<PodWebhook> pod_webhook;
   std::unique_ptr<tls::KeyPairFiles> key_pair_files;
+  std::unique_ptr<WebhookCertificates> webhook_certificates;
   std::unique_ptr<WebhookServer> webhook_server;
   std::atomic<bool> webhook_synced{false};
   std::vector<std::jthread> webhook_threads;
@@ -366,23 +368,45 @@ int run(const Config& config) {
       controller_metrics.admitted(answer.result, answer.warnings, clock.monotonic_now() - start);
       return {.http_status = answer.http_status, .body = std::move(answer.body)};
     };
-    key_pair_files = must(
-        tls::KeyPairFiles::load(
-            webhook.certificate_file, webhook.private_key_file, kCertificateRecheck, clock,
-            [file = webhook.certificate_file](const util::Status& result) {
-              if (result.ok()) {
-                LOG(INFO) << "webhook: serving the new certificate from " << file;
-              } else {
-                LOG(WARNING) << "webhook: keeping the current certificate: " << result.message();
-              }
-            }),
-        "cannot serve the admission webhook");
-    webhook_server = must(WebhookServer::start(
-                              {.host = webhook.host, .port = webhook.port},
-                              [&] { return key_pair_files->current(); }, answer_review),
+    WebhookServer::KeyPairSource key_pair;
+    std::string certificate_source;
+    if (webhook.certificate_file.empty()) {
+      webhook_certificates = std::make_unique<WebhookCertificates>(
+          kube, clock,
+          WebhookCertificatesOptions{.namespace_ = webhook.own_namespace,
+                                     .configuration = webhook.configuration,
+                                     .hosts = webhook.certificate_hosts});
+      // A first round before serving, so that the first handshake has a
+      // certificate; when it fails, the certificates' own loop retries.
+      if (util::Status first = webhook_certificates->sync(stop.get_token()); !first.ok()) {
+        LOG(WARNING) << "webhook certificates: " << first.message() << " (retrying)";
+      }
+      key_pair = [&] { return webhook_certificates->current(); };
+      certificate_source = util::cat("its own CA, Secret ", webhook.own_namespace,
+                                     "/kube-aws-iam-controller-webhook-ca");
+    } else {
+      key_pair_files = must(
+          tls::KeyPairFiles::load(
+              webhook.certificate_file, webhook.private_key_file, kCertificateRecheck, clock,
+              [file = webhook.certificate_file](const util::Status& result) {
+                if (result.ok()) {
+                  LOG(INFO) << "webhook: serving the new certificate from " << file;
+                } else {
+                  LOG(WARNING) << "webhook: keeping the current certificate: " << result.message();
+                }
+              }),
+          "cannot serve the admission webhook");
+      key_pair = [&] { return key_pair_files->current(); };
+      certificate_source = webhook.certificate_file;
+    }
+    webhook_server = must(WebhookServer::start({.host = webhook.host, .port = webhook.port},
+                                               std::move(key_pair), answer_review),
                           "cannot serve the admission webhook");
     LOG(INFO) << "admission webhook on " << (webhook.host.empty() ? "0.0.0.0" : webhook.host) << ":"
-              << webhook_server->port() << " (certificate " << webhook.certificate_file << ")";
+              << webhook_server->port() << " (certificate: " << certificate_source << ")";
+    if (webhook_certificates) {
+      webhook_threads.emplace_back([&] { webhook_certificates->run(stop.get_token()); });
+    }
     webhook_threads.emplace_back([&] { service_accounts->run(stop.get_token()); });
     webhook_threads.emplace_back([&] { role_creator->run(stop.get_token()); });
     webhook_threads.emplace_back([&] {

@@ -64,7 +64,7 @@ std::string fingerprint_of(X509* certificate) {
   unsigned int size = 0;
   X509_digest(certificate, EVP_sha256(), digest.data(), &size);
   std::string hex;
-  hex.reserve(size * 2);
+  hex.reserve(size_t{size} * 2);
   for (unsigned int i = 0; i < size; ++i) {
     std::array<char, 3> byte{};
     std::snprintf(byte.data(), byte.size(), "%02x", digest[i]);

@@ -1,21 +1,24 @@
 #!/usr/bin/python3
 """Checks an install rendered with deploy/components/webhook (and, when its
 objects are there, deploy/components/webhook-cert-manager), field by field:
-the Deployment serves the webhook on the port the Service targets and mounts
-the Secret its certificate flags read; the MutatingWebhookConfiguration calls
-that Service on /mutate-pods, only for pod creations in opted-in namespaces
-(never kube-system or the controller's own), with failurePolicy Ignore, a
-small timeout and no side effects on dry runs; the NetworkPolicy lets the
-apiserver in; RBAC grants what the webhook reads and creates to the
-controller's ServiceAccount. With cert-manager: the serving Certificate names
-the Service's DNS names, is written to the mounted Secret, is signed by a CA
-Issuer whose CA is a Certificate of its own, and the caBundle is injected from
-it. Writes the objects that are not cert-manager's to OUT (for strict
+the Deployment serves the webhook on the port the Service targets; the
+MutatingWebhookConfiguration calls that Service on /mutate-pods, only for pod
+creations in opted-in namespaces (never kube-system or the controller's
+own), with failurePolicy Ignore, a small timeout and no side effects on dry
+runs; the NetworkPolicy lets the apiserver in; RBAC grants what the webhook
+reads and creates to the controller's ServiceAccount.
+Without cert-manager the controller makes its own certificates: the
+configuration it keeps the caBundle of (--webhook-configuration, else the
+binary's default) is the install's, RBAC lets it get and patch that one,
+and its POD_NAMESPACE is the Service's (the certificate's default names).
+With cert-manager: the certificate flags read the mounted Secret the serving
+Certificate writes, which names the Service's DNS name and is signed by a CA
+Issuer whose CA is a Certificate of its own, and the caBundle is injected
+from it. Writes the objects that are not cert-manager's to OUT (for strict
 validation).
 
-Usage: check_webhook_install.py RENDERED OUT CERT-DIR
-  CERT-DIR: where the binary reads tls.crt and tls.key by default
-  (--webhook-tls-cert-file's default directory).
+Usage: check_webhook_install.py RENDERED OUT DEFAULT-CONFIGURATION
+  DEFAULT-CONFIGURATION: --webhook-configuration's default in the binary.
 Exit: 0 with one line saying what was checked; 1 naming the first mismatch.
 """
 import sys
@@ -43,7 +46,7 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-    cert_dir = sys.argv[3]
+    default_configuration = sys.argv[3]
     by_kind = {}
     for d in docs:
         by_kind.setdefault(d["kind"], []).append(d)
@@ -59,16 +62,19 @@ def main():
     port = int(address.rsplit(":", 1)[1])
     ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
     expect(ports.get("https-webhook"), port, "the container port https-webhook")
-    for flag in ("webhook-tls-cert-file", "webhook-tls-key-file"):
-        if flag in args:
-            fail(f"--{flag} is set; the component relies on its default in {cert_dir}")
-    mounts = {m["mountPath"]: m for m in container.get("volumeMounts", [])}
-    mount = mounts.get(cert_dir)
-    if mount is None:
-        fail(f"nothing is mounted at {cert_dir}")
-    expect(mount.get("readOnly"), True, f"the mount at {cert_dir} is read-only")
-    volumes = {v["name"]: v for v in pod.get("volumes", [])}
-    tls_secret = volumes[mount["name"]]["secret"]["secretName"]
+    own_certificates = "webhook-tls-cert-file" not in args
+    tls_secret = None
+    if not own_certificates:
+        cert_dir = args["webhook-tls-cert-file"].rsplit("/", 1)[0]
+        expect(args.get("webhook-tls-key-file", "").rsplit("/", 1)[0], cert_dir,
+               "the directory of --webhook-tls-key-file")
+        mounts = {m["mountPath"]: m for m in container.get("volumeMounts", [])}
+        mount = mounts.get(cert_dir)
+        if mount is None:
+            fail(f"nothing is mounted at {cert_dir}, where the certificate flags read")
+        expect(mount.get("readOnly"), True, f"the mount at {cert_dir} is read-only")
+        volumes = {v["name"]: v for v in pod.get("volumes", [])}
+        tls_secret = volumes[mount["name"]]["secret"]["secretName"]
 
     services = {s["metadata"]["name"]: s for s in by_kind.get("Service", [])}
     webhook_config = one(by_kind, "MutatingWebhookConfiguration")
@@ -119,14 +125,34 @@ def main():
             for resource in rule["resources"]:
                 for verb in rule["verbs"]:
                     granted.add(f"{verb} {resource}")
-    for needed in ("list serviceaccounts", "watch serviceaccounts", "create awsiamroles",
-                   "list awsiamroles", "list namespaces"):
-        if needed not in granted:
-            fail(f"the controller's ServiceAccount may not {needed}")
+    needed = ["list serviceaccounts", "watch serviceaccounts", "create awsiamroles",
+              "list awsiamroles", "list namespaces"]
+    if own_certificates:
+        needed += ["get mutatingwebhookconfigurations", "patch mutatingwebhookconfigurations",
+                   "create secrets", "update secrets"]
+    for verb_resource in needed:
+        if verb_resource not in granted:
+            fail(f"the controller's ServiceAccount may not {verb_resource}")
 
-    checked = (f"--webhook-address :{port} behind Service {ref['name']}:443, Secret {tls_secret} "
-               f"at {cert_dir}, pod CREATE in opted-in namespaces, Ignore, "
+    checked = (f"--webhook-address :{port} behind Service {ref['name']}:443, "
+               f"pod CREATE in opted-in namespaces, Ignore, "
                f"{webhook['timeoutSeconds']} s, NetworkPolicy and RBAC")
+    if own_certificates:
+        configuration = args.get("webhook-configuration", default_configuration)
+        expect(configuration, webhook_config["metadata"]["name"],
+               "the MutatingWebhookConfiguration whose caBundle the controller keeps")
+        for role in by_kind.get("ClusterRole", []):
+            for rule in role["rules"]:
+                if "mutatingwebhookconfigurations" in rule["resources"] and rule.get("resourceNames"):
+                    if configuration not in rule["resourceNames"]:
+                        fail(f"RBAC names {rule['resourceNames']}, not {configuration}")
+        env = {e["name"]: e for e in container.get("env", [])}
+        expect(env.get("POD_NAMESPACE", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath"),
+               "metadata.namespace", "POD_NAMESPACE (the CA Secret's namespace)")
+        if "webhook-cert-hosts" not in args:
+            expect(ref["name"], "kube-aws-iam-controller-webhook",
+                   "the Service the default certificate names are for")
+        checked += f"; the controller's own CA, caBundle of {configuration}"
     certificates = {c["metadata"]["name"]: c for c in by_kind.get("Certificate", [])}
     if certificates:
         injected = webhook_config["metadata"].get("annotations", {}).get("cert-manager.io/inject-ca-from", "")
@@ -135,6 +161,8 @@ def main():
         serving = certificates.get(serving_name)
         if serving is None:
             fail(f"inject-ca-from names no Certificate of the install: {injected!r}")
+        if tls_secret is None:
+            fail("cert-manager's Certificate, but the controller makes its own certificates")
         expect(serving["spec"]["secretName"], tls_secret, "the serving Certificate's Secret")
         dns = f"{ref['name']}.{namespace}.svc"
         if dns not in serving["spec"]["dnsNames"]:
@@ -147,7 +175,10 @@ def main():
         ca = [c for c in certificates.values() if c["spec"]["secretName"] == ca_secret]
         if not ca or not ca[0]["spec"].get("isCA"):
             fail(f"the serving Certificate's Issuer signs with {ca_secret}, which is no CA Certificate")
-        checked += f"; cert-manager: {serving_name} for {dns} signed by CA {ca[0]['metadata']['name']}, caBundle injected"
+        checked += (f"; cert-manager: {serving_name} for {dns} in Secret {tls_secret}, signed by CA "
+                    f"{ca[0]['metadata']['name']}, caBundle injected")
+    elif tls_secret is not None:
+        fail("certificate flags without cert-manager's Certificate")
 
     with open(sys.argv[2], "w") as out:
         yaml.safe_dump_all([d for d in docs if not d["apiVersion"].startswith("cert-manager.io/")], out)

@@ -7,6 +7,9 @@
 DECLARE_string(interval);
 DECLARE_string(webhook_address);
 DECLARE_string(webhook_region);
+DECLARE_string(webhook_tls_cert_file);
+DECLARE_string(webhook_tls_key_file);
+DECLARE_string(webhook_cert_hosts);
 DECLARE_bool(webhook_refuse_forbidden_roles);
 DECLARE_string(refresh_limit);
 DECLARE_string(metrics_address);
@@ -98,6 +101,11 @@ TEST(ConfigTest, TheWebhookIsOffUnlessItHasAnAddress) {
 
   FLAGS_webhook_address = ":9443";
   FLAGS_webhook_refuse_forbidden_roles = true;
+  FLAGS_webhook_tls_cert_file = "/etc/webhook/tls.crt";
+  EXPECT_THAT(
+      config_from_flags().status().message(),
+      ::testing::HasSubstr("--webhook-tls-cert-file and --webhook-tls-key-file go together"));
+  FLAGS_webhook_tls_key_file = "/etc/webhook/tls.key";
   auto on = config_from_flags();
   ASSERT_TRUE(on.ok()) << on.status();
   ASSERT_TRUE(on->webhook.has_value());
@@ -105,7 +113,32 @@ TEST(ConfigTest, TheWebhookIsOffUnlessItHasAnAddress) {
   EXPECT_EQ(on->webhook->region, "eu-central-1");
   EXPECT_TRUE(on->webhook->refuse_forbidden_roles);
   EXPECT_FALSE(on->webhook->irsa_annotation);
-  EXPECT_EQ(on->webhook->certificate_file, "/etc/kube-aws-iam-controller/webhook/tls.crt");
+  EXPECT_EQ(on->webhook->certificate_file, "/etc/webhook/tls.crt");
+  EXPECT_TRUE(on->webhook->certificate_hosts.empty()) << "the certificate comes from the file";
+  FLAGS_webhook_cert_hosts = "webhook.example";
+  EXPECT_THAT(
+      config_from_flags().status().message(),
+      ::testing::HasSubstr("--webhook-cert-hosts has no effect with --webhook-tls-cert-file"));
+
+  // Without files: the controller's own CA, in its namespace.
+  FLAGS_webhook_tls_cert_file = "";
+  FLAGS_webhook_tls_key_file = "";
+  FLAGS_webhook_cert_hosts = "";
+  unsetenv("POD_NAMESPACE");
+  EXPECT_THAT(config_from_flags().status().message(), ::testing::HasSubstr("$POD_NAMESPACE"));
+  setenv("POD_NAMESPACE", "iam", 1);
+  auto own = config_from_flags();
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->webhook->configuration, "kube-aws-iam-controller");
+  EXPECT_THAT(own->webhook->certificate_hosts,
+              ::testing::ElementsAre("kube-aws-iam-controller-webhook.iam.svc",
+                                     "kube-aws-iam-controller-webhook.iam.svc.cluster.local"));
+  FLAGS_webhook_cert_hosts = "a.example, 10.0.0.1";
+  own = config_from_flags();
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_THAT(own->webhook->certificate_hosts, ::testing::ElementsAre("a.example", "10.0.0.1"));
+  FLAGS_webhook_cert_hosts = "";
+  unsetenv("POD_NAMESPACE");
 
   FLAGS_webhook_address = "nonsense";
   EXPECT_THAT(config_from_flags().status().message(), ::testing::HasSubstr("--webhook-address"));
