@@ -162,4 +162,13 @@ kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocat
   return out;
 }
 
+kube::ObjectReference event_reference(const AwsIamRole& role) {
+  return {.api_version = std::string(kAwsIamRoleApiVersion),
+          .kind = std::string(kAwsIamRoleKind),
+          .name = role.name,
+          .namespace_name = role.namespace_,
+          .uid = role.uid,
+          .resource_version = role.version};
+}
+
 }  // namespace controller

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pkg/kube/event.h"
 #include "pkg/kube/json.h"
 #include "pkg/util/status.h"
 
@@ -67,6 +68,9 @@ struct AwsIamRole {
   std::string key() const { return namespace_ + "/" + name; }
   std::string_view resource_version() const { return version; }
 };
+
+// The AWSIAMRole as an Event's involvedObject.
+kube::ObjectReference event_reference(const AwsIamRole& role);
 
 // Parses an AWSIAMRole object. Fails (kInvalidArgument) only when the object
 // cannot be identified (no metadata.name/namespace); spec problems are

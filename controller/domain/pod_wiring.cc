@@ -75,6 +75,25 @@ struct RoleSecret {
   bool usable = false;  // false: warned about, the container stays as it is
 };
 
+std::string_view secret_name_of(const JsonValue& volume) {
+  const JsonValue* secret = json::find(volume, "secret");
+  return secret != nullptr ? json::get_string(*secret, "secretName") : std::string_view();
+}
+
+const JsonValue* env_of(const JsonValue& container, std::string_view variable) {
+  const JsonValue* env = json::find(container, "env");
+  if (env == nullptr || !env->IsArray()) return nullptr;
+  for (const JsonValue& entry : env->GetArray()) {
+    if (json::get_string(entry, "name") == variable) return &entry;
+  }
+  return nullptr;
+}
+
+std::string_view env_value(const JsonValue& container, std::string_view variable) {
+  const JsonValue* entry = env_of(container, variable);
+  return entry != nullptr ? json::get_string(*entry, "value") : std::string_view();
+}
+
 class Wiring {
  public:
   Wiring(const JsonValue& pod, const PodSurroundings& surroundings, const PodWiringOptions& options)
@@ -94,13 +113,13 @@ class Wiring {
   PodWiring run() {
     const std::optional<NamedRole> for_pod =
         pod_role(pod_, surroundings_.service_account, options_);
+    warn_about_mistakes();
     for (const std::string_view list : {"initContainers", "containers"}) {
       const JsonValue* containers = json::find_path(pod_, {"spec", list});
       if (containers == nullptr || !containers->IsArray()) continue;
       for (rapidjson::SizeType i = 0; i < containers->Size(); ++i) {
         const JsonValue& container = (*containers)[i];
         const std::string path = util::cat("/spec/", list, "/", i);
-        warn_about_mistakes(container);
         if (out_.refusal) continue;
         const std::string_view name = json::get_string(container, "name");
         if (annotation(pod_, util::cat(kContainerInjectAnnotationPrefix, name)) ==
@@ -127,11 +146,6 @@ class Wiring {
   }
 
  private:
-  static std::string_view secret_name_of(const JsonValue& volume) {
-    const JsonValue* secret = json::find(volume, "secret");
-    return secret != nullptr ? json::get_string(*secret, "secretName") : std::string_view();
-  }
-
   const AwsIamRole* role_named(std::string_view name) const {
     for (const auto& role : surroundings_.roles) {
       if (role->name == name) return role.get();
@@ -228,48 +242,24 @@ class Wiring {
 
   // Mounts of a role's Secret that will never see a refresh, and SDKs pointed
   // at the file they read only once.
-  void warn_about_mistakes(const JsonValue& container) {
-    const std::string_view name = json::get_string(container, "name");
-    std::map<std::string, std::string> managed_mounts;  // mountPath → Secret
-    if (const JsonValue* mounts = json::find(container, "volumeMounts");
-        mounts != nullptr && mounts->IsArray()) {
-      for (const JsonValue& mount : mounts->GetArray()) {
-        auto secret = volume_secret_.find(std::string(json::get_string(mount, "name")));
-        if (secret == volume_secret_.end() || !is_managed_secret(secret->second)) continue;
-        if (!json::get_string(mount, "subPath").empty() ||
-            !json::get_string(mount, "subPathExpr").empty()) {
-          warn(util::cat("container ", name, " mounts Secret ", secret->second,
+  void warn_about_mistakes() {
+    for (const SecretMountMistake& mistake : secret_mount_mistakes(pod_, options_.mount_path)) {
+      if (!mistake.secret.empty() && !is_managed_secret(mistake.secret)) continue;
+      switch (mistake.kind) {
+        case MountMistake::kSubPath:
+          warn(util::cat("container ", mistake.container, " mounts Secret ", mistake.secret,
                          " with subPath: kubelet never updates a subPath mount, so its credentials "
                          "expire in the pod; mount the whole Secret as a directory"));
-        } else {
-          managed_mounts[std::string(json::get_string(mount, "mountPath"))] = secret->second;
-        }
+          break;
+        case MountMistake::kStaticCredentialsFile:
+          warn(util::cat("container ", mistake.container,
+                         " sets AWS_SHARED_CREDENTIALS_FILE=", mistake.file,
+                         ": SDKs read that file once, so a long-running process keeps expired "
+                         "keys; use ",
+                         mistake.file.substr(0, mistake.file.rfind('/')), "/credentials.process"));
+          break;
       }
     }
-    const std::string_view file = env_value(container, "AWS_SHARED_CREDENTIALS_FILE");
-    const size_t slash = file.rfind('/');
-    if (slash != std::string_view::npos && file.substr(slash + 1) == "credentials") {
-      std::string_view dir = file.substr(0, slash);
-      if (managed_mounts.contains(std::string(dir)) || dir == options_.mount_path) {
-        warn(util::cat("container ", name, " sets AWS_SHARED_CREDENTIALS_FILE=", file,
-                       ": SDKs read that file once, so a long-running process keeps expired keys; "
-                       "use ",
-                       dir, "/credentials.process"));
-      }
-    }
-  }
-
-  static const JsonValue* env_of(const JsonValue& container, std::string_view variable) {
-    const JsonValue* env = json::find(container, "env");
-    if (env == nullptr || !env->IsArray()) return nullptr;
-    for (const JsonValue& entry : env->GetArray()) {
-      if (json::get_string(entry, "name") == variable) return &entry;
-    }
-    return nullptr;
-  }
-  static std::string_view env_value(const JsonValue& container, std::string_view variable) {
-    const JsonValue* entry = env_of(container, variable);
-    return entry != nullptr ? json::get_string(*entry, "value") : std::string_view();
   }
 
   void wire_container(const JsonValue& container, std::string_view name, const std::string& path,
@@ -389,6 +379,51 @@ class Wiring {
 PodWiring wire_pod(const kube::JsonValue& pod, const PodSurroundings& surroundings,
                    const PodWiringOptions& options) {
   return Wiring(pod, surroundings, options).run();
+}
+
+std::vector<SecretMountMistake> secret_mount_mistakes(const kube::JsonValue& pod,
+                                                      std::string_view mount_path) {
+  std::map<std::string, std::string, std::less<>> volume_secret;  // volume → Secret
+  if (const JsonValue* volumes = json::find_path(pod, {"spec", "volumes"});
+      volumes != nullptr && volumes->IsArray()) {
+    for (const JsonValue& volume : volumes->GetArray()) {
+      const std::string_view secret = secret_name_of(volume);
+      if (!secret.empty()) {
+        volume_secret[std::string(json::get_string(volume, "name"))] = std::string(secret);
+      }
+    }
+  }
+  std::vector<SecretMountMistake> out;
+  for (const std::string_view list : {"initContainers", "containers"}) {
+    const JsonValue* containers = json::find_path(pod, {"spec", list});
+    if (containers == nullptr || !containers->IsArray()) continue;
+    for (const JsonValue& container : containers->GetArray()) {
+      const std::string name(json::get_string(container, "name"));
+      std::map<std::string, std::string, std::less<>> mounted_at;  // mountPath → Secret
+      if (!mount_path.empty()) mounted_at[std::string(mount_path)] = "";
+      if (const JsonValue* mounts = json::find(container, "volumeMounts");
+          mounts != nullptr && mounts->IsArray()) {
+        for (const JsonValue& mount : mounts->GetArray()) {
+          auto secret = volume_secret.find(json::get_string(mount, "name"));
+          if (secret == volume_secret.end()) continue;
+          if (!json::get_string(mount, "subPath").empty() ||
+              !json::get_string(mount, "subPathExpr").empty()) {
+            out.push_back({name, secret->second, MountMistake::kSubPath, ""});
+          } else {
+            mounted_at[std::string(json::get_string(mount, "mountPath"))] = secret->second;
+          }
+        }
+      }
+      const std::string_view file = env_value(container, "AWS_SHARED_CREDENTIALS_FILE");
+      const size_t slash = file.rfind('/');
+      if (slash == std::string_view::npos || file.substr(slash + 1) != "credentials") continue;
+      auto at = mounted_at.find(file.substr(0, slash));
+      if (at != mounted_at.end()) {
+        out.push_back({name, at->second, MountMistake::kStaticCredentialsFile, std::string(file)});
+      }
+    }
+  }
+  return out;
 }
 
 std::string derived_role_name(std::string_view role_reference) {

@@ -87,6 +87,25 @@ struct PodWiring {
 PodWiring wire_pod(const kube::JsonValue& pod, const PodSurroundings& surroundings,
                    const PodWiringOptions& options);
 
+// A way a container reads a Secret that never sees a refresh.
+enum class MountMistake {
+  kSubPath,                // mounted with subPath(Expr): kubelet never updates the file
+  kStaticCredentialsFile,  // AWS_SHARED_CREDENTIALS_FILE=<mount>/credentials: SDKs read it once
+};
+struct SecretMountMistake {
+  std::string container;
+  std::string secret;  // "" for a file under `mount_path` with no Secret mounted there
+  MountMistake kind;
+  std::string file;  // kStaticCredentialsFile: the variable's value
+
+  friend bool operator==(const SecretMountMistake&, const SecretMountMistake&) = default;
+};
+// The mistakes of every container and init container of `pod` with the
+// Secrets its volumes mount, and with a static credentials file under
+// `mount_path` (where the webhook mounts; empty: not looked at).
+std::vector<SecretMountMistake> secret_mount_mistakes(const kube::JsonValue& pod,
+                                                      std::string_view mount_path = {});
+
 // The name of the AWSIAMRole derived for `role_reference`: readable, a valid
 // object name, and the same for the same reference in every pod.
 std::string derived_role_name(std::string_view role_reference);

@@ -86,6 +86,10 @@ class Controller {
   bool wait_for_sync(const std::stop_token& stop);
   // The caches, for the admission webhook (loop/pod_webhook.h).
   const kube::Store<AwsIamRole>& role_cache() const { return roles_.store(); }
+  // More handlers of AWSIAMRole events (quick: they queue work of their own).
+  void add_role_handlers(kube::EventHandlers<AwsIamRole> handlers) {
+    roles_.add_handlers(std::move(handlers));
+  }
   const kube::Store<NamespaceView>& namespace_cache() const { return namespaces_.store(); }
   // Every key known at start has been reconciled once.
   bool first_pass_done() const { return first_pass_done_.load(std::memory_order_acquire); }

@@ -87,16 +87,6 @@ std::string secret_patch(const ManagedSecret& current, const kube::Object& desir
   return kube::json::serialize(patch);
 }
 
-// The AWSIAMRole as an Event's involvedObject.
-kube::ObjectReference reference_to(const AwsIamRole& role) {
-  return {.api_version = std::string(kAwsIamRoleApiVersion),
-          .kind = std::string(kAwsIamRoleKind),
-          .name = role.name,
-          .namespace_name = role.namespace_,
-          .uid = role.uid,
-          .resource_version = role.version};
-}
-
 }  // namespace
 
 kube::Resource awsiamroles_resource() {
@@ -285,7 +275,7 @@ ReconcileResult Reconciler::issue(const AwsIamRole& role, const ManagedSecret* s
     unwritten_.erase(role.key());
   }
   deps_.events.record(
-      reference_to(role), kube::EventType::kNormal,
+      event_reference(role), kube::EventType::kNormal,
       created ? kEventCreateCredentials : kEventUpdateCredentials,
       util::cat(created ? "Created" : "Updated", " credentials for role '", arn.str(),
                 "', expiry time: ", util::format_go_time(credentials.expiration)));
@@ -433,8 +423,14 @@ ReconcileResult Reconciler::fail(const AwsIamRole& role, const Failure& failure,
 void Reconciler::write_status(const AwsIamRole& role, const AwsIamRoleStatus& status,
                               const std::stop_token& stop) {
   if (status_describes(role.status, status)) return;
+  // The conditions list is written whole: keep the ones other writers own
+  // (the mount audit's PodsMountCorrectly).
+  AwsIamRoleStatus written = status;
+  for (const Condition& c : role.status.conditions) {
+    if (written.condition(c.type) == nullptr) written.conditions.push_back(c);
+  }
   kube::JsonAllocator allocator;
-  kube::JsonValue status_json = status_to_json(status, allocator);
+  kube::JsonValue status_json = status_to_json(written, allocator);
   // A merge patch keeps what it leaves out: clear what the status no longer says.
   if (status.role_arn.empty() && !role.status.role_arn.empty()) {
     kube::json::set(status_json, "roleARN", kube::JsonValue(rapidjson::kNullType));
@@ -460,7 +456,7 @@ void Reconciler::warn(const AwsIamRole& role, std::string_view reason, std::stri
                       std::string_view log_detail) {
   LOG(WARNING) << role.key() << ": " << reason << ": "
                << (log_detail.empty() ? message : log_detail);
-  deps_.events.record(reference_to(role), kube::EventType::kWarning, reason, message);
+  deps_.events.record(event_reference(role), kube::EventType::kWarning, reason, message);
 }
 
 bool Reconciler::namespace_terminating(std::string_view ns) const {

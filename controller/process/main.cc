@@ -14,6 +14,7 @@
 #include "controller/loop/controller.h"
 #include "controller/loop/controller_metrics.h"
 #include "controller/loop/credential_source.h"
+#include "controller/loop/mount_audit.h"
 #include "controller/loop/pod_webhook.h"
 #include "controller/loop/webhook_certificates.h"
 #include "controller/process/base_role_arn_discovery.h"
@@ -333,6 +334,8 @@ int run(const Config& config) {
   std::unique_ptr<PodWebhook> pod_webhook;
   std::unique_ptr<tls::KeyPairFiles> key_pair_files;
   std::unique_ptr<WebhookCertificates> webhook_certificates;
+  std::unique_ptr<kube::Informer<PodMountView>> pods;
+  std::unique_ptr<MountAudit> mount_audit;
   std::unique_ptr<WebhookServer> webhook_server;
   std::atomic<bool> webhook_synced{false};
   std::vector<std::jthread> webhook_threads;
@@ -407,6 +410,32 @@ int run(const Config& config) {
     if (webhook_certificates) {
       webhook_threads.emplace_back([&] { webhook_certificates->run(stop.get_token()); });
     }
+    // Pods that mount a role's Secret so that they never see it refreshed
+    // (admitted before the webhook, or wired by hand): reported on the role.
+    pods = std::make_unique<kube::Informer<PodMountView>>(
+        kube, kube::Resource::pods(), clock,
+        kube::InformerOptions{.namespace_name = config.namespace_},
+        [](kube::Object&& pod) { return pod_mount_view(pod); });
+    mount_audit = std::make_unique<MountAudit>(controller.role_cache(), pods->store(), *role_writer,
+                                               events, clock);
+    using PodPtr = std::shared_ptr<const PodMountView>;
+    pods->add_handlers(
+        {.on_add = [&](const PodPtr& pod) { mount_audit->pod_changed(nullptr, pod.get()); },
+         .on_update =
+             [&](const PodPtr& old_pod, const PodPtr& pod) {
+               mount_audit->pod_changed(old_pod.get(), pod.get());
+             },
+         .on_delete =
+             [&](const PodPtr& pod, bool /*final_state_unknown*/) {
+               mount_audit->pod_changed(pod.get(), nullptr);
+             }});
+    using RolePtr = std::shared_ptr<const AwsIamRole>;
+    controller.add_role_handlers(
+        {.on_add = [&](const RolePtr& role) { mount_audit->role_changed(*role); },
+         .on_update = [&](const RolePtr& /*old_role*/,
+                          const RolePtr& role) { mount_audit->role_changed(*role); }});
+    webhook_threads.emplace_back([&] { pods->run(stop.get_token()); });
+    webhook_threads.emplace_back([&] { mount_audit->run(stop.get_token()); });
     webhook_threads.emplace_back([&] { service_accounts->run(stop.get_token()); });
     webhook_threads.emplace_back([&] { role_creator->run(stop.get_token()); });
     webhook_threads.emplace_back([&] {

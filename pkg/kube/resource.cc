@@ -42,6 +42,9 @@ Resource Resource::namespaces() {
 Resource Resource::service_accounts() {
   return {"", "v1", "serviceaccounts", "ServiceAccount", true};
 }
+Resource Resource::pods() {
+  return {"", "v1", "pods", "Pod", true};
+}
 Resource Resource::config_maps() {
   return {"", "v1", "configmaps", "ConfigMap", true};
 }

@@ -36,6 +36,7 @@ struct Resource {
   static Resource namespaces();
   static Resource config_maps();
   static Resource service_accounts();
+  static Resource pods();
 };
 
 }  // namespace kube

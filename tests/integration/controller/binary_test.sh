@@ -1675,6 +1675,18 @@ for c in json.load(sys.stdin)["spec"]["containers"]:
             print("%s=%s" % (e["name"], e["value"]))'
 }
 
+# mounts_condition_is NAMESPACE ROLE STATUS; mounts_condition_message NAMESPACE ROLE
+mounts_condition_is() {
+  [[ "$("$KUBECTL" get awsiamrole -n "$1" "$2" -o 'jsonpath={.status.conditions[?(@.type=="PodsMountCorrectly")].status}')" == "$3" ]]
+}
+mounts_condition_message() {
+  "$KUBECTL" get awsiamrole -n "$1" "$2" -o 'jsonpath={.status.conditions[?(@.type=="PodsMountCorrectly")].message}'
+}
+# warning_event_in NAMESPACE REASON
+warning_event_in() {
+  "$KUBECTL" get events -n "$1" -o 'jsonpath={range .items[*]}{.type} {.reason}{"\n"}{end}' | grep -qx "Warning $2"
+}
+
 # ca_bundle: the caBundle of the install's MutatingWebhookConfiguration.
 ca_bundle() {
   "$KUBECTL" get mutatingwebhookconfiguration kube-aws-iam-controller \
@@ -1746,6 +1758,41 @@ section_n() {
   has_derived_role "$app" team/app/dry-run-role && fail "the dry run created an AWSIAMRole"
   expect_eq "$("$KUBECTL" get awsiamroles -n "$plain" -o name)" "" "AWSIAMRoles in $plain"
   note "$plain untouched, no AWSIAMRole; a dry run created nothing"
+
+  # A pod admitted without the webhook that mounts a role's Secret by subPath:
+  # the AWSIAMRole says so (condition and Warning Event), until the pod goes.
+  apply_role "$plain" app team/app/my-role
+  "$KUBECTL" create -f - >/dev/null <<EOF || fail "cannot create the subPath pod"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: legacy-mount
+  namespace: $plain
+spec:
+  volumes:
+  - name: creds
+    secret:
+      secretName: app
+  containers:
+  - name: web
+    image: busybox:1.36
+    volumeMounts:
+    - name: creds
+      mountPath: /meta/aws-iam/credentials
+      subPath: credentials
+EOF
+  wait_until 10 "PodsMountCorrectly=False on $plain/app" mounts_condition_is "$plain" app False ||
+    fail "the AWSIAMRole does not report the subPath mount: $("$KUBECTL" get awsiamrole -n "$plain" app -o jsonpath='{.status.conditions}')"
+  expect_match "$(mounts_condition_message "$plain" app)" "legacy-mount \\(container web mounts it with subPath\\)" \
+    "the condition's message"
+  wait_until 10 "a PodsMountSecretWrongly Event" warning_event_in "$plain" PodsMountSecretWrongly ||
+    fail "no PodsMountSecretWrongly Event in $plain"
+  expect_eq "$("$KUBECTL" get awsiamrole -n "$plain" app -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')" \
+    True "the Ready condition next to it"
+  "$KUBECTL" delete pod -n "$plain" legacy-mount --wait=false >/dev/null
+  wait_until 10 "PodsMountCorrectly=True on $plain/app" mounts_condition_is "$plain" app True ||
+    fail "the condition did not clear once the pod was gone"
+  note "a subPath mount of $plain/app's Secret: PodsMountCorrectly=False with a Warning Event, True once the pod was gone"
 
   # A caBundle that does not vouch for the served certificate (a rotation
   # gone wrong): pods are still created everywhere (failurePolicy Ignore),

@@ -126,7 +126,7 @@ def main():
                 for verb in rule["verbs"]:
                     granted.add(f"{verb} {resource}")
     needed = ["list serviceaccounts", "watch serviceaccounts", "create awsiamroles",
-              "list awsiamroles", "list namespaces"]
+              "list awsiamroles", "list namespaces", "list pods", "watch pods"]
     if own_certificates:
         needed += ["get mutatingwebhookconfigurations", "patch mutatingwebhookconfigurations",
                    "create secrets", "update secrets"]

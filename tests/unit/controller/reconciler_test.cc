@@ -212,6 +212,23 @@ TEST_F(ReconcilerTest, NewRoleGetsItsSecretStatusAndEventAndARefreshTime) {
   EXPECT_EQ(events_.recorded()[0].reason, "CreateCredentials");
 }
 
+TEST_F(ReconcilerTest, AStatusWriteKeepsConditionsOtherWritersOwn) {
+  api_.apply(kRoles, *kube::Object::parse(R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole",
+    "metadata":{"name":"app","namespace":"demo","generation":1},
+    "spec":{"roleReference":"team/app/my-role"},
+    "status":{"conditions":[{"type":"PodsMountCorrectly","status":"False",
+      "reason":"PodsMountWrongly","message":"1 pod never sees the Secret refreshed"}]}})"));
+  sync_caches();
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("app")));
+
+  EXPECT_EQ(ready("app").status, "True");
+  const AwsIamRoleStatus written = status("app");
+  const Condition* mounts = written.condition("PodsMountCorrectly");
+  ASSERT_NE(mounts, nullptr) << "the conditions list is written whole";
+  EXPECT_EQ(mounts->status, "False");
+  EXPECT_EQ(mounts->message, "1 pod never sees the Secret refreshed");
+}
+
 TEST_F(ReconcilerTest, CachesKeepNoCredentialsButServeOwnWritesUntilCaughtUp) {
   apply_role("app", R"({"roleReference":"team/app/my-role"})");
   sync_caches();
