@@ -1687,6 +1687,11 @@ warning_event_in() {
   "$KUBECTL" get events -n "$1" -o 'jsonpath={range .items[*]}{.type} {.reason}{"\n"}{end}' | grep -qx "Warning $2"
 }
 
+# managed_secret_in NAMESPACE: a Secret the controller manages exists there.
+managed_secret_in() {
+  [[ -n "$("$KUBECTL" get secrets -n "$1" -l heritage=kube-aws-iam-controller -o name)" ]]
+}
+
 # ca_bundle: the caBundle of the install's MutatingWebhookConfiguration.
 ca_bundle() {
   "$KUBECTL" get mutatingwebhookconfiguration kube-aws-iam-controller \
@@ -1721,29 +1726,33 @@ section_n() {
     "$bundle" "the caBundle against the CA Secret's ca.crt"
   note "the controller made its CA (Secret kube-aws-iam-controller/kube-aws-iam-controller-webhook-ca) and set the caBundle"
 
-  # A kube2iam-annotated pod in the opted-in namespace comes back wired.
+  # A kube2iam-annotated pod in the opted-in namespace comes back wired, and
+  # its role's Secret follows (timed from before 'kubectl create' to the first
+  # listing that shows it; kubectl's own start-up included).
   start=$(now_us)
-  out=$(create_pod "$app" web team/app/my-role) || fail "kubectl create pod: $out"
+  out=$(create_pod "$app" web team/app) || fail "kubectl create pod: $out"
+  wait_until 10 "a Secret for the pod's role" managed_secret_in "$app" ||
+    fail "no Secret appeared for the pod's role"
+  elapsed=$((($(now_us) - start) / 1000))
   grep -qF "Warning: container legacy sets AWS_SHARED_CREDENTIALS_FILE=$WEBHOOK_MOUNT/credentials: SDKs read that file once" <<<"$out" ||
     fail "kubectl printed no warning for the legacy container: $out"
   grep -qF "pod/web created" <<<"$out" || fail "unexpected kubectl output: $out"
   wiring=$(pod_wiring "$app" web)
   role=${wiring%% *}
-  expect_match "$role" '^team-app-my-role-[0-9a-f]{8}$' "the Secret the wired pod mounts"
+  expect_match "$role" '^team-app-[0-9a-f]{8}$' "the Secret the wired pod mounts"
   expect_eq "${wiring#* }" "$WEBHOOK_MOUNT:ro $WEBHOOK_MOUNT/credentials.process AWS_SHARED_CREDENTIALS_FILE" \
     "the app container's mount and variable, the legacy container left alone"
   wait_until 10 "Secret $app/$role" secret_has_key "$app" "$role" credentials.process ||
     fail "the derived role's Secret never appeared"
-  elapsed=$((($(now_us) - start) / 1000))
   expect_eq "$("$KUBECTL" get awsiamrole -n "$app" "$role" -o 'jsonpath={.metadata.labels.kube-aws-iam-controller/derived} {.spec.roleReference}')" \
-    "true team/app/my-role" "the derived AWSIAMRole"
+    "true team/app" "the derived AWSIAMRole"
   materialise "$app" "$role" "$WEBHOOK_MOUNT" >/dev/null
   mapfile -t env_lines < <(pod_app_env "$app" web)
   arn=$("${aws_env[@]}" "${env_lines[@]}" "$AWS" sts get-caller-identity --endpoint-url "$STS" \
     --query Arn --output text 2>"$SDIR/aws-cli.err") ||
     fail "the AWS CLI with the wired container's environment failed: $(cat "$SDIR/aws-cli.err")"
-  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/my-role/" "the AWS CLI's identity"
-  note "wired: $wiring; kubectl printed the warning; Secret ready ${elapsed} ms after 'kubectl create' began (kubectl calls included); AWS CLI with the container's env (${env_lines[*]%%=*}): $arn"
+  expect_match "$arn" "^arn:aws:sts::$ACCOUNT:assumed-role/app/" "the AWS CLI's identity"
+  note "wired: $wiring; kubectl printed the warning; Secret listed ${elapsed} ms after 'kubectl create' began; AWS CLI with the container's env (${env_lines[*]%%=*}): $arn"
 
   # A namespace that did not opt in: the webhook is not called.
   out=$(create_pod "$plain" web team/app/my-role) || fail "kubectl create pod in $plain: $out"
