@@ -1,5 +1,6 @@
 #include "tests/sim/kube/mutating_webhooks.h"
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -8,6 +9,7 @@
 
 #include "httplib.h"
 #include "pkg/util/base64.h"
+#include "pkg/util/openssl_ptr.h"
 #include "pkg/util/strings.h"
 #include "tests/sim/kube/json_patch.h"
 #include "tests/sim/kube/object_codec.h"
@@ -168,14 +170,15 @@ void add_timeout(Endpoint& e, int seconds) {
   e.path += util::cat("timeout=", seconds, "s");
 }
 
-X509_STORE* ca_store(std::string_view pem) {
-  X509_STORE* store = X509_STORE_new();
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
-    X509_STORE_add_cert(store, cert);
-    X509_free(cert);
+// The caBundle's certificates as the store a client verifies with.
+util::openssl::X509StorePtr ca_store(std::string_view pem) {
+  util::openssl::X509StorePtr store(X509_STORE_new());
+  const util::openssl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    const util::openssl::X509Ptr owned(cert);
+    X509_STORE_add_cert(store.get(), cert);
   }
-  BIO_free(bio);
+  ERR_clear_error();  // the end of the text reads as an error
   return store;
 }
 
@@ -374,7 +377,7 @@ WebhookCall::Answer WebhookCall::call(const json::Document& object,
   std::string bundle = config != nullptr ? json::get_string(*config, "caBundle") : "";
   if (!bundle.empty()) {
     auto pem = util::base64_decode(bundle);
-    if (pem.ok()) client.set_ca_cert_store(ca_store(*pem));
+    if (pem.ok()) client.set_ca_cert_store(ca_store(*pem).release());  // the client owns it
   }
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);
