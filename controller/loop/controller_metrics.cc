@@ -206,6 +206,33 @@ void ControllerMetrics::observe_certificate(aws::X509IdentityFiles& files) {
       [&files] { return static_cast<double>(absl::ToUnixSeconds(files.loaded()->not_before())); });
 }
 
+void ControllerMetrics::observe_webhook_certificate(
+    std::function<std::shared_ptr<const tls::KeyPair>()> served, const WebhookCertificates* own) {
+  auto seconds = [served](absl::Time tls::Validity::*field) {
+    return [served, field] {
+      const std::shared_ptr<const tls::KeyPair> pair = served();
+      return pair == nullptr
+                 ? 0.0
+                 : static_cast<double>(absl::ToUnixSeconds(tls::validity(*pair).*field));
+    };
+  };
+  registry.callback_gauge(
+      "kube_aws_iam_controller_webhook_certificate_not_after_timestamp_seconds",
+      "When the admission webhook's serving certificate expires (Unix time; 0: none yet).",
+      seconds(&tls::Validity::not_after));
+  registry.callback_gauge(
+      "kube_aws_iam_controller_webhook_certificate_not_before_timestamp_seconds",
+      "When that certificate became valid (Unix time): with not_after, its lifetime.",
+      seconds(&tls::Validity::not_before));
+  if (own != nullptr) {
+    registry.callback_gauge(
+        "kube_aws_iam_controller_webhook_ca_bundle_current",
+        "1 when the last round of the webhook's own certificates left the "
+        "MutatingWebhookConfiguration's caBundle equal to the CA Secret, else 0.",
+        [own] { return own->ca_bundle_current() ? 1.0 : 0.0; });
+  }
+}
+
 void ControllerMetrics::reconciled(const ReconcileResult& result, absl::Duration took) {
   reconciles.inc({std::string(effect_name(result.effect))});
   reconcile_duration.observe(absl::ToDoubleSeconds(took));

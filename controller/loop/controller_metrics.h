@@ -16,6 +16,7 @@
 
 #include "controller/loop/outcome.h"
 #include "controller/loop/pod_webhook.h"
+#include "controller/loop/webhook_certificates.h"
 #include "pkg/aws/api_caller.h"
 #include "pkg/aws/x509_identity_files.h"
 #include "pkg/kube/rest_client.h"
@@ -70,6 +71,11 @@ struct ControllerMetrics {
                            const util::AdaptiveRateLimiter& kube);
   // The validity of the IAM Roles Anywhere certificate (picks up rotated files).
   void observe_certificate(aws::X509IdentityFiles& files);
+  // The validity of the webhook's serving certificate, from whichever source
+  // serves it (0 while there is none) and, with the controller's own
+  // certificates, whether their last round left the caBundle current.
+  void observe_webhook_certificate(std::function<std::shared_ptr<const tls::KeyPair>()> served,
+                                   const WebhookCertificates* own);
 
   void set_leading(bool leading) { leader.set(leading ? 1 : 0); }
   // One reconcile: by what it did (kube_aws_iam_controller_reconciles_total)

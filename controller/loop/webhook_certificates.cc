@@ -79,6 +79,12 @@ std::shared_ptr<const tls::KeyPair> WebhookCertificates::current() const {
 }
 
 util::Status WebhookCertificates::sync(const std::stop_token& stop) {
+  util::Status synced = sync_once(stop);
+  ca_bundle_current_.store(synced.ok(), std::memory_order_release);
+  return synced;
+}
+
+util::Status WebhookCertificates::sync_once(const std::stop_token& stop) {
   util::StatusOr<kube::Object> configuration =
       kube_.get(configurations(), "", options_.configuration, {.stop = stop});
   if (!configuration.ok() && !kube::is_not_found(configuration.status())) {

@@ -17,6 +17,7 @@
 // could do before the failure is done.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -54,11 +55,15 @@ class WebhookCertificates {
 
   // The serving certificate and key; null until a round made one.
   std::shared_ptr<const tls::KeyPair> current() const;
+  // Whether the last round ended with the caBundle equal to the CA Secret's
+  // trusted CAs (false before the first round and after a failed one).
+  bool ca_bundle_current() const { return ca_bundle_current_.load(std::memory_order_acquire); }
 
   // The Kubernetes resource whose caBundle is kept.
   static kube::Resource configurations();
 
  private:
+  util::Status sync_once(const std::stop_token& stop);
   // The CA as the Secret holds it (made or rotated first when due).
   util::StatusOr<WebhookCa> ensure_ca(const std::set<std::string>* in_every_ca_bundle,
                                       const std::stop_token& stop);
@@ -71,6 +76,7 @@ class WebhookCertificates {
   const WebhookCertificatesOptions options_;
   std::optional<tls::Certificate> serving_;  // what current() presents
   std::string signed_by_;                    // the fingerprint of its CA
+  std::atomic<bool> ca_bundle_current_{false};
   mutable util::Mutex mu_;
   std::shared_ptr<const tls::KeyPair> key_pair_ ABSL_GUARDED_BY(mu_);
 };

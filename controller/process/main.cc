@@ -402,6 +402,7 @@ int run(const Config& config) {
       key_pair = [&] { return key_pair_files->current(); };
       certificate_source = webhook.certificate_file;
     }
+    controller_metrics.observe_webhook_certificate(key_pair, webhook_certificates.get());
     webhook_server = must(WebhookServer::start({.host = webhook.host, .port = webhook.port},
                                                std::move(key_pair), answer_review),
                           "cannot serve the admission webhook");

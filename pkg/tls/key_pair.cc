@@ -38,6 +38,17 @@ util::StatusOr<std::shared_ptr<const KeyPair>> parse_key_pair(std::string_view c
   return std::shared_ptr<const KeyPair>(std::move(pair));
 }
 
+Validity validity(const KeyPair& pair) {
+  auto time_of = [](const ASN1_TIME* t) {
+    struct tm parts {};
+    if (ASN1_TIME_to_tm(t, &parts) != 1) return absl::InfinitePast();
+    return absl::FromUnixSeconds(timegm(&parts));
+  };
+  X509* leaf = pair.chain.front().get();
+  return {.not_before = time_of(X509_get0_notBefore(leaf)),
+          .not_after = time_of(X509_get0_notAfter(leaf))};
+}
+
 util::StatusOr<std::unique_ptr<KeyPairFiles>> KeyPairFiles::load(std::string certificate_file,
                                                                  std::string key_file,
                                                                  absl::Duration recheck,

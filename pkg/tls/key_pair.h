@@ -33,6 +33,13 @@ struct KeyPair {
 util::StatusOr<std::shared_ptr<const KeyPair>> parse_key_pair(std::string_view certificate_pem,
                                                               const util::SecretString& key_pem);
 
+// When the pair's serving certificate became valid and when it expires.
+struct Validity {
+  absl::Time not_before;
+  absl::Time not_after;
+};
+Validity validity(const KeyPair& pair);
+
 // The latest good pair of a certificate file and a key file. The files are
 // looked at again when `recheck` has passed since the last look (0: every
 // call); new content is used only when it makes a pair (mid-rotation, a new

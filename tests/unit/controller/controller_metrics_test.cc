@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pkg/tls/certificates.h"
+#include "pkg/util/strings.h"
+
 namespace controller {
 namespace {
 
@@ -56,6 +59,34 @@ TEST(ControllerMetricsTest, CountsAdmissionReviewsByResultAndTheirWarnings) {
        }) {
     EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;
   }
+}
+
+TEST(ControllerMetricsTest, ExportsTheServedWebhookCertificatesValidity) {
+  metrics::Registry registry;
+  ControllerMetrics m(registry, {.version = "1.2.3", .revision = "abc"});
+  std::shared_ptr<const tls::KeyPair> served;
+  m.observe_webhook_certificate([&] { return served; }, nullptr);
+  EXPECT_NE(registry.render().find(
+                "kube_aws_iam_controller_webhook_certificate_not_after_timestamp_seconds 0\n"),
+            std::string::npos)
+      << "none served yet";
+
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  const tls::Issued ca = tls::make_certificate_authority("ca", now, absl::Hours(24)).value();
+  const tls::Issued issued =
+      tls::issue_serving_certificate(ca, std::vector<std::string>{"w.iam.svc"}, now, absl::Hours(2))
+          .value();
+  served = tls::parse_key_pair(issued.certificate.pem, issued.key_pem).value();
+  const std::string text = registry.render();
+  for (const std::string& line :
+       {util::cat("kube_aws_iam_controller_webhook_certificate_not_after_timestamp_seconds ",
+                  absl::ToUnixSeconds(now + absl::Hours(2))),
+        util::cat("kube_aws_iam_controller_webhook_certificate_not_before_timestamp_seconds ",
+                  absl::ToUnixSeconds(now - absl::Hours(1)))}) {
+    EXPECT_NE(text.find(line + "\n"), std::string::npos) << line << "\n" << text;
+  }
+  EXPECT_EQ(text.find("kube_aws_iam_controller_webhook_ca_bundle_current"), std::string::npos)
+      << "only with the controller's own certificates";
 }
 
 }  // namespace

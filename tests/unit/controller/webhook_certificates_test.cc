@@ -124,10 +124,12 @@ TEST_F(WebhookCertificatesTest, TheFirstRoundMakesTheCaAndEveryReplicaServesWhat
   install_configuration();
   auto first = replica();
   ASSERT_EQ(first->current(), nullptr);
+  EXPECT_FALSE(first->ca_bundle_current());
 
   const util::Status synced = first->sync();
 
   ASSERT_TRUE(synced.ok()) << synced;
+  EXPECT_TRUE(first->ca_bundle_current());
   const std::string bundle = secret_key("ca.crt");
   ASSERT_FALSE(bundle.empty());
   EXPECT_THAT(ca_bundles(), ::testing::Each(bundle)) << "every webhook of the configuration";
@@ -193,6 +195,7 @@ TEST_F(WebhookCertificatesTest, WithoutTheConfigurationTheWebhookStillServesAndT
   EXPECT_EQ(synced.code(), util::StatusCode::kNotFound);
   EXPECT_THAT(synced.message(),
               HasSubstr("MutatingWebhookConfiguration kube-aws-iam-controller not found"));
+  EXPECT_FALSE(only->ca_bundle_current()) << "the metric the alert reads";
   ASSERT_NE(only->current(), nullptr);
   EXPECT_EQ(verify(secret_key("ca.crt"), *only->current(), clock_.system_now()), "");
 
