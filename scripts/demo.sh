@@ -4,7 +4,8 @@
 # real kubectl and AWS CLI. A narrated walk-through ("==> ..." steps):
 #   an AWSIAMRole (docs/example-app.yaml) -> its Secret -> the AWS CLI uses the
 #   Secret's credentials.process -> the controller refreshes the credentials ->
-#   a role that does not trust the controller -> events, status, metrics ->
+#   a role that does not trust the controller -> a pod that keeps kube2iam's
+#   annotation, wired by the admission webhook -> events, status, metrics ->
 #   the controller off AWS with only an X.509 certificate (IAM Roles Anywhere).
 #
 # Usage: scripts/demo.sh [--keep]
@@ -145,6 +146,9 @@ for key, value in sorted((secret.get("data") or {}).items()):
         f.write(base64.b64decode(value))
     os.replace(tmp, os.path.join(target, key))' "$3"
 }
+# secret_in NAMESPACE: a Secret the controller manages exists there.
+secret_in() { [[ -n "$("$KUBECTL" get secrets -n "$1" -l heritage=kube-aws-iam-controller -o name)" ]]; }
+
 # The AWS CLI with only the Secret's files as credentials (no env keys, no IMDS).
 aws_with_secret() {
   env -i PATH=/usr/bin:/bin HOME="$DEMO/home" AWS_CONFIG_FILE="$DEMO/no-config" \
@@ -169,7 +173,12 @@ roles_anywhere:
   trust_anchors: [{arn: $RA_ANCHOR, certificate_bundle_file: pki/trust-anchor.pem}]
   profiles: [{arn: $RA_PROFILE, role_arns: [arn:aws:iam::123456789012:role/kube-aws-iam-controller]}]
 EOF
-"$KUBE_SIM" --kubeconfig-out="$KUBECONFIG" --port-out="$DEMO/kube-sim.port" >"$DEMO/kube-sim.log" 2>&1 &
+# The admission webhook's Service (deploy/components/webhook) is reached where
+# the controller serves it: kube-sim's --service-address is the cluster network.
+WEBHOOK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$KUBE_SIM" --kubeconfig-out="$KUBECONFIG" --port-out="$DEMO/kube-sim.port" \
+  --service-address="kube-aws-iam-controller/kube-aws-iam-controller-webhook=127.0.0.1:$WEBHOOK_PORT" \
+  >"$DEMO/kube-sim.log" 2>&1 &
 KUBE_SIM_PID=$!
 "$AWS_SIM" --config "$DEMO/aws-sim.yaml" --ports-file "$DEMO/aws-sim.json" >"$DEMO/aws-sim.log" 2>&1 &
 AWS_SIM_PID=$!
@@ -182,19 +191,25 @@ say "aws-sim STS:                 $STS  (pid $AWS_SIM_PID)"
 say "aws-sim IMDSv2 (the node):   $IMDS  (instance profile role kube-aws-iam-controller)"
 say "credentials issued by aws-sim live 90s (issued_duration_cap, a simulator-only knob)"
 
-step "Installing the CRD and a namespace with the real kubectl"
+step "Installing the CRD, the admission webhook's Service and configuration, and a namespace"
 show "$KUBECTL" apply -f crd/awsiamrole-crd.yaml
 wait_until 20 "the CRD to be served" "$KUBECTL" get awsiamroles -A
+show "$KUBECTL" create namespace kube-aws-iam-controller
+show "$KUBECTL" apply -f deploy/components/webhook/service.yaml \
+  -f deploy/components/webhook/mutatingwebhookconfiguration.yaml
 show "$KUBECTL" create namespace demo
 
 step "Starting the controller (base credentials from the instance profile via IMDS)"
 say "refresh lead = min(max(--refresh-limit 20s, --min-validity 20s + --secret-propagation 5s), 90s/2) = 25s"
 say "so each 90s credential is refreshed about 65s after it was issued"
+say "with --webhook-address it also serves the admission webhook, with a CA of its own"
 env -i PATH=/usr/bin:/bin HOME="$DEMO/home" AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS" \
+  POD_NAMESPACE=kube-aws-iam-controller \
   "$CONTROLLER" --kubeconfig="$KUBECONFIG" --sts-endpoint="$STS" \
   --metrics-address=127.0.0.1:0 --leader-election-namespace=kube-system --identity=demo-controller \
   --refresh-limit=20s --min-validity=20s --secret-propagation=5s \
-  --credentials-mount-path="$MOUNT" >"$DEMO/controller.log" 2>&1 &
+  --credentials-mount-path="$MOUNT" --webhook-address="127.0.0.1:$WEBHOOK_PORT" \
+  >"$DEMO/controller.log" 2>&1 &
 CONTROLLER_PID=$!
 wait_until 20 "the controller to become leader" grep -q 'leader is now demo-controller' "$DEMO/controller.log"
 sed 's/^/    | /' "$DEMO/controller.log"
@@ -269,6 +284,46 @@ if "$KUBECTL" get secret -n demo denied >/dev/null 2>&1; then
   exit 1
 fi
 say "(kubectl get secret -n demo denied: NotFound)"
+
+step "A pod that keeps kube2iam's annotation, wired by the admission webhook"
+say "the namespace opts in with a label; the pod names its role as it did for kube2iam and"
+say "mounts nothing itself; its second container reads the static credentials file, a mistake"
+show "$KUBECTL" create namespace team-a
+show "$KUBECTL" label namespace team-a kube-aws-iam-controller/inject=enabled
+cat >"$DEMO/web.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: team-a
+  annotations:
+    iam.amazonaws.com/role: team/app
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+  - name: legacy
+    image: busybox:1.36
+    env:
+    - name: AWS_SHARED_CREDENTIALS_FILE
+      value: $MOUNT/credentials
+EOF
+sed 's/^/    /' "$DEMO/web.yaml"
+show "$KUBECTL" create -f "$DEMO/web.yaml"
+say "what the webhook added (kubectl get pod -n team-a web -o yaml, the parts it wrote):"
+"$KUBECTL" get pod -n team-a web -o json | python3 -c '
+import json, sys
+pod = json.load(sys.stdin)["spec"]
+for v in pod.get("volumes", []):
+    print("      volume %s: Secret %s, mode %o" % (v["name"], v["secret"]["secretName"], v["secret"]["defaultMode"]))
+for c in pod["containers"]:
+    for m in c.get("volumeMounts", []):
+        print("      %s: mounts %s at %s%s" % (c["name"], m["name"], m["mountPath"], " (read-only)" if m.get("readOnly") else ""))
+    for e in c.get("env", []):
+        print("      %s: %s=%s" % (c["name"], e["name"], e["value"]))'
+wait_until 20 "the Secret of the derived role" secret_in team-a
+show "$KUBECTL" get awsiamroles -n team-a -L kube-aws-iam-controller/derived
+say "the AWSIAMRole was created by the webhook; its Secret was there before kubelet needed it"
 
 step "What kubectl shows"
 show "$KUBECTL" get awsiamroles -n demo -o wide
