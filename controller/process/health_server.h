@@ -7,14 +7,10 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
+#include "controller/process/http_listener.h"
 #include "pkg/metrics/registry.h"
 #include "pkg/util/status.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace controller {
 
@@ -31,14 +27,12 @@ class HealthServer {
   HealthServer(const HealthServer&) = delete;
   HealthServer& operator=(const HealthServer&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
   void stop();
 
  private:
   HealthServer() = default;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace controller

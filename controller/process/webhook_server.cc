@@ -5,7 +5,6 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <sys/socket.h>
 
 #include <utility>
 
@@ -44,19 +43,7 @@ util::StatusOr<std::unique_ptr<WebhookServer>> WebhookServer::start(
     ERR_clear_error();
     return util::internal_error("webhook: cannot set up TLS");
   }
-  server->set_socket_options([](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  // The answer leaves in one write: without this, Nagle holds it back for the
-  // API server's delayed ACK (40 ms a review).
-  server->set_tcp_nodelay(true);
-  const int threads = options.threads;
-  server->new_task_queue = [threads] {
-    // httplib takes ownership of the queue it is handed.
-    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory)
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
-  };
+  HttpListener::configure(*server, static_cast<size_t>(options.threads));
   server->Post("/mutate-pods", [mutate_pods = std::move(mutate_pods)](const httplib::Request& req,
                                                                       httplib::Response& res) {
     const Answer answer = mutate_pods(req.body);
@@ -66,26 +53,13 @@ util::StatusOr<std::unique_ptr<WebhookServer>> WebhookServer::start(
   server->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
-  const std::string host = options.host.empty() ? "0.0.0.0" : options.host;
-  const int bound = options.port == 0
-                        ? server->bind_to_any_port(host)
-                        : (server->bind_to_port(host, options.port) ? options.port : -1);
-  if (bound < 0) {
-    return util::unavailable_error(
-        util::cat("cannot listen on ", host, ":", options.port, " for the admission webhook"));
-  }
-  self->port_ = bound;
-  self->server_ = std::move(server);
-  httplib::Server& serving = *self->server_;
-  self->thread_ = std::thread([&serving] { serving.listen_after_bind(); });
-  while (!serving.is_running())
-    std::this_thread::yield();
+  ASSIGN_OR_RETURN(self->listener_, HttpListener::start(std::move(server), options.host,
+                                                        options.port, "the admission webhook"));
   return self;
 }
 
 void WebhookServer::stop() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (listener_) listener_->stop();
 }
 
 WebhookServer::~WebhookServer() {

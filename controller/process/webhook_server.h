@@ -16,14 +16,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include "controller/process/http_listener.h"
 #include "pkg/tls/key_pair.h"
 #include "pkg/util/status.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace controller {
 
@@ -49,15 +45,13 @@ class WebhookServer {
   WebhookServer(const WebhookServer&) = delete;
   WebhookServer& operator=(const WebhookServer&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
   void stop();
 
  private:
   WebhookServer() = default;
   KeyPairSource key_pair_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace controller
