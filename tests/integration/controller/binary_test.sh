@@ -20,8 +20,8 @@
 #      flag and namespaces get/list/watch); docs/deployment.yaml is the
 #      rendered base; the Restricted Pod Security Standard holds for all but
 #      the host-network variant; deploy/components/webhook (with and without
-#      deploy/components/webhook-cert-manager, on the base and the
-#      roles-anywhere variant) checked field by field (check_webhook_install.py);
+#      deploy/components/webhook-cert-manager, on the base and every variant)
+#      checked field by field (check_webhook_install.py);
 #      deploy/monitoring passes strict validation against the real
 #      prometheus-operator CRDs; the custom example opens its extra port in the
 #      NetworkPolicy's HTTPS rule; the environment-credentials example's
@@ -1028,16 +1028,19 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
   out=$("$KUBECTL" apply --dry-run=server --validate=strict -f "$SDIR/roles-anywhere-kubernetes.yaml" 2>&1) ||
     fail "the roles-anywhere install with cert-manager failed strict server-side validation:"$'\n'"$out"
 
-  # deploy/components/webhook on the base and on the roles-anywhere variant
-  # (its volumes merge with the variant's), with and without
-  # deploy/components/webhook-cert-manager: checked field by field against the
-  # binary's own defaults (check_webhook_install.py), and what is not
-  # cert-manager's passes strict validation (the MutatingWebhookConfiguration
-  # included: kube-sim validates it as the apiserver does).
+  # deploy/components/webhook on the base and on every variant (volumes merge
+  # with the variant's), with and without deploy/components/webhook-cert-manager:
+  # checked field by field against the binary's own defaults
+  # (check_webhook_install.py), what is not cert-manager's passes strict
+  # validation (the MutatingWebhookConfiguration included: kube-sim validates
+  # it as the apiserver does), and the Restricted Pod Security Standard still
+  # holds (but for the host-network variant, which never met it).
   local default_configuration components base_dir component component_list
   default_configuration=$("$CONTROLLER" --help 2>&1 | sed -n 's|.*--webhook-configuration (string, default "\(.*\)").*|\1|p')
   [[ -n "$default_configuration" ]] || fail "the binary's --help names no default for --webhook-configuration"
-  for install in base:webhook base:webhook,webhook-cert-manager variants/roles-anywhere:webhook; do
+  for install in base:webhook base:webhook,webhook-cert-manager variants/irsa:webhook \
+    variants/instance-profile:webhook variants/seed:webhook \
+    variants/roles-anywhere:webhook,webhook-cert-manager; do
     base_dir=${install%%:*}
     mkdir -p "$SDIR/webhook-install"
     components=""
@@ -1058,8 +1061,10 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
       fail "deploy/$base_dir with ${install#*:} failed strict server-side validation:"$'\n'"$out"
     grep -q 'mutatingwebhookconfiguration.admissionregistration.k8s.io/kube-aws-iam-controller created (server dry run)' <<<"$out" ||
       fail "deploy/$base_dir with ${install#*:}: no MutatingWebhookConfiguration in: $out"
-    violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/webhook-install.yaml") ||
-      fail "deploy/$base_dir with ${install#*:} breaks the Restricted Pod Security Standard:"$'\n'"$violations"
+    if [[ "$base_dir" != variants/instance-profile ]]; then
+      violations=$("$PYTHON" "$HERE/pod_security.py" <"$SDIR/webhook-install.yaml") ||
+        fail "deploy/$base_dir with ${install#*:} breaks the Restricted Pod Security Standard:"$'\n'"$violations"
+    fi
     rm -rf "$SDIR/webhook-install"
   done
   # ...and the check can fail: the apiserver's own rules on the configuration.

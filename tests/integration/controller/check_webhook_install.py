@@ -5,7 +5,8 @@ the Deployment serves the webhook on the port the Service targets; the
 MutatingWebhookConfiguration calls that Service on /mutate-pods, only for pod
 creations in opted-in namespaces (never kube-system or the controller's
 own), with failurePolicy Ignore, a small timeout and no side effects on dry
-runs; the NetworkPolicy lets the apiserver in; RBAC grants what the webhook
+runs; the NetworkPolicy lets the apiserver in (a host-network install has
+none); RBAC grants what the webhook
 reads and creates to the controller's ServiceAccount.
 Without cert-manager the controller makes its own certificates: the
 configuration it keeps the caBundle of (--webhook-configuration, else the
@@ -110,10 +111,13 @@ def main():
     if not 1 <= webhook["timeoutSeconds"] <= 5:
         fail(f"timeoutSeconds {webhook['timeoutSeconds']} is not small (1-5)")
 
-    ingress_ports = [p["port"] for rule in one(by_kind, "NetworkPolicy")["spec"]["ingress"]
-                     for p in rule.get("ports", [])]
-    if "https-webhook" not in ingress_ports and port not in ingress_ports:
-        fail(f"the NetworkPolicy does not let the apiserver in on https-webhook: {ingress_ports}")
+    if by_kind.get("NetworkPolicy"):
+        ingress_ports = [p["port"] for rule in one(by_kind, "NetworkPolicy")["spec"]["ingress"]
+                         for p in rule.get("ports", [])]
+        if "https-webhook" not in ingress_ports and port not in ingress_ports:
+            fail(f"the NetworkPolicy does not let the apiserver in on https-webhook: {ingress_ports}")
+    elif not pod.get("hostNetwork"):
+        fail("no NetworkPolicy, and the pods are not on the host network (where none applies)")
 
     account = pod["serviceAccountName"]
     granted = set()
