@@ -6,8 +6,8 @@ MutatingWebhookConfiguration calls that Service on /mutate-pods, only for pod
 creations in opted-in namespaces (never kube-system or the controller's
 own), with failurePolicy Ignore, a small timeout and no side effects on dry
 runs; the NetworkPolicy lets the apiserver in (a host-network install has
-none); RBAC grants what the webhook
-reads and creates to the controller's ServiceAccount.
+none); RBAC grants what the webhook reads and creates to the controller's
+ServiceAccount.
 Without cert-manager the controller makes its own certificates: the
 configuration it keeps the caBundle of (--webhook-configuration, else the
 binary's default) is the install's, RBAC lets it get and patch that one,
