@@ -14,16 +14,7 @@
 namespace aws::sigv4 {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string to_hex(const unsigned char* data, size_t size) {
-  std::string out(size * 2, '\0');
-  for (size_t i = 0; i < size; ++i) {
-    out[2 * i] = kHex[data[i] >> 4];
-    out[2 * i + 1] = kHex[data[i] & 0xf];
-  }
-  return out;
-}
+using util::to_hex;
 
 using Digest = std::array<unsigned char, 32>;
 

@@ -8,13 +8,16 @@
 #include <openssl/x509v3.h>
 
 #include <array>
-#include <cstdio>
 
+#include "pkg/tls/openssl_text.h"
 #include "pkg/util/openssl_ptr.h"
 #include "pkg/util/strings.h"
 
 namespace tls {
 namespace {
+
+using internal::bio_of;
+using internal::time_of;
 
 using util::openssl::BioPtr;
 using util::openssl::PkeyPtr;
@@ -29,10 +32,6 @@ util::Status openssl_error(std::string_view doing) {
   std::array<char, 256> reason{};
   ERR_error_string_n(code, reason.data(), reason.size());
   return util::internal_error(util::cat(doing, ": ", reason.data()));
-}
-
-BioPtr bio_of(std::string_view text) {
-  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
 
 std::string pem_of(X509* certificate) {
@@ -53,24 +52,11 @@ util::SecretString key_pem_of(EVP_PKEY* key) {
   return pem;
 }
 
-absl::Time time_of(const ASN1_TIME* t) {
-  struct tm parts {};
-  if (ASN1_TIME_to_tm(t, &parts) != 1) return absl::InfinitePast();
-  return absl::FromUnixSeconds(timegm(&parts));
-}
-
 std::string fingerprint_of(X509* certificate) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   X509_digest(certificate, EVP_sha256(), digest.data(), &size);
-  std::string hex;
-  hex.reserve(size_t{size} * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    std::array<char, 3> byte{};
-    std::snprintf(byte.data(), byte.size(), "%02x", digest[i]);
-    hex += byte.data();
-  }
-  return hex;
+  return util::to_hex(digest.data(), size);
 }
 
 Certificate describe(X509* certificate) {

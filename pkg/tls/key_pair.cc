@@ -5,19 +5,14 @@
 
 #include <filesystem>
 
+#include "pkg/tls/openssl_text.h"
 #include "pkg/util/files.h"
 #include "pkg/util/strings.h"
 
 namespace tls {
-namespace {
-
+using internal::bio_of;
+using internal::time_of;
 using util::openssl::BioPtr;
-
-BioPtr bio_of(std::string_view text) {
-  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-}
-
-}  // namespace
 
 util::StatusOr<std::shared_ptr<const KeyPair>> parse_key_pair(std::string_view certificate_pem,
                                                               const util::SecretString& key_pem) {
@@ -39,11 +34,6 @@ util::StatusOr<std::shared_ptr<const KeyPair>> parse_key_pair(std::string_view c
 }
 
 Validity validity(const KeyPair& pair) {
-  auto time_of = [](const ASN1_TIME* t) {
-    struct tm parts {};
-    if (ASN1_TIME_to_tm(t, &parts) != 1) return absl::InfinitePast();
-    return absl::FromUnixSeconds(timegm(&parts));
-  };
   X509* leaf = pair.chain.front().get();
   return {.not_before = time_of(X509_get0_notBefore(leaf)),
           .not_after = time_of(X509_get0_notAfter(leaf))};

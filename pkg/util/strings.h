@@ -11,21 +11,25 @@
 namespace util {
 
 namespace internal {
-inline void append_piece(std::string& out, std::string_view piece) { out.append(piece); }
-inline void append_piece(std::string& out, const char* s) { out.append(s); }
+inline void append_piece(std::string& out, std::string_view piece) {
+  out.append(piece);
+}
+inline void append_piece(std::string& out, const char* s) {
+  out.append(s);
+}
 template <typename T>
-  requires std::is_same_v<T, char>
+requires std::is_same_v<T, char>
 void append_piece(std::string& out, T c) {
   out.push_back(c);
 }
 template <typename T>
-  requires std::is_same_v<T, bool>
+requires std::is_same_v<T, bool>
 void append_piece(std::string& out, T b) {
   out.append(b ? "true" : "false");
 }
 template <typename T>
-  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>)
-void append_piece(std::string& out, T value) {
+requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool> &&
+         !std::is_same_v<T, char>) void append_piece(std::string& out, T value) {
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   out.append(buf, end);
@@ -44,7 +48,9 @@ std::string cat(const Args&... args) {
 std::vector<std::string_view> split(std::string_view text, char sep);
 std::string join(const std::vector<std::string>& pieces, std::string_view sep);
 std::string_view trim(std::string_view text);  // ASCII whitespace
-std::string to_lower(std::string_view text);    // ASCII only
+std::string to_lower(std::string_view text);   // ASCII only
+// Lower-case hex of `size` bytes (digests, signatures, fingerprints).
+std::string to_hex(const unsigned char* data, size_t size);
 bool equals_ignore_case(std::string_view a, std::string_view b);
 
 }  // namespace util

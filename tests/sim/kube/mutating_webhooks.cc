@@ -82,17 +82,6 @@ bool rules_match(const json::Value& webhook, const AdmissionAttributes& a) {
   return false;
 }
 
-StringPairs labels_of(const json::Value& object) {
-  StringPairs labels;
-  const json::Value* map = json::find_path(object, {"metadata", "labels"});
-  if (map == nullptr || !map->IsObject()) return labels;
-  for (auto it = map->MemberBegin(); it != map->MemberEnd(); ++it) {
-    if (it->value.IsString()) labels.emplace_back(it->name.GetString(), it->value.GetString());
-  }
-  std::sort(labels.begin(), labels.end());
-  return labels;
-}
-
 // A metav1.LabelSelector; absent or {} matches everything.
 LabelSelector selector_of(const json::Value* selector) {
   std::vector<LabelSelector::Requirement> requirements;

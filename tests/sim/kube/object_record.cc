@@ -19,6 +19,17 @@ std::string object_key(std::string_view ns, std::string_view name) {
   return util::cat(ns, "/", name);
 }
 
+StringPairs labels_of(const json::Value& object) {
+  StringPairs labels;
+  const json::Value* map = json::find_path(object, {"metadata", "labels"});
+  if (map == nullptr || !map->IsObject()) return labels;
+  for (auto it = map->MemberBegin(); it != map->MemberEnd(); ++it) {
+    if (it->value.IsString()) labels.emplace_back(it->name.GetString(), it->value.GetString());
+  }
+  std::sort(labels.begin(), labels.end());
+  return labels;
+}
+
 RecordPtr make_record(const json::Value& object, std::string_view storage_key) {
   auto record = std::make_shared<ObjectRecord>();
   record->json = json::to_string(object);
@@ -29,13 +40,7 @@ RecordPtr make_record(const json::Value& object, std::string_view storage_key) {
     record->uid = json::get_string(*meta, "uid");
     record->resource_version =
         std::strtoull(json::get_string(*meta, "resourceVersion").c_str(), nullptr, 10);
-    if (const json::Value* labels = json::find(*meta, "labels"); labels && labels->IsObject()) {
-      for (auto it = labels->MemberBegin(); it != labels->MemberEnd(); ++it) {
-        if (!it->value.IsString()) continue;
-        record->labels.emplace_back(it->name.GetString(), it->value.GetString());
-      }
-      std::sort(record->labels.begin(), record->labels.end());
-    }
+    record->labels = labels_of(object);
     if (const json::Value* owners = json::find(*meta, "ownerReferences");
         owners && owners->IsArray()) {
       for (const json::Value& ref : owners->GetArray()) {

@@ -38,6 +38,9 @@ using RecordPtr = std::shared_ptr<const ObjectRecord>;
 // bucket `storage_key` ("/secrets", "/events", "zalando.org/awsiamroles").
 RecordPtr make_record(const json::Value& object, std::string_view storage_key);
 
+// An object's metadata.labels, sorted (what selectors match).
+StringPairs labels_of(const json::Value& object);
+
 // "ns/name", the ordering key of ObjectRecord::key().
 std::string object_key(std::string_view ns, std::string_view name);
 
