@@ -8,7 +8,7 @@
 namespace kube {
 
 template <typename V>
-V* EventCorrelator::Lru<V>::find(const std::string& key) {
+V* EventCorrelator::Lru<V>::find(std::string_view key) {
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
   order_.splice(order_.begin(), order_, it->second);  // now most recent
@@ -16,10 +16,10 @@ V* EventCorrelator::Lru<V>::find(const std::string& key) {
 }
 
 template <typename V>
-V& EventCorrelator::Lru<V>::insert(const std::string& key, V value) {
+V& EventCorrelator::Lru<V>::insert(std::string key, V value) {
   erase(key);
-  order_.emplace_front(key, std::move(value));
-  index_[key] = order_.begin();
+  order_.emplace_front(std::move(key), std::move(value));
+  index_.emplace(order_.front().first, order_.begin());
   while (order_.size() > capacity_) {
     index_.erase(order_.back().first);
     order_.pop_back();
@@ -28,11 +28,12 @@ V& EventCorrelator::Lru<V>::insert(const std::string& key, V value) {
 }
 
 template <typename V>
-void EventCorrelator::Lru<V>::erase(const std::string& key) {
+void EventCorrelator::Lru<V>::erase(std::string_view key) {
   auto it = index_.find(key);
   if (it == index_.end()) return;
-  order_.erase(it->second);
-  index_.erase(it);
+  const auto entry = it->second;
+  index_.erase(it);  // before the entry that holds its key
+  order_.erase(entry);
 }
 
 namespace {
@@ -60,10 +61,11 @@ std::string EventCorrelator::next_name(const ObjectReference& involved, absl::Ti
 }
 
 bool EventCorrelator::allow(const Event& occurrence, absl::Time now) {
-  const std::string key = spam_key(occurrence);
+  std::string key = spam_key(occurrence);
   Bucket* bucket = buckets_.find(key);
   if (bucket == nullptr) {
-    bucket = &buckets_.insert(key, Bucket{static_cast<double>(options_.spam_burst), now});
+    bucket =
+        &buckets_.insert(std::move(key), Bucket{static_cast<double>(options_.spam_burst), now});
   }
   if (now > bucket->last) {
     const double refill = absl::FDivDuration(now - bucket->last, options_.spam_refill);
@@ -82,14 +84,14 @@ Correlation EventCorrelator::correlate(const Event& occurrence, absl::Time now) 
     result.action = Correlation::Action::kDrop;
     return result;
   }
-  const std::string key = aggregation_key(occurrence);
+  std::string key = aggregation_key(occurrence);
   Seen* seen = seen_.find(key);
   if (seen != nullptr && now - seen->last_timestamp <= options_.aggregation_window) {
     seen->count += 1;
     seen->last_timestamp = now;
     result.action = Correlation::Action::kPatch;
   } else {
-    seen = &seen_.insert(key, Seen{next_name(occurrence.involved, now), 1, now, now});
+    seen = &seen_.insert(std::move(key), Seen{next_name(occurrence.involved, now), 1, now, now});
     result.action = Correlation::Action::kCreate;
   }
   result.event.name = seen->name;

@@ -123,6 +123,24 @@ TEST(CorrelatorTest, ForgetMakesTheNextOccurrenceCreateAnew) {
   EXPECT_NE(second.event.name, first.event.name);
 }
 
+// Each LRU keeps at most max_entries keys: the least recently used goes, and
+// what it knew with it (a spent spam budget, an event to aggregate onto).
+TEST(CorrelatorTest, RemembersAtMostMaxEntriesLeastRecentlyUsedFirst) {
+  EventCorrelator correlator({.spam_burst = 1, .max_entries = 2});
+  EXPECT_EQ(correlator.correlate(occurrence("a"), kT0).action, Action::kCreate);
+  EXPECT_EQ(correlator.correlate(occurrence("b"), kT0).action, Action::kCreate);
+  // "a" has spent its burst of one: dropped, and its budget was just used.
+  EXPECT_EQ(correlator.correlate(occurrence("a"), kT0).action, Action::kDrop);
+  // "c": the spam filter forgets "b" (least recently used there), the
+  // aggregation "a" (the drop never reached it).
+  EXPECT_EQ(correlator.correlate(occurrence("c"), kT0).action, Action::kCreate);
+  EXPECT_EQ(correlator.correlate(occurrence("a"), kT0).action, Action::kDrop);
+  // "b" has a full budget again and its event is still known: counted.
+  const Correlation b = correlator.correlate(occurrence("b"), kT0);
+  EXPECT_EQ(b.action, Action::kPatch);
+  EXPECT_EQ(b.event.count, 2);
+}
+
 TEST(CorrelatorTest, NamesAreUniqueHexSuffixesEvenAtTheSameInstant) {
   EventCorrelator correlator;
   EXPECT_EQ(correlator.next_name(kA.involved, absl::FromUnixNanos(0x18eab713b99d77e7)),
