@@ -36,8 +36,10 @@ void DelayingQueue::add_after(std::string_view key, absl::Duration d, Priority p
   } else {
     it = ready_at_.emplace(key, Waiting{at, priority}).first;
   }
-  by_time_.emplace(at, std::string_view(it->first));
-  cv_.notify_all();
+  // The loop sleeps until the earliest time: only a new earliest wakes it
+  // (during a burst of refreshes scheduled an hour out, none does).
+  const auto scheduled = by_time_.emplace(at, std::string_view(it->first)).first;
+  if (scheduled == by_time_.begin()) cv_.notify_all();
 }
 
 size_t DelayingQueue::waiting() const {

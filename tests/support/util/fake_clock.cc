@@ -8,7 +8,8 @@ namespace util::testing {
 // One blocked wait_until() call. `state_mu` orders the waker against the
 // waiter leaving: once `cv` is null the waiter's objects may be gone.
 struct FakeClock::Waiter {
-  Waiter(CondVar* c, Mutex* m) : cv(c), mu(m) {}
+  Waiter(CondVar* c, Mutex* m, MonotonicTime d) : deadline(d), cv(c), mu(m) {}
+  const MonotonicTime deadline;
   Mutex state_mu;
   CondVar* cv ABSL_GUARDED_BY(state_mu);
   Mutex* mu ABSL_GUARDED_BY(state_mu);
@@ -30,7 +31,7 @@ MonotonicTime FakeClock::monotonic_now() const {
 bool FakeClock::wait_until(CondVar& cv, Mutex& mu, MonotonicTime deadline) {
   // Lock order: a waker takes state_mu, then mu. We hold mu here, so the
   // waiter is filled in before it is shared, without taking state_mu.
-  auto waiter = std::make_shared<Waiter>(&cv, &mu);
+  auto waiter = std::make_shared<Waiter>(&cv, &mu, deadline);
   {
     MutexLock lock(mu_);
     if (monotonic_ >= deadline) return true;
@@ -101,6 +102,19 @@ bool FakeClock::await_waiters(size_t n, absl::Duration timeout) const {
     if (waiters_changed_.wait_until(mu_, deadline) == std::cv_status::timeout) {
       return waiters_.size() >= n;
     }
+  }
+  return true;
+}
+
+bool FakeClock::await_waiter_until(MonotonicTime deadline, absl::Duration timeout) const {
+  const auto give_up = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
+  auto waiting = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::any_of(waiters_.begin(), waiters_.end(),
+                       [&](const auto& waiter) { return waiter->deadline == deadline; });
+  };
+  MutexLock lock(mu_);
+  while (!waiting()) {
+    if (waiters_changed_.wait_until(mu_, give_up) == std::cv_status::timeout) return waiting();
   }
   return true;
 }

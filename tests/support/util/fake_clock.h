@@ -29,6 +29,9 @@ class FakeClock final : public Clock {
   // `timeout`) until at least `n` waiters exist; returns false on timeout.
   bool await_waiters(size_t n, absl::Duration timeout = absl::Seconds(10)) const;
   size_t waiters() const;
+  // Blocks (as await_waiters) until a thread waits for exactly `deadline`:
+  // shows what a timer has learnt without stepping time.
+  bool await_waiter_until(MonotonicTime deadline, absl::Duration timeout = absl::Seconds(10)) const;
 
  private:
   struct Waiter;

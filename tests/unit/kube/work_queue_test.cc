@@ -286,6 +286,19 @@ TEST_F(DelayingQueueTest, AddAfterBecomesReadyAtItsTime) {
   EXPECT_EQ(q_.waiting(), 0u);
 }
 
+// The timer sleeps until the earliest time it knows; only a key that becomes
+// the earliest wakes it (the fake clock's step() would wake it anyway, so
+// this watches what it waits for instead).
+TEST_F(DelayingQueueTest, ANewEarliestKeyWakesTheTimer) {
+  const util::MonotonicTime start = clock_.monotonic_now();
+  q_.add_after("later", absl::Seconds(10));
+  ASSERT_TRUE(clock_.await_waiter_until(start + absl::Seconds(10)));
+  q_.add_after("sooner", absl::Seconds(5));
+  EXPECT_TRUE(clock_.await_waiter_until(start + absl::Seconds(5)))
+      << "the timer still sleeps until the later key";
+  EXPECT_THAT(step_and_drain(absl::Seconds(5), 1), ElementsAre("sooner"));
+}
+
 TEST_F(DelayingQueueTest, EarlierAddAfterWins) {
   q_.add_after("k", absl::Minutes(50));
   q_.add_after("k", absl::Minutes(10));  // earlier: replaces
