@@ -48,6 +48,8 @@ bool LeaderElector::try_acquire_or_renew(std::stop_token stop) {
     ~Count() { n.fetch_add(1, std::memory_order_acq_rel); }
   } count{attempts_};
 
+  if (renew_what_we_wrote(stop)) return true;
+
   GetOptions get_options;
   get_options.stop = stop;
   auto current = client_.get(leases_, config_.lease_namespace, config_.lease_name, get_options);
@@ -77,6 +79,24 @@ bool LeaderElector::try_acquire_or_renew(std::stop_token stop) {
   write_options.stop = stop;
   auto updated = client_.update(leases_, next, write_options);
   if (!updated.ok()) return false;  // 409: another candidate won the race
+  last_lease_ = std::move(updated).value();
+  observe(decision.record, now);
+  return true;
+}
+
+bool LeaderElector::renew_what_we_wrote(const std::stop_token& stop) {
+  if (!leading_.load(std::memory_order_acquire) || !last_lease_.has_value()) return false;
+  const util::MonotonicTime now = clock_.monotonic_now();
+  if (now - observed_changed_at_ >= config_.lease_duration) return false;  // may be taken
+  const LeaderDecision decision =
+      decide(observed_, observed_changed_at_, now, clock_.system_now(), config_);
+  if (decision.action == LeaderAction::kFollow) return false;
+  Object next = *last_lease_;  // our last write's resourceVersion: a conditional update
+  write_lease_record(next, decision.record);
+  WriteOptions write_options;
+  write_options.stop = stop;
+  auto updated = client_.update(leases_, next, write_options);
+  if (!updated.ok()) return false;  // e.g. 409: written since; the caller reads it
   last_lease_ = std::move(updated).value();
   observe(decision.record, now);
   return true;

@@ -4,7 +4,10 @@
 // leadership when it could not renew within the renew deadline, and on
 // shutdown release it (no holder, leaseDurationSeconds 1) so a successor takes
 // over at once. Writes are conditional on the Lease's resourceVersion: a 409
-// means another candidate won the race, and this one follows.
+// means another candidate won the race, and this one follows. The leader
+// renews the Lease as it last wrote it without reading it first (client-go's
+// fast path: one request per renewal); only when that write fails does it
+// read the Lease and decide again.
 // The policy is decide() in leader_decision.h; this class does the I/O.
 //
 // Thread-safety: run() once, on its own thread; is_leader(), leader() and
@@ -55,6 +58,9 @@ class LeaderElector {
   // One round of get → decide → create/update. True when this candidate now
   // holds the Lease.
   bool try_acquire_or_renew(std::stop_token stop);
+  // The leader's renewal of its own last write, while the Lease it observed
+  // is unexpired. False (nothing learnt) when not leading or the write failed.
+  bool renew_what_we_wrote(const std::stop_token& stop);
   void observe(const LeaseRecord& record, util::MonotonicTime now);
   void release();
   void lead(std::stop_token stop);

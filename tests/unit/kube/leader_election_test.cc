@@ -170,6 +170,14 @@ class Candidate {
     if (thread_.joinable()) thread_.join();
   }
   void partition() { partitioned_.store(true); }
+  // The requests this replica sent since the last call, as "METHOD path".
+  std::vector<std::string> take_requests() {
+    std::vector<std::string> out;
+    for (const http::Request& r : transport_.requests())
+      out.push_back(util::cat(http::method_name(r.method), " ", r.url));
+    transport_.clear();
+    return out;
+  }
 
   LeaderElector& elector() { return *elector_; }
   bool finished() const { return finished_.load(); }
@@ -280,6 +288,35 @@ TEST_F(TwoCandidatesTest, ExactlyOneLeadsAndKeepsRenewing) {
   EXPECT_EQ(lease().lease_transitions, 0);
   Candidate* other = first == &a_ ? &b_ : &a_;
   EXPECT_EQ(other->elector().leader(), first->identity());
+}
+
+// As client-go's leader: it renews the Lease as it last wrote it, one PUT per
+// retry period and no GET; when someone else wrote the Lease in between, the
+// conditional PUT fails and it reads the Lease and renews from that.
+TEST_F(TwoCandidatesTest, TheLeaderRenewsWithOneWriteAndReadsOnlyAfterAConflict) {
+  start();
+  ASSERT_EQ(leaders(), 1);
+  Candidate* first = leader();
+  const std::string lease_url =
+      "https://k8s/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/"
+      "kube-aws-iam-controller";
+  const std::string put = "PUT " + lease_url;
+  first->take_requests();
+  for (int i = 0; i < 3; ++i)
+    round();
+  EXPECT_THAT(first->take_requests(), ElementsAre(put, put, put));
+
+  // Another client edits the Lease (a label): the version the leader holds is stale.
+  Object edited = *server_.get("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases",
+                               "kube-aws-iam-controller");
+  edited.set_label("edited-by", "someone");
+  server_.apply("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases", edited);
+  round();
+  EXPECT_THAT(first->take_requests(), ElementsAre(put, "GET " + lease_url, put));
+  EXPECT_EQ(leader(), first);
+  EXPECT_EQ(lease().holder_identity, first->identity());
+  round();
+  EXPECT_THAT(first->take_requests(), ElementsAre(put));
 }
 
 TEST_F(TwoCandidatesTest, FailsOverWhenTheHolderStopsRenewing) {
