@@ -71,6 +71,18 @@ bool LeaderElector::try_acquire_or_renew(std::stop_token stop) {
   const LeaseRecord record = read_lease_record(*current);
   observe(record, now);
   last_lease_ = std::move(current).value();
+  return update_as_decided(now, wall_now, stop);
+}
+
+bool LeaderElector::renew_what_we_wrote(const std::stop_token& stop) {
+  if (!leading_.load(std::memory_order_acquire) || !last_lease_.has_value()) return false;
+  const util::MonotonicTime now = clock_.monotonic_now();
+  if (now - observed_changed_at_ >= config_.lease_duration) return false;  // may be taken
+  return update_as_decided(now, clock_.system_now(), stop);
+}
+
+bool LeaderElector::update_as_decided(util::MonotonicTime now, absl::Time wall_now,
+                                      const std::stop_token& stop) {
   const LeaderDecision decision = decide(observed_, observed_changed_at_, now, wall_now, config_);
   if (decision.action == LeaderAction::kFollow) return false;
   Object next = *last_lease_;  // keeps metadata.resourceVersion: a conditional update
@@ -78,25 +90,7 @@ bool LeaderElector::try_acquire_or_renew(std::stop_token stop) {
   WriteOptions write_options;
   write_options.stop = stop;
   auto updated = client_.update(leases_, next, write_options);
-  if (!updated.ok()) return false;  // 409: another candidate won the race
-  last_lease_ = std::move(updated).value();
-  observe(decision.record, now);
-  return true;
-}
-
-bool LeaderElector::renew_what_we_wrote(const std::stop_token& stop) {
-  if (!leading_.load(std::memory_order_acquire) || !last_lease_.has_value()) return false;
-  const util::MonotonicTime now = clock_.monotonic_now();
-  if (now - observed_changed_at_ >= config_.lease_duration) return false;  // may be taken
-  const LeaderDecision decision =
-      decide(observed_, observed_changed_at_, now, clock_.system_now(), config_);
-  if (decision.action == LeaderAction::kFollow) return false;
-  Object next = *last_lease_;  // our last write's resourceVersion: a conditional update
-  write_lease_record(next, decision.record);
-  WriteOptions write_options;
-  write_options.stop = stop;
-  auto updated = client_.update(leases_, next, write_options);
-  if (!updated.ok()) return false;  // e.g. 409: written since; the caller reads it
+  if (!updated.ok()) return false;  // 409: written since (another candidate won the race)
   last_lease_ = std::move(updated).value();
   observe(decision.record, now);
   return true;

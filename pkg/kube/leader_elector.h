@@ -61,6 +61,9 @@ class LeaderElector {
   // The leader's renewal of its own last write, while the Lease it observed
   // is unexpired. False (nothing learnt) when not leading or the write failed.
   bool renew_what_we_wrote(const std::stop_token& stop);
+  // decide() on what was observed, then the conditional update of the Lease
+  // as last read or written. True when this candidate now holds it.
+  bool update_as_decided(util::MonotonicTime now, absl::Time wall_now, const std::stop_token& stop);
   void observe(const LeaseRecord& record, util::MonotonicTime now);
   void release();
   void lead(std::stop_token stop);

@@ -96,25 +96,23 @@ size_t FakeClock::waiters() const {
 }
 
 bool FakeClock::await_waiters(size_t n, absl::Duration timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
-  MutexLock lock(mu_);
-  while (waiters_.size() < n) {
-    if (waiters_changed_.wait_until(mu_, deadline) == std::cv_status::timeout) {
-      return waiters_.size() >= n;
-    }
-  }
-  return true;
+  return await([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return waiters_.size() >= n; }, timeout);
 }
 
 bool FakeClock::await_waiter_until(MonotonicTime deadline, absl::Duration timeout) const {
+  return await(
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return std::any_of(waiters_.begin(), waiters_.end(),
+                           [&](const auto& waiter) { return waiter->deadline == deadline; });
+      },
+      timeout);
+}
+
+bool FakeClock::await(const std::function<bool()>& done, absl::Duration timeout) const {
   const auto give_up = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
-  auto waiting = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return std::any_of(waiters_.begin(), waiters_.end(),
-                       [&](const auto& waiter) { return waiter->deadline == deadline; });
-  };
   MutexLock lock(mu_);
-  while (!waiting()) {
-    if (waiters_changed_.wait_until(mu_, give_up) == std::cv_status::timeout) return waiting();
+  while (!done()) {
+    if (waiters_changed_.wait_until(mu_, give_up) == std::cv_status::timeout) return done();
   }
   return true;
 }

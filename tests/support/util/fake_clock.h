@@ -2,6 +2,7 @@
 // and step() wakes every thread blocked in wait_until(), so no test sleeps.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -36,6 +37,9 @@ class FakeClock final : public Clock {
  private:
   struct Waiter;
   void wake_all();
+  // Blocks (real time, bounded by `timeout`) until `done` holds; `done` runs
+  // with mu_ held. False on timeout.
+  bool await(const std::function<bool()>& done, absl::Duration timeout) const;
 
   mutable Mutex mu_;
   mutable CondVar waiters_changed_;
