@@ -519,14 +519,16 @@ int run(const Config& config) {
 // per core, and an arena keeps what was freed in it: at 10,000 roles the
 // restarted controller had 13 arenas, most holding 0.5-1.5 MB beyond what
 // was live. Two are enough (glibc's per-thread caches serve most small
-// allocations without an arena's lock): the informers of the AWSIAMRoles and
-// of the Secrets, which fill the caches in parallel on a restart, each keep
-// one; with a single arena they queue on its lock and the restart is slower
-// (docs/benchmarks.md). MALLOC_ARENA_MAX or GLIBC_TUNABLES from the
-// environment win.
+// allocations without an arena's lock). Not one: the informers of the
+// AWSIAMRoles and of the Secrets fill the caches in parallel on a restart,
+// and with a single arena they take turns at its lock: the restart is slower
+// (docs/benchmarks.md). MALLOC_ARENA_MAX or glibc.malloc.arena_max in
+// GLIBC_TUNABLES from the environment win.
 void limit_malloc_arenas() {
-  if (std::getenv("MALLOC_ARENA_MAX") != nullptr ||  // NOLINT(concurrency-mt-unsafe)
-      std::getenv("GLIBC_TUNABLES") != nullptr) {    // NOLINT(concurrency-mt-unsafe)
+  const char* tunables = std::getenv("GLIBC_TUNABLES");  // NOLINT(concurrency-mt-unsafe)
+  if (std::getenv("MALLOC_ARENA_MAX") != nullptr ||      // NOLINT(concurrency-mt-unsafe)
+      (tunables != nullptr &&
+       std::string_view(tunables).find("glibc.malloc.arena_max") != std::string_view::npos)) {
     return;
   }
   mallopt(M_ARENA_MAX, 2);
