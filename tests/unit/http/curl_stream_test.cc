@@ -303,7 +303,7 @@ TEST(CurlStreamTest, TimeoutDoesNotBoundTheBody) {
                                          case 1:
                                            // A gap in the body 3x the request's timeout: not a
                                            // deadline for it.
-                                           never.wait(absl::Milliseconds(300));
+                                           never.wait(absl::Milliseconds(1500));
                                            sink.write("b\n", 2);
                                            return true;
                                          default:
@@ -316,7 +316,9 @@ TEST(CurlStreamTest, TimeoutDoesNotBoundTheBody) {
   auto transport = make_transport();
   Recorder recorder;
   Request r = watch(server);
-  r.timeout = absl::Milliseconds(100);
+  // Long enough for the response's head on a loaded machine (100 ms was not,
+  // under TSan with three tests per two cores).
+  r.timeout = absl::Milliseconds(500);
   util::Status status = transport->stream(r, recorder, {});
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(recorder.data(), "a\nb\n");
