@@ -531,7 +531,7 @@ void limit_malloc_arenas() {
        std::string_view(tunables).find("glibc.malloc.arena_max") != std::string_view::npos)) {
     return;
   }
-  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): no other thread runs yet
 }
 
 }  // namespace
