@@ -1,11 +1,12 @@
 #include "pkg/aws/sigv4.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 
 #include "absl/time/civil_time.h"
 #include "pkg/util/percent_encoding.h"
@@ -18,11 +19,55 @@ using util::to_hex;
 
 using Digest = std::array<unsigned char, 32>;
 
-Digest hmac(const unsigned char* key, size_t key_size, std::string_view data) {
+// SHA-256 fetched once. OpenSSL 3's one-shot HMAC() and SHA256() look the
+// algorithm up by name on every call, most of their cost for inputs this
+// short (HMAC() 1.9 µs against 0.4 µs with the fetched digest); a fetched
+// algorithm is immutable and shared by all threads.
+const EVP_MD* sha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+Digest digest(std::initializer_list<std::string_view> parts) {
   Digest out{};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned int size = 0;
-  HMAC(EVP_sha256(), key, static_cast<int>(key_size),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), sha256(), nullptr) == 1;
+  for (std::string_view part : parts)
+    ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
+  // Only a process without memory or without OpenSSL's default provider gets
+  // here: abort rather than sign with a digest of zeros.
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1) std::abort();
+  return out;
+}
+
+std::string_view view(const unsigned char* bytes, size_t size) {
+  return {reinterpret_cast<const char*>(bytes), size};
+}
+
+// HMAC-SHA256 as RFC 2104 defines it, on the fetched digest; the padded keys
+// are zeroed before they go.
+Digest hmac(const unsigned char* key, size_t key_size, std::string_view data) {
+  constexpr size_t kBlockSize = 64;
+  std::array<unsigned char, kBlockSize> inner{}, outer{};
+  if (key_size > kBlockSize) {
+    Digest hashed = digest({view(key, key_size)});
+    std::copy(hashed.begin(), hashed.end(), inner.begin());
+    OPENSSL_cleanse(hashed.data(), hashed.size());
+  } else {
+    std::copy(key, key + key_size, inner.begin());
+  }
+  outer = inner;
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    inner[i] ^= 0x36;
+    outer[i] ^= 0x5c;
+  }
+  Digest inner_hash = digest({view(inner.data(), inner.size()), data});
+  const Digest out =
+      digest({view(outer.data(), outer.size()), view(inner_hash.data(), inner_hash.size())});
+  OPENSSL_cleanse(inner.data(), inner.size());
+  OPENSSL_cleanse(outer.data(), outer.size());
+  OPENSSL_cleanse(inner_hash.data(), inner_hash.size());
   return out;
 }
 
@@ -46,9 +91,12 @@ bool is_digits(std::string_view s) {
 }  // namespace
 
 std::string hex_sha256(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return to_hex(digest, sizeof(digest));
+  const Digest hash = digest({data});
+  return to_hex(hash.data(), hash.size());
+}
+
+std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data) {
+  return hmac(reinterpret_cast<const unsigned char*>(key.data()), key.size(), data);
 }
 
 std::string normalize_path(std::string_view path) {

@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pkg/util/rfc3339.h"
+#include "pkg/util/strings.h"
 #include "tests/support/aws/example_credentials.h"
 
 namespace aws::sigv4 {
@@ -22,6 +23,24 @@ TEST(SigV4Test, SigningKeyOfThePublishedExample) {
       derive_signing_key(util::SecretString("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "20120215",
                          "us-east-1", "iam");
   EXPECT_EQ(key.hex(), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+}
+
+std::string hex(const std::array<unsigned char, 32>& bytes) {
+  return util::to_hex(bytes.data(), bytes.size());
+}
+
+TEST(SigV4Test, HmacSha256OfRfc4231) {
+  // RFC 4231 section 4: test cases 1, 2 and 6 (a key longer than SHA-256's
+  // 64-byte block is hashed first); then an empty key and message.
+  EXPECT_EQ(hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex(hmac_sha256(std::string(131, '\xaa'),
+                            "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(hex(hmac_sha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 TEST(SigV4Test, DatesAndScope) {
