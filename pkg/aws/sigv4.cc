@@ -24,8 +24,8 @@ using Digest = std::array<unsigned char, 32>;
 // short (HMAC() 1.9 µs against 0.4 µs with the fetched digest); a fetched
 // algorithm is immutable and shared by all threads.
 const EVP_MD* sha256() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return kSha256;
 }
 
 Digest digest(std::initializer_list<std::string_view> parts) {
