@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "pkg/util/json_escape.h"
@@ -55,6 +56,12 @@ void init_logging(const char* argv0, LogFormat format, bool debug) {
   FLAGS_v = debug ? 1 : 0;
   FLAGS_logtostderr = format == LogFormat::kText;
   FLAGS_log_utc_time = true;
+  // glog works out each line's UTC offset with mktime(), and glibc's mktime
+  // reads the time zone again on every call while TZ is unset: a stat of
+  // /etc/localtime per line, 2-3 % of the CPU that issuing a role costs.
+  // TZ naming that same file has glibc read it once; lines are stamped in
+  // UTC either way.
+  setenv("TZ", ":/etc/localtime", /*overwrite=*/0);  // NOLINT(concurrency-mt-unsafe): no thread yet
   google::InitGoogleLogging(argv0);
   if (format == LogFormat::kJson) {
     // No log files, nothing on stderr from glog itself: only the sink.
