@@ -66,7 +66,6 @@ struct CanonicalOptions {
 
 // Lowercase hex SHA-256.
 std::string hex_sha256(std::string_view data);
-
 // HMAC-SHA256 (RFC 2104): what the signing key chain and the signature use.
 std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data);
 // "/a//b/./c/../d/" -> "/a/b/d/"; always starts with '/'.
