@@ -42,34 +42,9 @@ Digest digest(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-std::string_view view(const unsigned char* bytes, size_t size) {
-  return {reinterpret_cast<const char*>(bytes), size};
-}
-
-// HMAC-SHA256 as RFC 2104 defines it, on the fetched digest; the padded keys
-// are zeroed before they go.
-Digest hmac(const unsigned char* key, size_t key_size, std::string_view data) {
-  constexpr size_t kBlockSize = 64;
-  std::array<unsigned char, kBlockSize> inner{}, outer{};
-  if (key_size > kBlockSize) {
-    Digest hashed = digest({view(key, key_size)});
-    std::copy(hashed.begin(), hashed.end(), inner.begin());
-    OPENSSL_cleanse(hashed.data(), hashed.size());
-  } else {
-    std::copy(key, key + key_size, inner.begin());
-  }
-  outer = inner;
-  for (size_t i = 0; i < kBlockSize; ++i) {
-    inner[i] ^= 0x36;
-    outer[i] ^= 0x5c;
-  }
-  Digest inner_hash = digest({view(inner.data(), inner.size()), data});
-  const Digest out =
-      digest({view(outer.data(), outer.size()), view(inner_hash.data(), inner_hash.size())});
-  OPENSSL_cleanse(inner.data(), inner.size());
-  OPENSSL_cleanse(outer.data(), outer.size());
-  OPENSSL_cleanse(inner_hash.data(), inner_hash.size());
-  return out;
+template <size_t N>
+std::string_view view(const std::array<unsigned char, N>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), N};
 }
 
 bool is_space(char c) {
@@ -96,8 +71,29 @@ std::string hex_sha256(std::string_view data) {
   return to_hex(hash.data(), hash.size());
 }
 
+// HMAC-SHA256 as RFC 2104 defines it, on the fetched digest; the padded keys
+// are zeroed before they go.
 std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data) {
-  return hmac(reinterpret_cast<const unsigned char*>(key.data()), key.size(), data);
+  constexpr size_t kBlockSize = 64;
+  std::array<unsigned char, kBlockSize> inner{}, outer{};
+  if (key.size() > kBlockSize) {
+    Digest hashed = digest({key});
+    std::copy(hashed.begin(), hashed.end(), inner.begin());
+    OPENSSL_cleanse(hashed.data(), hashed.size());
+  } else {
+    std::copy(key.begin(), key.end(), inner.begin());
+  }
+  outer = inner;
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    inner[i] ^= 0x36;
+    outer[i] ^= 0x5c;
+  }
+  Digest inner_hash = digest({view(inner), data});
+  const Digest out = digest({view(outer), view(inner_hash)});
+  OPENSSL_cleanse(inner.data(), inner.size());
+  OPENSSL_cleanse(outer.data(), outer.size());
+  OPENSSL_cleanse(inner_hash.data(), inner_hash.size());
+  return out;
 }
 
 std::string normalize_path(std::string_view path) {
@@ -268,18 +264,18 @@ SigningKey derive_signing_key(const util::SecretString& secret_access_key,
                               std::string_view service) {
   std::string seed = "AWS4";
   seed.append(secret_access_key.reveal());
-  Digest k = hmac(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), date_stamp);
+  Digest k = hmac_sha256(seed, date_stamp);
   OPENSSL_cleanse(seed.data(), seed.size());
-  k = hmac(k.data(), k.size(), region);
-  k = hmac(k.data(), k.size(), service);
-  k = hmac(k.data(), k.size(), kScopeTerminator);
+  k = hmac_sha256(view(k), region);
+  k = hmac_sha256(view(k), service);
+  k = hmac_sha256(view(k), kScopeTerminator);
   SigningKey key(k);
   OPENSSL_cleanse(k.data(), k.size());
   return key;
 }
 
 std::string signature(const SigningKey& key, std::string_view string_to_sign) {
-  const Digest mac = hmac(key.bytes().data(), key.bytes().size(), string_to_sign);
+  const Digest mac = hmac_sha256(view(key.bytes()), string_to_sign);
   return to_hex(mac.data(), mac.size());
 }
 
