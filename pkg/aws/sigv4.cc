@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "absl/time/civil_time.h"
+#include "pkg/http/url.h"
 #include "pkg/util/percent_encoding.h"
 #include "pkg/util/strings.h"
 
@@ -363,46 +364,17 @@ util::StatusOr<SigningResult> sign(const SignableRequest& request, const Credent
 }
 
 util::StatusOr<SignableRequest> signable_request(const http::Request& request) {
-  const std::string_view url = request.url;
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return util::invalid_argument_error(util::cat("cannot sign: URL '", url, "' is not absolute"));
-  }
-  const std::string scheme = util::to_lower(url.substr(0, scheme_end));
-  if (scheme != "http" && scheme != "https") {
-    return util::invalid_argument_error(
-        util::cat("cannot sign: unsupported scheme in '", url, "'"));
-  }
-  std::string_view rest = url.substr(scheme_end + 3);
-  const size_t authority_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, authority_end);
-  rest = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
-  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority = authority.substr(at + 1);
-  }
-  if (authority.empty()) {
-    return util::invalid_argument_error(util::cat("cannot sign: URL '", url, "' has no host"));
-  }
-  // Drop the port when it is the scheme's default, as curl does in its Host header.
-  std::string host(authority);
-  const size_t colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
-    const std::string_view port = authority.substr(colon + 1);
-    if (port.empty() || (scheme == "http" && port == "80") ||
-        (scheme == "https" && port == "443")) {
-      host = std::string(authority.substr(0, colon));
-    }
-  }
-  if (const size_t hash = rest.find('#'); hash != std::string_view::npos)
-    rest = rest.substr(0, hash);
-  const size_t q = rest.find('?');
+  auto url = http::parse_url(request.url);
+  if (!url.ok()) return annotate(url.status(), "cannot sign");
   SignableRequest out;
   out.method = std::string(http::method_name(request.method));
-  out.path = std::string(rest.substr(0, q));
+  out.path = std::string(url->path);
   if (out.path.empty()) out.path.push_back('/');  // not = "/": g++ 12 -Wrestrict
-  if (q != std::string_view::npos) out.query = std::string(rest.substr(q + 1));
+  out.query = std::string(url->query);
   out.headers = request.headers.items();
-  if (!request.headers.get("host").has_value()) out.headers.emplace_back("Host", host);
+  // The Host header libcurl sends: the port only when not the scheme's default.
+  if (!request.headers.get("host").has_value())
+    out.headers.emplace_back("Host", url->host_header());
   out.payload_hash = hex_sha256(request.body);
   return out;
 }

@@ -12,6 +12,7 @@
 #include "pkg/aws/providers/imds_client.h"
 #include "pkg/http/http_status.h"
 #include "pkg/http/retry.h"
+#include "pkg/http/url.h"
 #include "pkg/util/strings.h"
 #include "rapidjson/document.h"
 
@@ -49,16 +50,8 @@ std::string error_detail(std::string_view body) {
 }  // namespace
 
 std::string url_host(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  std::string_view rest = url.substr(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
-  if (!rest.empty() && rest.front() == '[') {
-    const size_t close = rest.find(']');
-    return close == std::string_view::npos ? "" : util::to_lower(rest.substr(1, close - 1));
-  }
-  return util::to_lower(rest.substr(0, rest.find(':')));
+  const util::StatusOr<http::Url> parsed = http::parse_url(url);
+  return parsed.ok() ? parsed->bare_host() : "";
 }
 
 bool container_host_allowed(std::string_view host) {
