@@ -17,7 +17,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config
   # libraries (design card + chosen)
-  libcurl4-openssl-dev libssl-dev rapidjson-dev libyaml-cpp-dev
+  libssl-dev rapidjson-dev libyaml-cpp-dev
   libgflags-dev libgoogle-glog-dev libabsl-dev libpugixml-dev
   libcpp-httplib-dev zlib1g-dev libre2-dev
   # the CA bundle the image carries (scripts/stage-rootfs.sh)

@@ -201,7 +201,7 @@ util::StatusOr<std::unique_ptr<Cluster>> Cluster::create(const fs::path& work,
     return util::internal_error("kubectl apply of the CRD failed");
   }
   ASSIGN_OR_RETURN(cluster->transport_,
-                   http::CurlTransport::create({.max_connections_per_host = 128}));
+                   http::Http1Transport::create({.max_connections_per_host = 128}));
   ASSIGN_OR_RETURN(const kube::Config config, kube::config_from_url(cluster->sim_->url()));
   cluster->client_ = std::make_unique<kube::RestClient>(
       config, *cluster->transport_, cluster->clock_, kube::RestClientOptions{.qps = 0});

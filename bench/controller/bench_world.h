@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/kube/rest_client.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
@@ -69,7 +69,7 @@ class ControllerProcess {
   pid_t pid_;
   int metrics_port_;
   fs::path log_path_;
-  std::unique_ptr<http::CurlTransport> probe_ = *http::CurlTransport::create({});
+  std::unique_ptr<http::Http1Transport> probe_ = *http::Http1Transport::create({});
 };
 
 // One Kubernetes API simulator with the AWSIAMRole CRD, namespaces ns-0...,
@@ -109,7 +109,7 @@ class Cluster {
   util::RealClock clock_;
   std::unique_ptr<sim::kube::Server> sim_;
   std::string kubeconfig_;
-  std::unique_ptr<http::CurlTransport> transport_;
+  std::unique_ptr<http::Http1Transport> transport_;
   std::unique_ptr<kube::RestClient> client_;
   mutable util::Mutex mu_;
   mutable util::CondVar seen_cv_;

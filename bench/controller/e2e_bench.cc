@@ -460,7 +460,7 @@ int limit(int seconds, int clients) {
   auto kube_sim = sim::kube::Server::create(options);
   if (!kube_sim.ok()) return fail(kube_sim.status());
   if (auto s = (*kube_sim)->start(); !s.ok()) return fail(world, s);
-  auto transport = *http::CurlTransport::create({.max_connections_per_host = clients + 4});
+  auto transport = *http::Http1Transport::create({.max_connections_per_host = clients + 4});
   kube::RestClient client(*kube::config_from_url((*kube_sim)->url()), *transport, world.clock,
                           {.qps = 0});
   std::atomic<int64_t> written{0};

@@ -21,7 +21,7 @@
 
 #include "controller/loop/pod_webhook.h"
 #include "controller/process/webhook_server.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/strings.h"
 
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
   threads.reserve(clients);
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      auto transport = http::CurlTransport::create({.tls = {.ca_file = cert}});
+      auto transport = http::Http1Transport::create({.tls = {.ca_file = cert}});
       if (!transport.ok()) {
         errors.fetch_add(1);
         return;

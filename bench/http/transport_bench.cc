@@ -1,5 +1,5 @@
 // What one request over a kept-alive connection costs the caller's thread in
-// CurlTransport (cpu_time is that thread's CPU: building the request, the
+// Http1Transport (cpu_time is that thread's CPU: building the request, the
 // transfer, reading the response; the server's work is on its own thread),
 // against a loopback server that answers as kube-apiserver answers a Secret
 // create. The controller makes four such requests per issued role.
@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 
 namespace {
 
@@ -118,8 +118,8 @@ class LoopbackServer {
   std::thread thread_;
 };
 
-std::unique_ptr<http::CurlTransport> transport() {
-  auto created = http::CurlTransport::create({});
+std::unique_ptr<http::Http1Transport> transport() {
+  auto created = http::Http1Transport::create({});
   if (!created.ok()) std::abort();
   return std::move(*created);
 }

@@ -1,5 +1,5 @@
 // pkg/kube against the in-process API simulator over real HTTP (loopback,
-// CurlTransport): informer initial sync of N Secrets (paged by 500), and
+// Http1Transport): informer initial sync of N Secrets (paged by 500), and
 // watch event throughput (M updates streamed from history to one watch).
 // Usage: kube_sim_bench [N=10000] [M=10000]
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "bench/kube/bench_data.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/kube/informer.h"
 #include "pkg/kube/secret.h"
 #include "tests/sim/kube/server.h"
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   server_options.history_size = static_cast<size_t>(m) + 100;
   auto server = sim::kube::Server::create(server_options).value();
   if (!server->start().ok()) return 1;
-  auto transport = http::CurlTransport::create({}).value();
+  auto transport = http::Http1Transport::create({}).value();
   Config config;
   config.server = server->url();
   RestClientOptions options;

@@ -32,7 +32,7 @@
 #include "pkg/aws/providers/roles_anywhere_provider.h"
 #include "pkg/aws/roles_anywhere_client.h"
 #include "pkg/aws/x509_identity_files.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/event_recorder.h"
@@ -195,7 +195,7 @@ int run(const Config& config) {
   // Every worker may write at once, besides two watches, the Event writer
   // and leader election.
   auto kube_transport =
-      must(http::CurlTransport::create(
+      must(http::Http1Transport::create(
                {.tls = kube_config.tls, .max_connections_per_host = config.workers + 8}),
            "Kubernetes HTTP client");
   kube::RestClient kube(kube_config, *kube_transport, clock,
@@ -207,7 +207,7 @@ int run(const Config& config) {
 
   // AWS.
   auto aws_transport =
-      must(http::CurlTransport::create({.max_connections_per_host = config.workers + 4}),
+      must(http::Http1Transport::create({.max_connections_per_host = config.workers + 4}),
            "AWS HTTP client");
   // Every AWS API attempt (STS's and CreateSession's) in the same metrics.
   const aws::ApiObserver observe_aws_attempt = [&](const aws::ApiAttempt& attempt) {

@@ -372,7 +372,7 @@ util::StatusOr<SignableRequest> signable_request(const http::Request& request) {
   if (out.path.empty()) out.path.push_back('/');  // not = "/": g++ 12 -Wrestrict
   out.query = std::string(url->query);
   out.headers = request.headers.items();
-  // The Host header libcurl sends: the port only when not the scheme's default.
+  // The Host header the transport sends: the port only when not the scheme's default.
   if (!request.headers.get("host").has_value())
     out.headers.emplace_back("Host", url->host_header());
   out.payload_hash = hex_sha256(request.body);

@@ -50,7 +50,7 @@ struct SignableRequest {
 
 // From an absolute http::Request: method, path and query of the URL, its
 // headers plus "Host" derived from the URL when absent (host[:port], the port
-// only when not the scheme's default, as curl sends it), SHA-256 of the body.
+// only when not the scheme's default, as the transport sends it), SHA-256 of the body.
 // kInvalidArgument for a URL that is not absolute http(s).
 util::StatusOr<SignableRequest> signable_request(const http::Request& request);
 

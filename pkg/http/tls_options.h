@@ -1,4 +1,4 @@
-// TLS settings of http::CurlTransport: whom to trust, how to authenticate,
+// TLS settings of http::Http1Transport: whom to trust, how to authenticate,
 // and their validation (files readable, PEM parses, key matches certificate).
 //
 // Every field is optional. Trust: ca_pem, else ca_file, else the system's CA
@@ -30,7 +30,7 @@ struct TlsOptions {
   std::string server_name;
 };
 
-// Checks the options once, at CurlTransport::create(), so a misconfiguration
+// Checks the options once, at Http1Transport::create(), so a misconfiguration
 // fails at startup and not at the first request. Errors: kInvalidArgument with
 // what is wrong (file unreadable, no certificate in the PEM, key does not
 // match the certificate, a certificate without key, CA with insecure); never

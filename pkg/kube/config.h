@@ -31,7 +31,7 @@ namespace kube {
 
 struct Config {
   std::string server;  // "https://10.0.0.1:443" (no trailing slash)
-  // Whom to trust and how to authenticate: http::CurlTransportOptions::tls
+  // Whom to trust and how to authenticate: http::Http1TransportOptions::tls
   // as is. PEM in the *_pem fields; files are absolute paths.
   http::TlsOptions tls;
   std::shared_ptr<TokenSource> token;  // null: no Authorization header

@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "absl/time/clock.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/util/strings.h"
 #include "tests/pki/test_pki.h"
 #include "tests/sim/aws/aws_simulator.h"
@@ -51,7 +51,7 @@ class RolesAnywhereProviderTest : public ::testing::Test {
         {.arn = std::string(kProfile), .role_arns = {std::string(kRole)}});
     sim_ = sim::aws::AwsSimulator::create({.config = std::move(config)}, clock_).value();
     EXPECT_TRUE(sim_->start().ok());
-    transport_ = http::CurlTransport::create({}).value();
+    transport_ = http::Http1Transport::create({}).value();
     client_ =
         ::aws::RolesAnywhereClient::create(*transport_, clock_,
                                            {.trust_anchor_arn = std::string(kAnchor),
@@ -118,7 +118,7 @@ class RolesAnywhereProviderTest : public ::testing::Test {
 
   util::testing::FakeClock clock_;
   std::unique_ptr<sim::aws::AwsSimulator> sim_;
-  std::unique_ptr<http::CurlTransport> transport_;
+  std::unique_ptr<http::Http1Transport> transport_;
   std::unique_ptr<::aws::RolesAnywhereClient> client_;
   std::filesystem::path dir_;
   std::vector<std::string> changes_;

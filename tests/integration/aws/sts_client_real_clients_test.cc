@@ -1,4 +1,4 @@
-// Credentials obtained by OUR StsClient (pkg/aws, over libcurl) from the STS
+// Credentials obtained by OUR StsClient (pkg/aws, over pkg/http) from the STS
 // simulator, written exactly as the controller's Secret carries them
 // (controller::render_secret_data: `credentials`, `credentials.process`,
 // `credentials.json`), work for the real AWS CLI and boto3 through both files.
@@ -10,7 +10,7 @@
 #include "controller/domain/secret_data.h"
 #include "pkg/aws/aws_error.h"
 #include "pkg/aws/sts_client.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "tests/integration/aws/real_client_fixture.h"
 
 namespace integration::aws {
@@ -26,7 +26,7 @@ class StsClientRealClientsTest : public RealClientTest {
   void SetUp() override {
     RealClientTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto transport = http::CurlTransport::create({});
+    auto transport = http::Http1Transport::create({});
     ASSERT_TRUE(transport.ok()) << transport.status();
     transport_ = std::move(transport).value();
     ::aws::StsClientOptions options;
@@ -61,7 +61,7 @@ class StsClientRealClientsTest : public RealClientTest {
   }
 
   util::RealClock real_clock_;
-  std::unique_ptr<http::CurlTransport> transport_;
+  std::unique_ptr<http::Http1Transport> transport_;
   std::unique_ptr<::aws::StsClient> client_;
 };
 

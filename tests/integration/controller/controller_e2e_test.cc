@@ -1,6 +1,6 @@
 // The controller end to end, in process: the Kubernetes API simulator (over
 // loopback HTTP, CRD applied with the real kubectl), the STS/IMDS simulator,
-// the real clients (libcurl transport, REST client, STS client, IMDS
+// the real clients (HTTP/1.1 transport, REST client, STS client, IMDS
 // credentials) and the controller's informers, queue and workers. Time is a
 // FakeClock shared by the controller and the STS simulator, so refreshes an
 // hour away happen when the test steps the clock.
@@ -19,7 +19,7 @@
 #include "pkg/aws/providers/assume_role_provider.h"
 #include "pkg/aws/providers/caching_provider.h"
 #include "pkg/aws/providers/default_chain.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/event.h"
@@ -87,7 +87,7 @@ class ControllerE2ETest : public ::testing::Test {
     aws_sim_ = std::move(*aws_sim);
     ASSERT_TRUE(aws_sim_->start().ok());
 
-    transport_ = *http::CurlTransport::create({});
+    transport_ = *http::Http1Transport::create({});
     auto kube_config = kube::config_from_url(kube_sim_->url());
     ASSERT_TRUE(kube_config.ok());
     kube_ = std::make_unique<kube::RestClient>(*kube_config, *transport_, clock_,
@@ -260,7 +260,7 @@ class ControllerE2ETest : public ::testing::Test {
   std::unique_ptr<sim::kube::Server> kube_sim_;
   std::unique_ptr<sim::aws::AwsSimulator> aws_sim_;
   fs::path kubeconfig_;
-  std::unique_ptr<http::CurlTransport> transport_;
+  std::unique_ptr<http::Http1Transport> transport_;
   std::unique_ptr<kube::RestClient> kube_;
   std::unique_ptr<aws::StsClient> sts_;
   std::unique_ptr<aws::ImdsClient> imds_;

@@ -52,7 +52,7 @@ class AwsSimulator {
     bool allow_imdsv1 = false;
     // Worker threads. cpp-httplib holds a thread per open connection while it
     // is kept alive, so the STS pool must exceed the clients' connection pools
-    // (the controller's libcurl pool allows 32 per host).
+    // (the controller's transport allows 32 per host).
     size_t sts_threads = 96;
     size_t metadata_threads = 16;  // IMDS and container endpoint each
     // Idle kept-alive connections close after this (and delay stop() at most this).

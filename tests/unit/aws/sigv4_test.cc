@@ -155,7 +155,7 @@ TEST(SigV4Test, SignRequestSetsHeadersOnTheHttpRequest) {
       sign_request(r, example_credentials(), kTime, {.region = "us-west-2", .service = "sts"})
           .ok());
   EXPECT_EQ(r.headers.get("X-Amz-Date"), "20150830T123600Z");
-  EXPECT_FALSE(r.headers.get("Host").has_value());  // curl sends the same Host itself
+  EXPECT_FALSE(r.headers.get("Host").has_value());  // the transport sends the same Host itself
   EXPECT_THAT(
       std::string(*r.headers.get("Authorization")),
       HasSubstr(

@@ -12,7 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include "absl/time/clock.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/kube/config.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/base64.h"
@@ -55,7 +55,7 @@ class WebhookCertificatesTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     ASSERT_TRUE(server_->start().ok());
-    transport_ = *http::CurlTransport::create({});
+    transport_ = *http::Http1Transport::create({});
     client_ =
         std::make_unique<kube::RestClient>(*kube::config_from_url(server_->url()), *transport_,
                                            real_clock_, kube::RestClientOptions{.qps = 0});

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/util/files.h"
 #include "pkg/util/strings.h"
 #include "tests/unit/http/test_pki.h"
@@ -54,7 +54,7 @@ class WebhookServerTest : public ::testing::Test {
 
   util::StatusOr<http::Response> post(const std::string& ca_file, std::string body) {
     // A new connection each time: every request is a handshake.
-    auto transport = http::CurlTransport::create({.tls = {.ca_file = ca_file}});
+    auto transport = http::Http1Transport::create({.tls = {.ca_file = ca_file}});
     if (!transport.ok()) return transport.status();
     http::Request request;
     request.method = http::Method::kPost;

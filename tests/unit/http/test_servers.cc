@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -179,6 +180,139 @@ void RawServer::serve_connection(int fd) {
   }
 }
 
+// ---- TunnelProxy ----
+
+TunnelProxy::TunnelProxy(bool refuse) : refuse_(refuse) {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) die("socket");
+  port_ = bind_loopback(listen_fd_);
+  if (::listen(listen_fd_, 16) != 0) die("listen");
+  thread_ = std::thread([this] { serve(); });
+}
+
+TunnelProxy::~TunnelProxy() {
+  {
+    util::MutexLock lock(mu_);
+    stopping_ = true;
+    for (const int fd : open_fds_)
+      ::shutdown(fd, SHUT_RDWR);  // the pump's poll() returns
+  }
+  ::shutdown(listen_fd_, SHUT_RDWR);  // accept() returns
+  thread_.join();
+  ::close(listen_fd_);
+}
+
+std::vector<std::string> TunnelProxy::requests() const {
+  util::MutexLock lock(mu_);
+  return requests_;
+}
+
+void TunnelProxy::serve() {
+  while (true) {
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    {
+      util::MutexLock lock(mu_);
+      if (stopping_) {
+        ::close(fd);
+        return;
+      }
+      open_fds_.push_back(fd);
+    }
+    tunnel(fd);
+    util::MutexLock lock(mu_);
+    for (const int open : open_fds_)
+      ::close(open);  // closed under the lock: the destructor never shuts a reused fd
+    open_fds_.clear();
+  }
+}
+
+void TunnelProxy::tunnel(int client) {
+  std::string head;
+  char byte = 0;
+  while (!head.ends_with("\r\n\r\n")) {
+    if (::recv(client, &byte, 1, 0) != 1) return;
+    head.push_back(byte);
+  }
+  {
+    util::MutexLock lock(mu_);
+    requests_.push_back(head);
+  }
+  // "CONNECT 127.0.0.1:port HTTP/1.1"
+  const std::string line = head.substr(0, head.find('\r'));
+  const std::vector<std::string_view> words = util::split(line, ' ');
+  const size_t colon = words.size() == 3 ? words[1].rfind(':') : std::string_view::npos;
+  if (refuse_ || words[0] != "CONNECT" || colon == std::string_view::npos) {
+    const std::string_view no =
+        "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+    ::send(client, no.data(), no.size(), MSG_NOSIGNAL);
+    return;
+  }
+  const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  {
+    util::MutexLock lock(mu_);
+    open_fds_.push_back(server);
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port =
+      htons(static_cast<uint16_t>(std::stoi(std::string(words[1].substr(colon + 1)))));
+  if (::connect(server, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) return;
+  const std::string_view yes = "HTTP/1.1 200 Connection established\r\n\r\n";
+  if (::send(client, yes.data(), yes.size(), MSG_NOSIGNAL) < 0) return;
+  // Pumps bytes both ways until either side closes.
+  pollfd fds[2] = {{.fd = client, .events = POLLIN, .revents = 0},
+                   {.fd = server, .events = POLLIN, .revents = 0}};
+  char buffer[16384];
+  while (::poll(fds, 2, -1) > 0) {
+    for (int from = 0; from < 2; ++from) {
+      if (fds[from].revents == 0) continue;
+      const ssize_t n = ::recv(fds[from].fd, buffer, sizeof(buffer), 0);
+      if (n <= 0 || ::send(fds[1 - from].fd, buffer, static_cast<size_t>(n), MSG_NOSIGNAL) < 0) {
+        return;
+      }
+    }
+  }
+}
+
+// ---- HangingUpTlsServer ----
+
+HangingUpTlsServer::HangingUpTlsServer(const std::string& cert_file, const std::string& key_file) {
+  ctx_ = SSL_CTX_new(TLS_server_method());
+  if (ctx_ == nullptr || SSL_CTX_use_certificate_chain_file(ctx_, cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx_, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    die("TLS server context");
+  }
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) die("socket");
+  port_ = bind_loopback(listen_fd_);
+  if (::listen(listen_fd_, 1) != 0) die("listen");
+  thread_ = std::thread([this] {
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      char some[1024];
+      SSL_read(ssl, some, sizeof(some));
+    }
+    SSL_free(ssl);
+    ::close(fd);
+  });
+}
+
+HangingUpTlsServer::~HangingUpTlsServer() {
+  ::shutdown(listen_fd_, SHUT_RDWR);  // accept() returns if no one came
+  thread_.join();
+  ::close(listen_fd_);
+  SSL_CTX_free(ctx_);
+}
+
+std::string HangingUpTlsServer::url(std::string_view path) const {
+  return util::cat("https://127.0.0.1:", port_, path);
+}
+
 // ---- RefusingPort ----
 
 RefusingPort::RefusingPort() {
@@ -191,9 +325,9 @@ RefusingPort::~RefusingPort() {
   ::close(fd_);
 }
 
-std::unique_ptr<CurlTransport> make_transport(CurlTransportOptions options) {
-  util::StatusOr<std::unique_ptr<CurlTransport>> transport =
-      CurlTransport::create(std::move(options));
+std::unique_ptr<Http1Transport> make_transport(Http1TransportOptions options) {
+  util::StatusOr<std::unique_ptr<Http1Transport>> transport =
+      Http1Transport::create(std::move(options));
   EXPECT_TRUE(transport.ok()) << transport.status();
   return transport.ok() ? std::move(transport).value() : nullptr;
 }

@@ -1,10 +1,11 @@
-// Servers and synchronisation helpers for the CurlTransport tests: a
+// Servers and synchronisation helpers for the Http1Transport tests: a
 // cpp-httplib server on 127.0.0.1 (plain or TLS) run on its own thread, a raw
 // TCP server that records the exact bytes of each request, and Event, a
-// one-shot signal with bounded waits; and the CurlTransport under test.
+// one-shot signal with bounded waits; and the Http1Transport under test.
 #pragma once
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <memory>
 #include <string>
@@ -13,7 +14,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
 
@@ -85,6 +86,45 @@ class RawServer {
   std::thread thread_;
 };
 
+// An HTTP proxy on 127.0.0.1 that opens CONNECT tunnels (one at a time) and
+// records each CONNECT request's exact head; with `refuse`, answers 407.
+class TunnelProxy {
+ public:
+  explicit TunnelProxy(bool refuse = false);
+  ~TunnelProxy();
+
+  int port() const { return port_; }
+  std::vector<std::string> requests() const;
+
+ private:
+  void serve();
+  void tunnel(int client);
+
+  const bool refuse_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  mutable util::Mutex mu_;
+  std::vector<int> open_fds_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+// Accepts one TLS connection on 127.0.0.1, reads a little of the request and
+// hangs up with the rest unread (so the kernel resets the connection).
+class HangingUpTlsServer {
+ public:
+  HangingUpTlsServer(const std::string& cert_file, const std::string& key_file);
+  ~HangingUpTlsServer();
+  std::string url(std::string_view path) const;
+
+ private:
+  int listen_fd_ = -1;
+  int port_ = 0;
+  SSL_CTX* ctx_ = nullptr;
+  std::thread thread_;
+};
+
 // A port on 127.0.0.1 that refuses connections: bound, never listening, held
 // until destroyed so no one else can take it.
 class RefusingPort {
@@ -98,8 +138,8 @@ class RefusingPort {
   int port_ = 0;
 };
 
-// A CurlTransport with `options`; fails the test (and is nullptr) when it
+// A Http1Transport with `options`; fails the test (and is nullptr) when it
 // cannot be created.
-std::unique_ptr<CurlTransport> make_transport(CurlTransportOptions options = {});
+std::unique_ptr<Http1Transport> make_transport(Http1TransportOptions options = {});
 
 }  // namespace http::test

@@ -1,5 +1,5 @@
 // pkg/kube against the Kubernetes API simulator (tests/sim/kube) over real
-// HTTP with http::CurlTransport: REST errors, an informer through drops and
+// HTTP with http::Http1Transport: REST errors, an informer through drops and
 // a forced 410, events, and two leader electors on one Lease. Real time;
 // every wait is bounded and waits for an event, never a fixed sleep.
 #include <memory>
@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/informer.h"
@@ -43,7 +43,7 @@ class SimTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(server).value();
     ASSERT_TRUE(server_->start().ok());
-    auto transport = http::CurlTransport::create({});
+    auto transport = http::Http1Transport::create({});
     ASSERT_TRUE(transport.ok()) << transport.status();
     transport_ = std::move(transport).value();
     client_ = new_client();
@@ -82,7 +82,7 @@ class SimTest : public ::testing::Test {
   static std::shared_ptr<const sim::kube::SchemaLibrary>* schemas_;
   util::RealClock clock_;
   std::unique_ptr<sim::kube::Server> server_;
-  std::unique_ptr<http::CurlTransport> transport_;
+  std::unique_ptr<http::Http1Transport> transport_;
   std::unique_ptr<RestClient> client_;
 };
 
@@ -121,7 +121,7 @@ TEST_F(SimTest, RestVerbsAndErrorsMatchTheApiserver) {
 }
 
 // The whole configuration path: the simulator's kubeconfig (TLS with its own
-// CA, a bearer token) → Config → CurlTransport + RestClient.
+// CA, a bearer token) → Config → Http1Transport + RestClient.
 TEST_F(SimTest, KubeconfigWithTlsAndTokenReachesTheServer) {
   sim::kube::ServerOptions options;
   options.schemas = *schemas_;
@@ -135,9 +135,9 @@ TEST_F(SimTest, KubeconfigWithTlsAndTokenReachesTheServer) {
   auto config = load_kubeconfig({path}, "", clock_);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_TRUE(config->server.starts_with("https://127.0.0.1:"));
-  http::CurlTransportOptions transport_options;
+  http::Http1TransportOptions transport_options;
   transport_options.tls = config->tls;
-  auto transport = http::CurlTransport::create(transport_options);
+  auto transport = http::Http1Transport::create(transport_options);
   ASSERT_TRUE(transport.ok()) << transport.status();
   RestClient client(*config, **transport, clock_);
   auto list = client.list(Resource::secrets(), "default");

@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "pkg/aws/roles_anywhere_client.h"
 #include "pkg/aws/sigv4_x509.h"
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 #include "rapidjson/document.h"
@@ -277,7 +277,7 @@ TEST_F(RolesAnywhereTest, TheAccountQuotaAnswersThrottlingException) {
 // pkg/aws's client over HTTP: the answer parsed, errors mapped, throttling retried.
 TEST_F(RolesAnywhereTest, TheClientGetsCredentialsAndMeaningfulErrors) {
   ASSERT_TRUE(sim_->start().ok());
-  auto transport = http::CurlTransport::create({});
+  auto transport = http::Http1Transport::create({});
   ASSERT_TRUE(transport.ok());
   // The client signs and backs off in real time (the simulator's clock started at it).
   util::RealClock real_clock;

@@ -1,7 +1,5 @@
-// CurlTransport::send() against in-process servers: exact request bytes,
+// Http1Transport::send() against in-process servers: exact request bytes,
 // response parsing, keep-alive, concurrency, timeouts and error mapping.
-#include "pkg/http/curl_transport.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "pkg/http/http1_transport.h"
 #include "tests/unit/http/test_servers.h"
 
 namespace http {
@@ -131,7 +130,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // ---- Responses ----
 
-TEST(CurlTransportTest, ReturnsStatusHeadersAndBodyWithoutFollowingRedirects) {
+TEST(TransportTest, ReturnsStatusHeadersAndBodyWithoutFollowingRedirects) {
   RawServer server(
       "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nX-Amzn-RequestId: r-1\r\n"
       "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 5\r\n\r\nmoved");
@@ -146,7 +145,7 @@ TEST(CurlTransportTest, ReturnsStatusHeadersAndBodyWithoutFollowingRedirects) {
   EXPECT_EQ(server.requests().size(), 1u);          // nothing followed
 }
 
-TEST(CurlTransportTest, ErrorStatusesAreSuccessfulExchanges) {
+TEST(TransportTest, ErrorStatusesAreSuccessfulExchanges) {
   HttpServer server;
   server.server().Post("/", [](const httplib::Request&, httplib::Response& res) {
     res.status = 503;
@@ -164,7 +163,7 @@ TEST(CurlTransportTest, ErrorStatusesAreSuccessfulExchanges) {
 
 // ---- Connections ----
 
-TEST(CurlTransportTest, SequentialRequestsReuseOneConnection) {
+TEST(TransportTest, SequentialRequestsReuseOneConnection) {
   util::Mutex mu;
   std::vector<int> ports;
   HttpServer server;
@@ -184,7 +183,7 @@ TEST(CurlTransportTest, SequentialRequestsReuseOneConnection) {
   EXPECT_EQ(std::set<int>(ports.begin(), ports.end()).size(), 1u) << "connection not reused";
 }
 
-TEST(CurlTransportTest, ConcurrentSendsFromEightThreadsAllSucceed) {
+TEST(TransportTest, ConcurrentSendsFromEightThreadsAllSucceed) {
   HttpServer server;
   server.server().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
     res.set_content(req.body, "text/plain");
@@ -211,7 +210,7 @@ TEST(CurlTransportTest, ConcurrentSendsFromEightThreadsAllSucceed) {
   EXPECT_EQ(ok, kThreads * kEach);
 }
 
-TEST(CurlTransportTest, MaxConnectionsPerHostBoundsConcurrentConnections) {
+TEST(TransportTest, MaxConnectionsPerHostBoundsConcurrentConnections) {
   util::Mutex mu;
   int active = 0;
   int max_active = 0;
@@ -249,7 +248,7 @@ TEST(CurlTransportTest, MaxConnectionsPerHostBoundsConcurrentConnections) {
 
 // ---- Failures ----
 
-TEST(CurlTransportTest, SendTimesOutWhenTheServerDoesNotAnswer) {
+TEST(TransportTest, SendTimesOutWhenTheServerDoesNotAnswer) {
   Event release;
   HttpServer server;
   server.server().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
@@ -268,7 +267,7 @@ TEST(CurlTransportTest, SendTimesOutWhenTheServerDoesNotAnswer) {
               HasSubstr("GET http://127.0.0.1:" + std::to_string(server.port()) + "/slow"));
 }
 
-TEST(CurlTransportTest, ConnectionRefusedIsUnavailableAndNamesTheHostButNoSecrets) {
+TEST(TransportTest, ConnectionRefusedIsUnavailableAndNamesTheHostButNoSecrets) {
   test::RefusingPort refusing;
   auto transport = make_transport();
   Request r = request(
@@ -285,7 +284,7 @@ TEST(CurlTransportTest, ConnectionRefusedIsUnavailableAndNamesTheHostButNoSecret
                     Not(HasSubstr("headersecret"))));
 }
 
-TEST(CurlTransportTest, UnresolvableHostIsUnavailable) {
+TEST(TransportTest, UnresolvableHostIsUnavailable) {
   auto transport = make_transport();
   util::StatusOr<Response> response =
       transport->send(request(Method::kGet, "http://kaic-no-such-host.invalid/"));
@@ -294,7 +293,7 @@ TEST(CurlTransportTest, UnresolvableHostIsUnavailable) {
   EXPECT_THAT(response.status().message(), HasSubstr("kaic-no-such-host.invalid:80"));
 }
 
-TEST(CurlTransportTest, MalformedUrlsAndHeadersAreInvalidArguments) {
+TEST(TransportTest, MalformedUrlsAndHeadersAreInvalidArguments) {
   auto transport = make_transport();
   for (const char* url : {"not a url", "ftp://127.0.0.1/x", "http://", "/relative/path"}) {
     util::StatusOr<Response> response = transport->send(request(Method::kGet, url));
@@ -307,12 +306,12 @@ TEST(CurlTransportTest, MalformedUrlsAndHeadersAreInvalidArguments) {
   EXPECT_THAT(response.status().message(), AllOf(HasSubstr("X-Token"), Not(HasSubstr("secret"))));
 }
 
-TEST(CurlTransportTest, CreateRejectsInvalidOptions) {
-  EXPECT_EQ(CurlTransport::create({.connect_timeout = absl::ZeroDuration()}).status().code(),
+TEST(TransportTest, CreateRejectsInvalidOptions) {
+  EXPECT_EQ(Http1Transport::create({.connect_timeout = absl::ZeroDuration()}).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(CurlTransport::create({.max_connections_per_host = 0}).status().code(),
+  EXPECT_EQ(Http1Transport::create({.max_connections_per_host = 0}).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(CurlTransport::create({.user_agent = "a\r\nb"}).status().code(),
+  EXPECT_EQ(Http1Transport::create({.user_agent = "a\r\nb"}).status().code(),
             StatusCode::kInvalidArgument);
 }
 

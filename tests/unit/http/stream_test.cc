@@ -1,4 +1,4 @@
-// CurlTransport::stream(): incremental delivery, cancellation, drops and
+// Http1Transport::stream(): incremental delivery, cancellation, drops and
 // timeouts, against a cpp-httplib server whose handlers the test paces.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <thread>
 
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "tests/unit/http/test_servers.h"
 
 namespace http {
@@ -138,7 +138,7 @@ void serve_then_hold(HttpServer& server, std::string first, Event& release) {
   });
 }
 
-TEST(CurlStreamTest, DeliversEachChunkAsItArrives) {
+TEST(StreamTest, DeliversEachChunkAsItArrives) {
   std::array<Event, 3> go;
   HttpServer server;
   server.server().Get("/watch", [&](const httplib::Request&, httplib::Response& res) {
@@ -174,7 +174,7 @@ TEST(CurlStreamTest, DeliversEachChunkAsItArrives) {
   EXPECT_TRUE(result->ok()) << *result;
 }
 
-TEST(CurlStreamTest, ConsumerReturningFalseEndsTheStreamCleanly) {
+TEST(StreamTest, ConsumerReturningFalseEndsTheStreamCleanly) {
   Event release;
   HttpServer server;
   serve_then_hold(server, "{\"type\":\"ADDED\"}\n", release);
@@ -187,7 +187,7 @@ TEST(CurlStreamTest, ConsumerReturningFalseEndsTheStreamCleanly) {
   EXPECT_EQ(recorder.data(), "{\"type\":\"ADDED\"}\n");
 }
 
-TEST(CurlStreamTest, StopCancelsAnIdleStream) {
+TEST(StreamTest, StopCancelsAnIdleStream) {
   Event release;
   HttpServer server;
   serve_then_hold(server, "hello\n", release);
@@ -208,7 +208,7 @@ TEST(CurlStreamTest, StopCancelsAnIdleStream) {
   EXPECT_EQ(result->code(), StatusCode::kCancelled) << *result;
 }
 
-TEST(CurlStreamTest, StopCancelsAStreamWaitingForHeaders) {
+TEST(StreamTest, StopCancelsAStreamWaitingForHeaders) {
   Event release;
   Event arrived;
   HttpServer server;
@@ -232,7 +232,7 @@ TEST(CurlStreamTest, StopCancelsAStreamWaitingForHeaders) {
   EXPECT_EQ(recorder.status(), 0);
 }
 
-TEST(CurlStreamTest, ServerDroppingTheConnectionMidBodyIsUnavailable) {
+TEST(StreamTest, ServerDroppingTheConnectionMidBodyIsUnavailable) {
   HttpServer server;
   server.server().Get("/watch", [](const httplib::Request&, httplib::Response& res) {
     res.set_chunked_content_provider("application/json",
@@ -254,7 +254,7 @@ TEST(CurlStreamTest, ServerDroppingTheConnectionMidBodyIsUnavailable) {
   EXPECT_EQ(recorder.data(), "a\n");
 }
 
-TEST(CurlStreamTest, IdleTimeoutFailsWhenNoByteArrives) {
+TEST(StreamTest, IdleTimeoutFailsWhenNoByteArrives) {
   Event release;
   HttpServer server;
   serve_then_hold(server, "a\n", release);
@@ -272,7 +272,7 @@ TEST(CurlStreamTest, IdleTimeoutFailsWhenNoByteArrives) {
   EXPECT_EQ(recorder.data(), "a\n");
 }
 
-TEST(CurlStreamTest, TimeoutBoundsWaitingForHeaders) {
+TEST(StreamTest, TimeoutBoundsWaitingForHeaders) {
   Event release;
   HttpServer server;
   server.server().Get("/watch", [&](const httplib::Request&, httplib::Response& res) {
@@ -290,7 +290,7 @@ TEST(CurlStreamTest, TimeoutBoundsWaitingForHeaders) {
   EXPECT_EQ(recorder.status(), 0);
 }
 
-TEST(CurlStreamTest, TimeoutDoesNotBoundTheBody) {
+TEST(StreamTest, TimeoutDoesNotBoundTheBody) {
   Event never;
   HttpServer server;
   server.server().Get("/watch", [&](const httplib::Request&, httplib::Response& res) {
@@ -324,7 +324,7 @@ TEST(CurlStreamTest, TimeoutDoesNotBoundTheBody) {
   EXPECT_EQ(recorder.data(), "a\nb\n");
 }
 
-TEST(CurlStreamTest, ErrorStatusIsDeliveredWithItsBody) {
+TEST(StreamTest, ErrorStatusIsDeliveredWithItsBody) {
   HttpServer server;
   server.server().Get("/watch", [](const httplib::Request&, httplib::Response& res) {
     res.status = 410;
@@ -339,7 +339,7 @@ TEST(CurlStreamTest, ErrorStatusIsDeliveredWithItsBody) {
   EXPECT_EQ(recorder.data(), "{\"kind\":\"Status\",\"code\":410}");
 }
 
-TEST(CurlStreamTest, ConnectionRefusedIsUnavailable) {
+TEST(StreamTest, ConnectionRefusedIsUnavailable) {
   test::RefusingPort refusing;
   auto transport = make_transport();
   Recorder recorder;

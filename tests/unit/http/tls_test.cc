@@ -1,4 +1,4 @@
-// CurlTransport over TLS against a cpp-httplib SSLServer with a CA, server and
+// Http1Transport over TLS against a cpp-httplib SSLServer with a CA, server and
 // client certificates made at run time: trust from a file or memory, refusal
 // without the CA, insecure mode, server-name override, client certificates.
 #include <gmock/gmock.h>
@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "pkg/http/curl_transport.h"
+#include "pkg/http/http1_transport.h"
 #include "tests/unit/http/test_pki.h"
 #include "tests/unit/http/test_servers.h"
 
@@ -19,7 +19,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using util::StatusCode;
 
-class CurlTlsTest : public ::testing::Test {
+class TlsTest : public ::testing::Test {
  protected:
   // Starts an HTTPS server; with `require_client_cert`, it demands a client
   // certificate from the test CA.
@@ -39,8 +39,8 @@ class CurlTlsTest : public ::testing::Test {
   }
 
   util::StatusOr<Response> get(TlsOptions tls) {
-    util::StatusOr<std::unique_ptr<CurlTransport>> transport =
-        CurlTransport::create({.tls = std::move(tls)});
+    util::StatusOr<std::unique_ptr<Http1Transport>> transport =
+        Http1Transport::create({.tls = std::move(tls)});
     if (!transport.ok()) return transport.status();
     Request request;
     request.url = server_->url("/");
@@ -69,22 +69,22 @@ void expect_secure(const util::StatusOr<Response>& response) {
   EXPECT_EQ(response->body, "secure");
 }
 
-TEST_F(CurlTlsTest, VerifiesTheServerWithACaFile) {
+TEST_F(TlsTest, VerifiesTheServerWithACaFile) {
   start();
   expect_secure(get({.ca_file = pki_.ca_file}));
 }
 
-TEST_F(CurlTlsTest, VerifiesTheServerWithACaInMemory) {
+TEST_F(TlsTest, VerifiesTheServerWithACaInMemory) {
   start();
   expect_secure(get({.ca_pem = pki_.ca_pem}));
 }
 
-TEST_F(CurlTlsTest, ReusesTheTlsConnectionAcrossRequests) {
+TEST_F(TlsTest, ReusesTheTlsConnectionAcrossRequests) {
   start(/*require_client_cert=*/true);
-  util::StatusOr<std::unique_ptr<CurlTransport>> transport =
-      CurlTransport::create({.tls = {.ca_pem = pki_.ca_pem,
-                                     .client_cert_pem = pki_.client_cert_pem,
-                                     .client_key_pem = util::SecretString(pki_.client_key_pem)}});
+  util::StatusOr<std::unique_ptr<Http1Transport>> transport =
+      Http1Transport::create({.tls = {.ca_pem = pki_.ca_pem,
+                                      .client_cert_pem = pki_.client_cert_pem,
+                                      .client_key_pem = util::SecretString(pki_.client_key_pem)}});
   ASSERT_TRUE(transport.ok()) << transport.status();
   Request request;
   request.url = server_->url("/");
@@ -93,7 +93,22 @@ TEST_F(CurlTlsTest, ReusesTheTlsConnectionAcrossRequests) {
   EXPECT_EQ(connections(), 1u);
 }
 
-TEST_F(CurlTlsTest, RefusesAServerItCannotVerify) {
+// A server that stops reading and hangs up while a large body is still being
+// written: the request fails as a lost connection (and the process lives on).
+TEST_F(TlsTest, AServerHangingUpMidUploadIsUnavailable) {
+  test::HangingUpTlsServer server(pki_.server_cert_file, pki_.server_key_file);
+  auto transport = Http1Transport::create({.tls = {.ca_pem = pki_.ca_pem}});
+  ASSERT_TRUE(transport.ok()) << transport.status();
+  Request request;
+  request.method = Method::kPost;
+  request.url = server.url("/");
+  request.body = std::string(size_t{64} << 20, 'x');  // more than the sockets buffer
+  const util::StatusOr<Response> response = (*transport)->send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status();
+}
+
+TEST_F(TlsTest, RefusesAServerItCannotVerify) {
   start();
   util::StatusOr<Response> response = get({});  // system CAs only
   ASSERT_FALSE(response.ok());
@@ -103,12 +118,12 @@ TEST_F(CurlTlsTest, RefusesAServerItCannotVerify) {
                     HasSubstr("127.0.0.1:" + std::to_string(server_->port()))));
 }
 
-TEST_F(CurlTlsTest, InsecureSkipVerifyAcceptsAnyServer) {
+TEST_F(TlsTest, InsecureSkipVerifyAcceptsAnyServer) {
   start();
   expect_secure(get({.insecure_skip_verify = true}));
 }
 
-TEST_F(CurlTlsTest, ServerNameOverrideIsWhatGetsVerified) {
+TEST_F(TlsTest, ServerNameOverrideIsWhatGetsVerified) {
   start();
   // The certificate names apiserver.test; the URL says 127.0.0.1.
   expect_secure(get({.ca_pem = pki_.ca_pem, .server_name = "apiserver.test"}));
@@ -120,28 +135,28 @@ TEST_F(CurlTlsTest, ServerNameOverrideIsWhatGetsVerified) {
   EXPECT_THAT(wrong.status().message(), HasSubstr("certificate"));
 }
 
-TEST_F(CurlTlsTest, ClientCertificateFromFilesIsAccepted) {
+TEST_F(TlsTest, ClientCertificateFromFilesIsAccepted) {
   start(/*require_client_cert=*/true);
   expect_secure(get({.ca_file = pki_.ca_file,
                      .client_cert_file = pki_.client_cert_file,
                      .client_key_file = pki_.client_key_file}));
 }
 
-TEST_F(CurlTlsTest, ClientCertificateFromMemoryIsAccepted) {
+TEST_F(TlsTest, ClientCertificateFromMemoryIsAccepted) {
   start(/*require_client_cert=*/true);
   expect_secure(get({.ca_pem = pki_.ca_pem,
                      .client_cert_pem = pki_.client_cert_pem,
                      .client_key_pem = util::SecretString(pki_.client_key_pem)}));
 }
 
-TEST_F(CurlTlsTest, MissingClientCertificateIsRejected) {
+TEST_F(TlsTest, MissingClientCertificateIsRejected) {
   start(/*require_client_cert=*/true);
   util::StatusOr<Response> response = get({.ca_pem = pki_.ca_pem});
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status();
 }
 
-TEST_F(CurlTlsTest, ClientCertificateFromAnotherCaIsRejected) {
+TEST_F(TlsTest, ClientCertificateFromAnotherCaIsRejected) {
   start(/*require_client_cert=*/true);
   util::StatusOr<Response> response =
       get({.ca_pem = pki_.ca_pem,
@@ -151,7 +166,7 @@ TEST_F(CurlTlsTest, ClientCertificateFromAnotherCaIsRejected) {
   EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status();
 }
 
-TEST_F(CurlTlsTest, CreateRejectsInconsistentTlsOptions) {
+TEST_F(TlsTest, CreateRejectsInconsistentTlsOptions) {
   struct Case {
     const char* name;
     TlsOptions tls;
@@ -172,7 +187,7 @@ TEST_F(CurlTlsTest, CreateRejectsInconsistentTlsOptions) {
       {"server name with a port", {.server_name = "apiserver.test:443"}, "not a host name"},
   };
   for (const Case& c : cases) {
-    util::Status status = CurlTransport::create({.tls = c.tls}).status();
+    util::Status status = Http1Transport::create({.tls = c.tls}).status();
     EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << c.name;
     EXPECT_THAT(status.message(), HasSubstr(c.want)) << c.name;
     EXPECT_THAT(status.message(), ::testing::Not(HasSubstr("PRIVATE KEY"))) << c.name;
