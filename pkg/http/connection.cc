@@ -24,7 +24,9 @@
 namespace http::internal {
 namespace {
 
-std::string errno_text(int error) { return std::generic_category().message(error); }
+std::string errno_text(int error) {
+  return std::generic_category().message(error);
+}
 
 // OpenSSL's queued errors as text (and the queue cleared), or `fallback`.
 std::string openssl_errors(std::string_view fallback) {
@@ -268,6 +270,7 @@ util::Status Connection::handshake(const Route& route, const Wait& wait) {
 }
 
 util::Status Connection::write_all(std::string_view data, const Wait& wait) {
+  awaiting_answer_ = true;
   while (!data.empty()) {
     if (ssl_ != nullptr) {
       ASSIGN_OR_RETURN(const int written, drive(ssl_, fd_, wait, [&] {
@@ -291,6 +294,12 @@ util::Status Connection::write_all(std::string_view data, const Wait& wait) {
 }
 
 util::StatusOr<size_t> Connection::read_some(char* buffer, size_t size, const Wait& wait) {
+  // Right after a request nothing can have arrived yet: wait before reading
+  // rather than read, be told to wait (EAGAIN), and wait.
+  if (awaiting_answer_) {
+    awaiting_answer_ = false;
+    if (ssl_ == nullptr || SSL_pending(ssl_) == 0) RETURN_IF_ERROR(wait_for(fd_, POLLIN, wait));
+  }
   if (ssl_ != nullptr) {
     ASSIGN_OR_RETURN(const int got, drive(ssl_, fd_, wait, [&] {
                        return SSL_read(ssl_, buffer,

@@ -81,6 +81,7 @@ class Connection {
 
   const int fd_;
   SSL* ssl_ = nullptr;
+  bool awaiting_answer_ = false;  // written since the last read
 };
 
 }  // namespace http::internal
