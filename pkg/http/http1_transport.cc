@@ -326,8 +326,14 @@ util::Status Http1Transport::exchange(const Request& request, ResponseSink& sink
     const bool reused = connection != nullptr;
     if (!reused) {
       internal::Wait connecting = wait;
-      connecting.deadline = std::min(deadline, clock_.monotonic_now() + options_.connect_timeout);
+      const util::MonotonicTime started = clock_.monotonic_now();
+      connecting.deadline = std::min(deadline, started + options_.connect_timeout);
       auto opened = Connection::open(route, connecting);
+      if (!opened.ok() && opened.status().code() == util::StatusCode::kDeadlineExceeded) {
+        return failed(util::deadline_exceeded_error(
+            util::cat("timed out connecting (no answer from ", route.host, ":", route.port,
+                      " within ", absl::FormatDuration(connecting.deadline - started), ")")));
+      }
       if (!opened.ok()) return failed(opened.status());
       connection = std::move(opened).value();
     }
@@ -343,9 +349,11 @@ util::Status Http1Transport::exchange(const Request& request, ResponseSink& sink
       auto got = connection->read_some(buffer.get(), kReadBuffer, reading);
       if (!got.ok()) {
         attempt.status = got.status();
-        if (attempt.status.code() == util::StatusCode::kDeadlineExceeded && streaming) {
+        if (attempt.status.code() == util::StatusCode::kDeadlineExceeded) {
           attempt.status = util::deadline_exceeded_error(
-              parser.head_done()
+              !streaming ? util::cat("timed out (no complete answer within ",
+                                     absl::FormatDuration(request.timeout), ")")
+              : parser.head_done()
                   ? util::cat("no data for ", absl::FormatDuration(request.idle_timeout))
                   : util::cat("no response within ", absl::FormatDuration(request.timeout)));
         }

@@ -26,14 +26,19 @@ std::optional<std::string> first_set(
 }
 
 util::StatusOr<Proxy> parse_proxy(std::string text, const char* variable) {
-  if (text.find("://") == std::string::npos) text = "http://" + text;  // as libcurl does
+  const size_t scheme_end = text.find("://");
+  if (scheme_end == std::string::npos) {
+    text = "http://" + text;  // as libcurl does
+  } else if (!util::equals_ignore_case(std::string_view(text).substr(0, scheme_end), "http")) {
+    return util::invalid_argument_error(
+        util::cat(variable,
+                  ": only http:// proxies are supported (requests to https:// servers go through "
+                  "them in a CONNECT tunnel), not ",
+                  std::string_view(text).substr(0, std::min<size_t>(scheme_end, 10)), "://"));
+  }
   const util::StatusOr<Url> url = parse_url(text);
   if (!url.ok()) {
     return util::invalid_argument_error(util::cat(variable, ": ", url.status().message()));
-  }
-  if (url->scheme != "http") {
-    return util::invalid_argument_error(util::cat(
-        variable, ": only http:// proxies are supported (the tunnel to the server is TLS)"));
   }
   Proxy proxy{
       .host = url->bare_host(), .port = std::string(url->effective_port()), .authorization = {}};

@@ -87,6 +87,9 @@ TEST(ProxySettingsTest, UnsupportedProxiesFailNamingTheVariableButNoPassword) {
     EXPECT_THAT(proxies.status().message(),
                 AllOf(HasSubstr("HTTPS_PROXY"), Not(HasSubstr("hunter2"))))
         << url;
+    EXPECT_THAT(proxies.status().message(),
+                HasSubstr(url[4] == ':' ? "URL has no host" : "only http:// proxies are supported"))
+        << url;
   }
 }
 
