@@ -219,6 +219,49 @@ struct Attempt {
   bool reusable = false;  // the connection can carry the next request
 };
 
+// Sends `bytes` on `connection` and reads the answer into `sink`: the whole
+// exchange within `wait`, or for a stream the head within it and then each
+// piece of the body within the request's idle timeout.
+Attempt attempt_on(Connection& connection, std::string_view bytes, const Request& request,
+                   bool streaming, const internal::Wait& wait, ResponseSink& sink) {
+  ResponseParser parser(request.method == Method::kHead);
+  Attempt attempt;
+  attempt.status = connection.write_all(bytes, wait);
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+  while (attempt.status.ok()) {
+    internal::Wait reading = wait;
+    if (streaming && parser.head_done()) {
+      reading.deadline = wait.clock->monotonic_now() + std::min(request.idle_timeout, kForever);
+    }
+    auto got = connection.read_some(buffer.get(), kReadBuffer, reading);
+    if (!got.ok()) {
+      attempt.status = got.status();
+      if (attempt.status.code() == util::StatusCode::kDeadlineExceeded) {
+        attempt.status = util::deadline_exceeded_error(
+            !streaming ? util::cat("timed out (no complete answer within ",
+                                   absl::FormatDuration(request.timeout), ")")
+            : parser.head_done()
+                ? util::cat("no data for ", absl::FormatDuration(request.idle_timeout))
+                : util::cat("no response within ", absl::FormatDuration(request.timeout)));
+      }
+      return attempt;
+    }
+    if (*got == 0) {
+      attempt.status = parser.finish();
+      return attempt;
+    }
+    attempt.answered = true;
+    auto progress = parser.feed(std::string_view(buffer.get(), *got), sink);
+    if (!progress.ok()) {
+      attempt.status = progress.status();
+    } else if (*progress != ResponseParser::Progress::kMore) {
+      attempt.reusable = *progress == ResponseParser::Progress::kDone && parser.reusable();
+      return attempt;
+    }
+  }
+  return attempt;
+}
+
 }  // namespace
 
 util::StatusOr<std::unique_ptr<Http1Transport>> Http1Transport::create(
@@ -337,43 +380,7 @@ util::Status Http1Transport::exchange(const Request& request, ResponseSink& sink
       if (!opened.ok()) return failed(opened.status());
       connection = std::move(opened).value();
     }
-    ResponseParser parser(request.method == Method::kHead);
-    attempt = Attempt{};
-    attempt.status = connection->write_all(bytes, wait);
-    const auto buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
-    while (attempt.status.ok()) {
-      internal::Wait reading = wait;
-      if (streaming && parser.head_done()) {
-        reading.deadline = clock_.monotonic_now() + std::min(request.idle_timeout, kForever);
-      }
-      auto got = connection->read_some(buffer.get(), kReadBuffer, reading);
-      if (!got.ok()) {
-        attempt.status = got.status();
-        if (attempt.status.code() == util::StatusCode::kDeadlineExceeded) {
-          attempt.status = util::deadline_exceeded_error(
-              !streaming ? util::cat("timed out (no complete answer within ",
-                                     absl::FormatDuration(request.timeout), ")")
-              : parser.head_done()
-                  ? util::cat("no data for ", absl::FormatDuration(request.idle_timeout))
-                  : util::cat("no response within ", absl::FormatDuration(request.timeout)));
-        }
-        break;
-      }
-      if (*got == 0) {
-        attempt.status = parser.finish(sink);
-        break;
-      }
-      attempt.answered = true;
-      auto progress = parser.feed(std::string_view(buffer.get(), *got), sink);
-      if (!progress.ok()) {
-        attempt.status = progress.status();
-      } else if (*progress == ResponseParser::Progress::kMore) {
-        continue;
-      } else {
-        attempt.reusable = *progress == ResponseParser::Progress::kDone && parser.reusable();
-      }
-      break;
-    }
+    attempt = attempt_on(*connection, bytes, request, streaming, wait, sink);
     // A kept connection the server closed just as it was reused: the request
     // did not reach it, so it goes once more on a new connection.
     const bool stale =

@@ -205,7 +205,7 @@ util::StatusOr<ResponseParser::Progress> ResponseParser::parse_head(ResponseSink
   return state_ == State::kDone ? Progress::kDone : Progress::kMore;
 }
 
-util::Status ResponseParser::finish(ResponseSink& /*sink*/) {
+util::Status ResponseParser::finish() {
   if (state_ == State::kUntilClose || state_ == State::kDone) {
     state_ = State::kDone;
     keep_alive_ = false;

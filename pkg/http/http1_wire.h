@@ -47,7 +47,7 @@ class ResponseParser {
 
   // The connection ended. OK when that is how the body ends (no
   // Content-Length, not chunked); kUnavailable otherwise.
-  util::Status finish(ResponseSink& sink);
+  util::Status finish();
 
   bool head_done() const { return state_ != State::kHead; }
   // Whether the connection may carry the next request: the response was

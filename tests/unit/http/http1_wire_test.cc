@@ -117,7 +117,7 @@ TEST(ResponseParserTest, ABodyUntilTheConnectionEndsIsCompleteOnlyThen) {
   ResponseParser parser(false);
   Collect sink;
   ASSERT_EQ(*parser.feed("HTTP/1.1 200 OK\r\n\r\nstreamed", sink), Progress::kMore);
-  EXPECT_TRUE(parser.finish(sink).ok());
+  EXPECT_TRUE(parser.finish().ok());
   EXPECT_EQ(sink.body, "streamed");
   EXPECT_FALSE(parser.reusable());
 }
@@ -129,7 +129,7 @@ TEST(ResponseParserTest, TheConnectionEndingEarlyIsALostConnection) {
     ResponseParser parser(false);
     Collect sink;
     ASSERT_TRUE(parser.feed(wire, sink).ok()) << wire;
-    const util::Status ended = parser.finish(sink);
+    const util::Status ended = parser.finish();
     EXPECT_EQ(ended.code(), util::StatusCode::kUnavailable) << wire;
   }
 }
