@@ -96,17 +96,17 @@ std::string HttpServer::url(std::string_view path) const {
   return util::cat(tls_ ? "https" : "http", "://127.0.0.1:", port_, path);
 }
 
-// ---- RawServer ----
+// ---- LoopbackAcceptor ----
 
-RawServer::RawServer(std::string response) : response_(std::move(response)) {
+LoopbackAcceptor::LoopbackAcceptor(std::function<void(int fd)> serve) : serve_(std::move(serve)) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) die("socket");
   port_ = bind_loopback(listen_fd_);
   if (::listen(listen_fd_, 16) != 0) die("listen");
-  thread_ = std::thread([this] { serve(); });
+  thread_ = std::thread([this] { run(); });
 }
 
-RawServer::~RawServer() {
+LoopbackAcceptor::~LoopbackAcceptor() {
   {
     util::MutexLock lock(mu_);
     stopping_ = true;
@@ -117,16 +117,7 @@ RawServer::~RawServer() {
   ::close(listen_fd_);
 }
 
-std::string RawServer::url(std::string_view path) const {
-  return util::cat("http://127.0.0.1:", port_, path);
-}
-
-std::vector<std::string> RawServer::requests() const {
-  util::MutexLock lock(mu_);
-  return requests_;
-}
-
-void RawServer::serve() {
+void LoopbackAcceptor::run() {
   while (true) {
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) return;
@@ -138,11 +129,25 @@ void RawServer::serve() {
       }
       connection_fd_ = fd;
     }
-    serve_connection(fd);
+    serve_(fd);
     util::MutexLock lock(mu_);
     connection_fd_ = -1;  // closed under the lock: the destructor never shuts a reused fd
     ::close(fd);
   }
+}
+
+// ---- RawServer ----
+
+RawServer::RawServer(std::string response)
+    : response_(std::move(response)), acceptor_([this](int fd) { serve_connection(fd); }) {}
+
+std::string RawServer::url(std::string_view path) const {
+  return util::cat("http://127.0.0.1:", port(), path);
+}
+
+std::vector<std::string> RawServer::requests() const {
+  util::MutexLock lock(mu_);
+  return requests_;
 }
 
 void RawServer::serve_connection(int fd) {
@@ -182,50 +187,33 @@ void RawServer::serve_connection(int fd) {
 
 // ---- TunnelProxy ----
 
-TunnelProxy::TunnelProxy(bool refuse) : refuse_(refuse) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) die("socket");
-  port_ = bind_loopback(listen_fd_);
-  if (::listen(listen_fd_, 16) != 0) die("listen");
-  thread_ = std::thread([this] { serve(); });
-}
-
-TunnelProxy::~TunnelProxy() {
-  {
-    util::MutexLock lock(mu_);
-    stopping_ = true;
-    for (const int fd : open_fds_)
-      ::shutdown(fd, SHUT_RDWR);  // the pump's poll() returns
-  }
-  ::shutdown(listen_fd_, SHUT_RDWR);  // accept() returns
-  thread_.join();
-  ::close(listen_fd_);
-}
+TunnelProxy::TunnelProxy(bool refuse)
+    : refuse_(refuse), acceptor_([this](int fd) { tunnel(fd); }) {}
 
 std::vector<std::string> TunnelProxy::requests() const {
   util::MutexLock lock(mu_);
   return requests_;
 }
 
-void TunnelProxy::serve() {
-  while (true) {
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) return;
-    {
-      util::MutexLock lock(mu_);
-      if (stopping_) {
-        ::close(fd);
+namespace {
+
+// Copies bytes both ways until either side closes (or is shut down).
+void pump(int a, int b) {
+  pollfd fds[2] = {{.fd = a, .events = POLLIN, .revents = 0},
+                   {.fd = b, .events = POLLIN, .revents = 0}};
+  char buffer[16384];
+  while (::poll(fds, 2, -1) > 0) {
+    for (int from = 0; from < 2; ++from) {
+      if (fds[from].revents == 0) continue;
+      const ssize_t n = ::recv(fds[from].fd, buffer, sizeof(buffer), 0);
+      if (n <= 0 || ::send(fds[1 - from].fd, buffer, static_cast<size_t>(n), MSG_NOSIGNAL) < 0) {
         return;
       }
-      open_fds_.push_back(fd);
     }
-    tunnel(fd);
-    util::MutexLock lock(mu_);
-    for (const int open : open_fds_)
-      ::close(open);  // closed under the lock: the destructor never shuts a reused fd
-    open_fds_.clear();
   }
 }
+
+}  // namespace
 
 void TunnelProxy::tunnel(int client) {
   std::string head;
@@ -249,68 +237,53 @@ void TunnelProxy::tunnel(int client) {
     return;
   }
   const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  {
-    util::MutexLock lock(mu_);
-    open_fds_.push_back(server);
-  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port =
       htons(static_cast<uint16_t>(std::stoi(std::string(words[1].substr(colon + 1)))));
-  if (::connect(server, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) return;
   const std::string_view yes = "HTTP/1.1 200 Connection established\r\n\r\n";
-  if (::send(client, yes.data(), yes.size(), MSG_NOSIGNAL) < 0) return;
-  // Pumps bytes both ways until either side closes.
-  pollfd fds[2] = {{.fd = client, .events = POLLIN, .revents = 0},
-                   {.fd = server, .events = POLLIN, .revents = 0}};
-  char buffer[16384];
-  while (::poll(fds, 2, -1) > 0) {
-    for (int from = 0; from < 2; ++from) {
-      if (fds[from].revents == 0) continue;
-      const ssize_t n = ::recv(fds[from].fd, buffer, sizeof(buffer), 0);
-      if (n <= 0 || ::send(fds[1 - from].fd, buffer, static_cast<size_t>(n), MSG_NOSIGNAL) < 0) {
-        return;
-      }
-    }
+  if (::connect(server, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      ::send(client, yes.data(), yes.size(), MSG_NOSIGNAL) >= 0) {
+    pump(client, server);
   }
+  ::close(server);
 }
 
 // ---- HangingUpTlsServer ----
 
-HangingUpTlsServer::HangingUpTlsServer(const std::string& cert_file, const std::string& key_file) {
-  ctx_ = SSL_CTX_new(TLS_server_method());
-  if (ctx_ == nullptr || SSL_CTX_use_certificate_chain_file(ctx_, cert_file.c_str()) != 1 ||
-      SSL_CTX_use_PrivateKey_file(ctx_, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+namespace {
+
+SSL_CTX* server_context(const std::string& cert_file, const std::string& key_file) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr || SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
     die("TLS server context");
   }
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) die("socket");
-  port_ = bind_loopback(listen_fd_);
-  if (::listen(listen_fd_, 1) != 0) die("listen");
-  thread_ = std::thread([this] {
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) return;
-    SSL* ssl = SSL_new(ctx_);
-    SSL_set_fd(ssl, fd);
-    if (SSL_accept(ssl) == 1) {
-      char some[1024];
-      SSL_read(ssl, some, sizeof(some));
-    }
-    SSL_free(ssl);
-    ::close(fd);
-  });
+  return ctx;
 }
 
+}  // namespace
+
+HangingUpTlsServer::HangingUpTlsServer(const std::string& cert_file, const std::string& key_file)
+    : ctx_(server_context(cert_file, key_file)), acceptor_([this](int fd) { hang_up(fd); }) {}
+
 HangingUpTlsServer::~HangingUpTlsServer() {
-  ::shutdown(listen_fd_, SHUT_RDWR);  // accept() returns if no one came
-  thread_.join();
-  ::close(listen_fd_);
   SSL_CTX_free(ctx_);
 }
 
+void HangingUpTlsServer::hang_up(int fd) {
+  SSL* ssl = SSL_new(ctx_);
+  SSL_set_fd(ssl, fd);
+  if (SSL_accept(ssl) == 1) {
+    char some[1024];
+    SSL_read(ssl, some, sizeof(some));
+  }
+  SSL_free(ssl);
+}
+
 std::string HangingUpTlsServer::url(std::string_view path) const {
-  return util::cat("https://127.0.0.1:", port_, path);
+  return util::cat("https://127.0.0.1:", acceptor_.port(), path);
 }
 
 // ---- RefusingPort ----

@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <openssl/ssl.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,30 +61,49 @@ class HttpServer {
   std::thread thread_;
 };
 
+// Accepts connections on 127.0.0.1 (an OS-chosen port), one at a time, on its
+// own thread, and hands each to `serve`, closing it when `serve` returns. The
+// destructor shuts the listening socket and the connection being served down
+// (so blocked accept(), recv() and poll() return) and joins the thread:
+// declare the acceptor after what `serve` uses.
+class LoopbackAcceptor {
+ public:
+  explicit LoopbackAcceptor(std::function<void(int fd)> serve);
+  ~LoopbackAcceptor();
+  LoopbackAcceptor(const LoopbackAcceptor&) = delete;
+  LoopbackAcceptor& operator=(const LoopbackAcceptor&) = delete;
+  int port() const { return port_; }
+
+ private:
+  void run();
+
+  const std::function<void(int fd)> serve_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  util::Mutex mu_;
+  int connection_fd_ ABSL_GUARDED_BY(mu_) = -1;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
 // Answers every request on 127.0.0.1 with `response` and records each request's
 // exact bytes (header block plus Content-Length body). One connection at a
 // time, kept alive.
 class RawServer {
  public:
   explicit RawServer(std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-  ~RawServer();
 
-  int port() const { return port_; }
+  int port() const { return acceptor_.port(); }
   std::string url(std::string_view path) const;
   std::vector<std::string> requests() const;
 
  private:
-  void serve();
   void serve_connection(int fd);
 
   const std::string response_;
-  int listen_fd_ = -1;
-  int port_ = 0;
   mutable util::Mutex mu_;
-  int connection_fd_ ABSL_GUARDED_BY(mu_) = -1;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;
+  LoopbackAcceptor acceptor_;  // last: stopped first
 };
 
 // An HTTP proxy on 127.0.0.1 that opens CONNECT tunnels (one at a time) and
@@ -91,23 +111,17 @@ class RawServer {
 class TunnelProxy {
  public:
   explicit TunnelProxy(bool refuse = false);
-  ~TunnelProxy();
 
-  int port() const { return port_; }
+  int port() const { return acceptor_.port(); }
   std::vector<std::string> requests() const;
 
  private:
-  void serve();
   void tunnel(int client);
 
   const bool refuse_;
-  int listen_fd_ = -1;
-  int port_ = 0;
   mutable util::Mutex mu_;
-  std::vector<int> open_fds_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;
+  LoopbackAcceptor acceptor_;  // last: stopped first
 };
 
 // Accepts one TLS connection on 127.0.0.1, reads a little of the request and
@@ -119,10 +133,10 @@ class HangingUpTlsServer {
   std::string url(std::string_view path) const;
 
  private:
-  int listen_fd_ = -1;
-  int port_ = 0;
+  void hang_up(int fd);
+
   SSL_CTX* ctx_ = nullptr;
-  std::thread thread_;
+  LoopbackAcceptor acceptor_;  // last: stopped first
 };
 
 // A port on 127.0.0.1 that refuses connections: bound, never listening, held
