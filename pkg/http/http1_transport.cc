@@ -27,7 +27,6 @@ namespace {
 
 using internal::Connection;
 using internal::ResponseParser;
-using internal::ResponseSink;
 
 // send() keeps bodies in memory; a bigger one is refused rather than
 // exhausting it (the largest expected is a Kubernetes list of Secrets).
@@ -150,9 +149,9 @@ std::optional<std::string> environment(const char* name) {
 }
 
 // Keeps what send() returns.
-class Collected final : public ResponseSink {
+class Collected final : public StreamConsumer {
  public:
-  bool on_head(int status, const Headers& headers) override {
+  bool on_response(int status, const Headers& headers) override {
     response.status = status;
     response.headers = headers;
     // A body whose length the server announced is received into one buffer
@@ -165,7 +164,7 @@ class Collected final : public ResponseSink {
     }
     return true;
   }
-  bool on_body(std::string_view piece) override {
+  bool on_data(std::string_view piece) override {
     if (response.body.size() + piece.size() > kMaxResponseBody) {
       too_large = true;
       return false;
@@ -175,19 +174,6 @@ class Collected final : public ResponseSink {
   }
   Response response;
   bool too_large = false;
-};
-
-// Hands a streamed response to the caller's consumer.
-class Forwarded final : public ResponseSink {
- public:
-  explicit Forwarded(StreamConsumer& consumer) : consumer_(consumer) {}
-  bool on_head(int status, const Headers& headers) override {
-    return consumer_.on_response(status, headers);
-  }
-  bool on_body(std::string_view piece) override { return consumer_.on_data(piece); }
-
- private:
-  StreamConsumer& consumer_;
 };
 
 // Wakes a connection's waits from the thread requesting the stop.
@@ -223,7 +209,7 @@ struct Attempt {
 // exchange within `wait`, or for a stream the head within it and then each
 // piece of the body within the request's idle timeout.
 Attempt attempt_on(Connection& connection, std::string_view bytes, const Request& request,
-                   bool streaming, const internal::Wait& wait, ResponseSink& sink) {
+                   bool streaming, const internal::Wait& wait, StreamConsumer& sink) {
   ResponseParser parser(request.method == Method::kHead);
   Attempt attempt;
   attempt.status = connection.write_all(bytes, wait);
@@ -304,11 +290,10 @@ util::StatusOr<Response> Http1Transport::send(const Request& request) {
 
 util::Status Http1Transport::stream(const Request& request, StreamConsumer& consumer,
                                     std::stop_token stop) {
-  Forwarded forwarded(consumer);
-  return exchange(request, forwarded, /*streaming=*/true, stop);
+  return exchange(request, consumer, /*streaming=*/true, stop);
 }
 
-util::Status Http1Transport::exchange(const Request& request, ResponseSink& sink, bool streaming,
+util::Status Http1Transport::exchange(const Request& request, StreamConsumer& sink, bool streaming,
                                       const std::stop_token& stop) {
   if (request.timeout <= absl::ZeroDuration() ||
       (streaming && request.idle_timeout <= absl::ZeroDuration())) {

@@ -49,7 +49,6 @@ namespace http {
 
 namespace internal {
 class ConnectionPool;
-class ResponseSink;
 }  // namespace internal
 
 struct Http1TransportOptions {
@@ -84,7 +83,7 @@ class Http1Transport final : public Transport {
   Http1Transport(Http1TransportOptions options, ProxySettings proxies, ssl_ctx_st* tls);
   // One exchange: `streaming` bounds the wait for the head by the timeout
   // and each wait for body bytes by the idle timeout.
-  util::Status exchange(const Request& request, internal::ResponseSink& sink, bool streaming,
+  util::Status exchange(const Request& request, StreamConsumer& sink, bool streaming,
                         const std::stop_token& stop);
 
   const Http1TransportOptions options_;

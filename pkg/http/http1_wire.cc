@@ -58,7 +58,7 @@ std::string serialize_request(const Request& request, std::string_view target,
 }
 
 util::StatusOr<ResponseParser::Progress> ResponseParser::feed(std::string_view data,
-                                                              ResponseSink& sink) {
+                                                              StreamConsumer& sink) {
   while (!data.empty() || state_ == State::kDone) {
     if (state_ == State::kDone) {
       if (!data.empty()) trailing_bytes_ = true;
@@ -74,7 +74,7 @@ util::StatusOr<ResponseParser::Progress> ResponseParser::feed(std::string_view d
 }
 
 util::StatusOr<ResponseParser::Progress> ResponseParser::step(std::string_view& data,
-                                                              ResponseSink& sink) {
+                                                              StreamConsumer& sink) {
   switch (state_) {
     case State::kHead:
     case State::kChunkSize:
@@ -120,7 +120,7 @@ util::StatusOr<ResponseParser::Progress> ResponseParser::step(std::string_view& 
       const std::string_view piece = data.substr(0, take);
       data.remove_prefix(take);
       if (state_ != State::kUntilClose) remaining_ -= take;
-      if (!piece.empty() && !sink.on_body(piece)) return Progress::kStopped;
+      if (!piece.empty() && !sink.on_data(piece)) return Progress::kStopped;
       if (state_ == State::kLength && remaining_ == 0) {
         state_ = State::kDone;
         return Progress::kDone;
@@ -145,7 +145,7 @@ util::StatusOr<ResponseParser::Progress> ResponseParser::step(std::string_view& 
   return Progress::kMore;
 }
 
-util::StatusOr<ResponseParser::Progress> ResponseParser::parse_head(ResponseSink& sink) {
+util::StatusOr<ResponseParser::Progress> ResponseParser::parse_head(StreamConsumer& sink) {
   const std::string head = std::move(buffer_);
   buffer_.clear();
   const size_t line_end = head.find("\r\n");
@@ -201,7 +201,7 @@ util::StatusOr<ResponseParser::Progress> ResponseParser::parse_head(ResponseSink
     state_ = State::kUntilClose;
     keep_alive_ = false;
   }
-  if (!sink.on_head(status, headers)) return Progress::kStopped;
+  if (!sink.on_response(status, headers)) return Progress::kStopped;
   return state_ == State::kDone ? Progress::kDone : Progress::kMore;
 }
 

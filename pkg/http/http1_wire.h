@@ -17,20 +17,11 @@ namespace http::internal {
 // "METHOD target HTTP/1.1", Host, User-Agent (unless the caller set one), the
 // caller's headers in order, Content-Length when there is a body (or for
 // POST/PUT/PATCH), then the body. `target` is the path and query, or the
-// absolute URL for a request through an HTTP proxy. The string is zeroed
-// before it is freed by the caller (it carries tokens and signatures).
+// absolute URL for a request through an HTTP proxy. The caller zeroes the
+// string when done with it (it carries tokens and signatures).
 std::string serialize_request(const Request& request, std::string_view target,
                               std::string_view host_header, std::string_view user_agent,
                               std::string_view proxy_authorization);
-
-// Receives a response as the parser reads it. Returning false from either
-// call stops the parser (Parser::feed then reports kStopped).
-class ResponseSink {
- public:
-  virtual ~ResponseSink() = default;
-  virtual bool on_head(int status, const Headers& headers) = 0;
-  virtual bool on_body(std::string_view piece) = 0;
-};
 
 class ResponseParser {
  public:
@@ -39,11 +30,13 @@ class ResponseParser {
   // `head_request`: the response to a HEAD has no body whatever it says.
   explicit ResponseParser(bool head_request) : head_request_(head_request) {}
 
-  // Consumes `data` (any split). Interim (1xx) responses are skipped.
-  // kDone: the response is complete, and `data` held nothing after it;
-  // kStopped: the sink asked to stop. Errors: kUnavailable "malformed
+  // Consumes `data` (any split), handing `sink` the head and the body's
+  // pieces as they complete; returning false from either stops the parser.
+  // Interim (1xx) responses are skipped.
+  // kDone: the response is complete (bytes after it make the connection not
+  // reusable); kStopped: the sink asked to stop. Errors: kUnavailable "malformed
   // response (why)".
-  util::StatusOr<Progress> feed(std::string_view data, ResponseSink& sink);
+  util::StatusOr<Progress> feed(std::string_view data, StreamConsumer& sink);
 
   // The connection ended. OK when that is how the body ends (no
   // Content-Length, not chunked); kUnavailable otherwise.
@@ -51,7 +44,8 @@ class ResponseParser {
 
   bool head_done() const { return state_ != State::kHead; }
   // Whether the connection may carry the next request: the response was
-  // complete, exactly, and neither side said "Connection: close".
+  // complete, nothing followed it, and the server did not say
+  // "Connection: close" (or, in HTTP/1.0, did say "keep-alive").
   bool reusable() const { return state_ == State::kDone && keep_alive_ && !trailing_bytes_; }
 
  private:
@@ -65,8 +59,8 @@ class ResponseParser {
     kUntilClose,
     kDone
   };
-  util::StatusOr<Progress> parse_head(ResponseSink& sink);
-  util::StatusOr<Progress> step(std::string_view& data, ResponseSink& sink);
+  util::StatusOr<Progress> parse_head(StreamConsumer& sink);
+  util::StatusOr<Progress> step(std::string_view& data, StreamConsumer& sink);
 
   const bool head_request_;
   State state_ = State::kHead;

@@ -12,15 +12,15 @@ namespace {
 using ::testing::HasSubstr;
 using Progress = ResponseParser::Progress;
 
-class Collect : public ResponseSink {
+class Collect : public StreamConsumer {
  public:
-  bool on_head(int s, const Headers& h) override {
+  bool on_response(int s, const Headers& h) override {
     ++heads;
     status = s;
     headers = h;
     return !stop_at_head;
   }
-  bool on_body(std::string_view piece) override {
+  bool on_data(std::string_view piece) override {
     body.append(piece);
     return !stop_at_body;
   }
