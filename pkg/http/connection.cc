@@ -158,6 +158,7 @@ template <typename Call>
 util::StatusOr<int> drive(SSL* ssl, int fd, const Wait& wait, Call call) {
   while (true) {
     ERR_clear_error();
+    errno = 0;
     const int result = call();
     if (result > 0) return result;
     const int error = SSL_get_error(ssl, result);
