@@ -40,8 +40,10 @@ util::StatusOr<Proxy> parse_proxy(std::string text, const char* variable) {
   if (!url.ok()) {
     return util::invalid_argument_error(util::cat(variable, ": ", url.status().message()));
   }
-  Proxy proxy{
-      .host = url->bare_host(), .port = std::string(url->effective_port()), .authorization = {}};
+  // Without a port: 1080, libcurl's default for proxies.
+  Proxy proxy{.host = url->bare_host(),
+              .port = url->port.empty() ? "1080" : std::string(url->port),
+              .authorization = {}};
   // user:password@ between "://" and the host.
   const size_t start = text.find("://") + 3;
   const size_t at = text.rfind('@', text.find_first_of("/?#", start));

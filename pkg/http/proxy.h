@@ -4,7 +4,8 @@
 // upper-case HTTP_PROXY, which CGI lets a client set), either through
 // all_proxy or ALL_PROXY otherwise; none for hosts that no_proxy or NO_PROXY
 // names ("*", a host or domain suffix, an IP address or CIDR range).
-// Only http:// proxies (with optional user:password) are supported.
+// Only http:// proxies (with optional user:password) are supported; without
+// a port, 1080 (libcurl's default).
 #pragma once
 
 #include <functional>

@@ -50,7 +50,7 @@ TEST(ProxySettingsTest, EachSchemeHasItsVariablesAsLibcurlReadsThem) {
                                {"HTTP_PROXY", "http://ignored:1"},
                                {"ALL_PROXY", "http://all:9"}});
   ASSERT_TRUE(upper.ok()) << upper.status();
-  EXPECT_EQ(route(*upper, "https://sts.amazonaws.com/"), "fd00::1:80");
+  EXPECT_EQ(route(*upper, "https://sts.amazonaws.com/"), "fd00::1:1080");  // libcurl's default port
   EXPECT_EQ(route(*upper, "http://169.254.169.254/"), "all:9");
 
   const auto none = settings({});
