@@ -19,6 +19,7 @@
 #include <system_error>
 
 #include "pkg/http/http1_wire.h"
+#include "pkg/util/openssl_ptr.h"
 #include "pkg/util/strings.h"
 
 namespace http::internal {
@@ -26,18 +27,6 @@ namespace {
 
 std::string errno_text(int error) {
   return std::generic_category().message(error);
-}
-
-// OpenSSL's queued errors as text (and the queue cleared), or `fallback`.
-std::string openssl_errors(std::string_view fallback) {
-  std::string out;
-  while (const unsigned long code = ERR_get_error()) {  // NOLINT(google-runtime-int)
-    char text[256];
-    ERR_error_string_n(code, text, sizeof(text));
-    if (!out.empty()) out += "; ";
-    out += text;
-  }
-  return out.empty() ? std::string(fallback) : out;
 }
 
 // Waits until `fd` is ready for `events`, the deadline passes, or a stop.
@@ -173,7 +162,8 @@ util::StatusOr<int> drive(SSL* ssl, int fd, const Wait& wait, Call call) {
       return util::unavailable_error(
           util::cat("connection lost (", errno != 0 ? errno_text(errno) : "closed", ")"));
     } else {
-      return util::unavailable_error(util::cat("TLS error (", openssl_errors("unknown"), ")"));
+      return util::unavailable_error(
+          util::cat("TLS error (", util::openssl::error_text("unknown"), ")"));
     }
   }
 }
@@ -247,7 +237,7 @@ util::Status Connection::handshake(const Route& route, const Wait& wait) {
   if (ssl_ == nullptr || bio == nullptr) {
     if (bio != nullptr) BIO_free(bio);
     return util::resource_exhausted_error(
-        util::cat("TLS setup failed (", openssl_errors("SSL_new"), ")"));
+        util::cat("TLS setup failed (", util::openssl::error_text("SSL_new"), ")"));
   }
   BIO_set_fd(bio, fd_, BIO_NOCLOSE);
   SSL_set_bio(ssl_, bio, bio);  // the SSL owns it

@@ -74,19 +74,12 @@ util::Status validate(const Http1TransportOptions& options) {
   return validate_tls_options(options.tls);
 }
 
+// "what: OpenSSL's reason".
 std::string openssl_error(std::string_view what) {
-  const unsigned long code = ERR_get_error();  // NOLINT(google-runtime-int): OpenSSL's type
-  ERR_clear_error();
-  if (code == 0) return std::string(what);
-  char text[256];
-  ERR_error_string_n(code, text, sizeof(text));
-  return util::cat(what, ": ", text);
+  return util::cat(what, ": ", util::openssl::error_text("no reason given"));
 }
 
-struct SslCtxFree {
-  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
-};
-using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+using SslCtxPtr = std::unique_ptr<SSL_CTX, util::openssl::Deleter<SSL_CTX_free>>;
 
 // The TLS client settings every connection shares: whom to trust and the
 // client certificate. The options were validated (validate_tls_options).

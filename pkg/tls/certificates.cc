@@ -27,11 +27,7 @@ using util::openssl::X509Ptr;
 constexpr absl::Duration kBackdate = absl::Hours(1);
 
 util::Status openssl_error(std::string_view doing) {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  std::array<char, 256> reason{};
-  ERR_error_string_n(code, reason.data(), reason.size());
-  return util::internal_error(util::cat(doing, ": ", reason.data()));
+  return util::internal_error(util::cat(doing, ": ", util::openssl::error_text("no reason given")));
 }
 
 std::string pem_of(X509* certificate) {
