@@ -95,9 +95,7 @@ kube::OwnerReference owner_reference(const AwsIamRole& role) {
 }
 
 bool adoptable(const ManagedSecret& secret) {
-  auto heritage = secret.labels.find(kHeritageLabel);
-  return (heritage != secret.labels.end() && heritage->second == kHeritageValue) ||
-         secret.holds_credentials;
+  return secret.heritage_label || secret.holds_credentials;
 }
 
 absl::Duration refresh_lead(const AwsIamRole& role, const RefreshPolicy& refresh,
@@ -203,7 +201,7 @@ Plan plan(const AwsIamRole* role, const ManagedSecret* secret, absl::Time now,
   }
 
   Plan p{.action = Action::kNone, .role_arn = *arn, .refresh_at = refresh_at};
-  if (secret->labels != secret_labels(*role) || !owned_by(*secret, *role)) {
+  if (!secret->labels_are(secret_labels(*role)) || !owned_by(*secret, *role)) {
     p.action = Action::kRepairMetadata;
     p.why = "the Secret's labels or ownerReference drifted";
   }

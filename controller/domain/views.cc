@@ -30,12 +30,29 @@ AwsIamRole role_view(const kube::Object& role) {
   return unreadable;
 }
 
-bool ManagedSecret::ours() const {
-  auto is = [&](std::string_view key, std::string_view value) {
-    auto it = labels.find(key);
-    return it != labels.end() && it->second == value;
-  };
-  return is(kHeritageLabel, kHeritageValue) && is(kTypeLabel, kTypeValue);
+std::vector<std::string_view> ManagedSecret::label_keys() const {
+  std::vector<std::string_view> keys;
+  keys.reserve(other_labels.size() + 2);
+  if (heritage_label) keys.push_back(kHeritageLabel);
+  if (type_label) keys.push_back(kTypeLabel);
+  for (const auto& [key, value] : other_labels)
+    keys.push_back(key);
+  return keys;
+}
+
+bool ManagedSecret::has_label(std::string_view key, std::string_view value) const {
+  if (key == kHeritageLabel && value == kHeritageValue) return heritage_label;
+  if (key == kTypeLabel && value == kTypeValue) return type_label;
+  auto it = other_labels.find(key);
+  return it != other_labels.end() && it->second == value;
+}
+
+bool ManagedSecret::labels_are(const kube::StringMap& labels) const {
+  for (const auto& [key, value] : labels) {
+    if (!has_label(key, value)) return false;
+  }
+  // Every label of `labels` is here, and keys are unique: equal when as many.
+  return labels.size() == other_labels.size() + (heritage_label ? 1 : 0) + (type_label ? 1 : 0);
 }
 
 ManagedSecret secret_view(const kube::Object& secret) {
@@ -43,8 +60,21 @@ ManagedSecret secret_view(const kube::Object& secret) {
                      .name = std::string(secret.name()),
                      .uid = std::string(secret.uid()),
                      .version = std::string(secret.resource_version()),
-                     .labels = secret.labels(),
                      .owner_references = secret.owner_references()};
+  if (const kube::JsonValue* labels = kube::json::find_path(secret.json(), {"metadata", "labels"});
+      labels != nullptr && labels->IsObject()) {
+    for (const auto& member : labels->GetObject()) {
+      const std::string_view key = kube::json::as_string(member.name);
+      const std::string_view value = kube::json::as_string(member.value);
+      if (key == kHeritageLabel && value == kHeritageValue) {
+        view.heritage_label = true;
+      } else if (key == kTypeLabel && value == kTypeValue) {
+        view.type_label = true;
+      } else {
+        view.other_labels.emplace(key, value);
+      }
+    }
+  }
   if (auto annotation = secret.annotation(kIssuedAtAnnotation)) {
     if (auto t = util::parse_rfc3339(*annotation); t.ok()) view.issued_at = *t;
   }

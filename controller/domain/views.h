@@ -44,7 +44,13 @@ struct ManagedSecret {
   std::string name;
   std::string uid;
   std::string version;  // metadata.resourceVersion
-  kube::StringMap labels;
+  // Its labels. Every Secret the controller writes carries heritage and type
+  // with the controller's values; those two are kept as flags, so the common
+  // Secret keeps no label text at all. Every other label (the role's own,
+  // another tool's, heritage or type with another value) is in other_labels.
+  bool heritage_label = false;  // heritage: kube-aws-iam-controller
+  bool type_label = false;      // type: awsiamrole
+  kube::StringMap other_labels;
   std::vector<kube::OwnerReference> owner_references;
   std::optional<absl::Time> issued_at;  // the issued-at annotation, when readable
   // What role-arn, expire and awsiamrole-generation say, and what is missing
@@ -58,7 +64,12 @@ struct ManagedSecret {
   std::string key() const { return kube::object_key(namespace_, name); }
   std::string_view resource_version() const { return version; }
   // Labelled as this controller's (heritage and type, as the Go original).
-  bool ours() const;
+  bool ours() const { return heritage_label && type_label; }
+  // The keys of all its labels.
+  std::vector<std::string_view> label_keys() const;
+  bool has_label(std::string_view key, std::string_view value) const;
+  // Whether its labels are exactly `labels`.
+  bool labels_are(const kube::StringMap& labels) const;
 };
 
 ManagedSecret secret_view(const kube::Object& secret);

@@ -60,12 +60,9 @@ std::string secret_patch(const ManagedSecret& current, const kube::Object& desir
     }
     return out;
   };
-  std::vector<std::string_view> current_labels;
-  for (const auto& [key, value] : current.labels)
-    current_labels.push_back(key);
   kube::json::set(metadata, "labels",
                   copy_with_removals(kube::json::find_path(desired.json(), {"metadata", "labels"}),
-                                     current_labels));
+                                     current.label_keys()));
   if (const kube::JsonValue* wanted =
           kube::json::find_path(desired.json(), {"metadata", "ownerReferences"})) {
     kube::JsonValue refs;

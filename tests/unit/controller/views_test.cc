@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "controller/domain/plan.h"
 #include "pkg/kube/json.h"
 
 namespace controller {
@@ -46,6 +47,29 @@ TEST(ViewsTest, ASecretKeepsWhatDecisionsNeedAndNoCredentials) {
   EXPECT_THAT(secret.data.problems, IsEmpty());
   EXPECT_TRUE(secret.holds_credentials);
   EXPECT_THAT(secret.other_data_keys, ElementsAre("note"));
+}
+
+TEST(ViewsTest, ASecretKeepsEveryLabelItWasGiven) {
+  // The controller's two labels with its values are flags; any other label,
+  // heritage with another value included, is kept with its value.
+  const ManagedSecret ours = secret_view(kube::Object::parse(kSecret).value());
+  EXPECT_THAT(ours.label_keys(), ElementsAre("heritage", "type"));
+  EXPECT_TRUE(ours.labels_are({{"heritage", "kube-aws-iam-controller"}, {"type", "awsiamrole"}}));
+  EXPECT_FALSE(ours.labels_are({{"heritage", "kube-aws-iam-controller"}}));
+  EXPECT_FALSE(ours.labels_are(
+      {{"heritage", "kube-aws-iam-controller"}, {"type", "awsiamrole"}, {"team", "a"}}));
+
+  const ManagedSecret other = secret_view(
+      kube::Object::parse(R"({"metadata":{"name":"app","namespace":"team",)"
+                          R"("labels":{"heritage":"helm","type":"awsiamrole","team":"a"}}})")
+          .value());
+  EXPECT_FALSE(other.ours());
+  EXPECT_FALSE(adoptable(other));
+  EXPECT_TRUE(other.has_label("heritage", "helm"));
+  EXPECT_FALSE(other.has_label("heritage", "kube-aws-iam-controller"));
+  EXPECT_THAT(other.label_keys(), ElementsAre("type", "heritage", "team"));
+  EXPECT_TRUE(other.labels_are({{"heritage", "helm"}, {"type", "awsiamrole"}, {"team", "a"}}));
+  EXPECT_FALSE(other.labels_are({{"heritage", "helm"}, {"type", "awsiamrole"}, {"team", "b"}}));
 }
 
 TEST(ViewsTest, ASecretWithUnreadableDataSaysWhatIsWrong) {
