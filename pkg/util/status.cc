@@ -43,11 +43,20 @@ std::string_view status_code_name(StatusCode code) {
 }
 
 Status::Status(StatusCode code, std::string message)
-    : code_(code), message_(code == StatusCode::kOk ? std::string() : std::move(message)) {}
+    : rep_(code == StatusCode::kOk
+               ? nullptr
+               : std::make_shared<const Failure>(Failure{code, std::move(message), nullptr})) {}
 
 Status::Status(StatusCode code, std::string message, ErrorDetail detail)
-    : Status(code, std::move(message)) {
-  if (!ok()) detail_ = std::make_shared<const ErrorDetail>(std::move(detail));
+    : rep_(code == StatusCode::kOk ? nullptr
+                                   : std::make_shared<const Failure>(Failure{
+                                         code, std::move(message),
+                                         std::make_shared<const ErrorDetail>(std::move(detail))})) {
+}
+
+const std::string& Status::message() const {
+  static const std::string* const kNone = new std::string();
+  return rep_ != nullptr ? rep_->message : *kNone;
 }
 
 bool ErrorDetail::has_cause(std::string_view cause) const {
@@ -58,17 +67,18 @@ bool ErrorDetail::has_cause(std::string_view cause) const {
 }
 
 Status Status::with_message(std::string message) const {
-  Status out(code_, std::move(message));
-  if (!out.ok()) out.detail_ = detail_;
+  if (ok()) return Status();
+  Status out;
+  out.rep_ = std::make_shared<const Failure>(Failure{rep_->code, std::move(message), rep_->detail});
   return out;
 }
 
 std::string Status::to_string() const {
   if (ok()) return "OK";
-  std::string out(status_code_name(code_));
-  if (!message_.empty()) {
+  std::string out(status_code_name(rep_->code));
+  if (!rep_->message.empty()) {
     out += ": ";
-    out += message_;
+    out += rep_->message;
   }
   return out;
 }
