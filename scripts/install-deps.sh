@@ -18,7 +18,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   # libraries (design card + chosen)
   libssl-dev rapidjson-dev libyaml-cpp-dev
-  libgflags-dev libgoogle-glog-dev libabsl-dev libpugixml-dev
+  libgflags-dev libabsl-dev libpugixml-dev
   libcpp-httplib-dev zlib1g-dev libre2-dev
   # the CA bundle the image carries (scripts/stage-rootfs.sh)
   ca-certificates

@@ -7,7 +7,6 @@
 // only counts (the apiserver is not what is measured here).
 //
 //   webhook_bench [rate per second = 200] [seconds = 10] [roles in the namespace = 1000]
-#include <glog/logging.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +22,7 @@
 #include "controller/process/webhook_server.h"
 #include "pkg/http/http1_transport.h"
 #include "pkg/util/clock.h"
+#include "pkg/util/log.h"
 #include "pkg/util/strings.h"
 
 namespace {
@@ -83,8 +83,8 @@ std::string review(int n, int roles) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  google::InitGoogleLogging(argv[0]);
-  FLAGS_minloglevel = 1;  // the webhook's INFO lines are not the subject
+  // The webhook's INFO lines are not the subject.
+  util::log::configure({.min_severity = util::log::Severity::kWarning});
   const int rate = argc > 1 ? std::atoi(argv[1]) : 200;    // NOLINT(cert-err34-c)
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 10;  // NOLINT(cert-err34-c)
   const int roles = argc > 3 ? std::atoi(argv[3]) : 1000;  // NOLINT(cert-err34-c)

@@ -1,7 +1,6 @@
 #include "controller/loop/controller.h"
 
 #include <absl/random/random.h>
-#include <glog/logging.h>
 
 #include <algorithm>
 #include <thread>
@@ -12,6 +11,7 @@
 #include "controller/domain/urgency.h"
 #include "controller/domain/views.h"
 #include "pkg/kube/secret.h"
+#include "pkg/util/log.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 

@@ -1,10 +1,9 @@
 #include "controller/loop/mount_audit.h"
 
-#include <glog/logging.h>
-
 #include "controller/loop/reconciler.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/json.h"
+#include "pkg/util/log.h"
 #include "pkg/util/strings.h"
 
 namespace controller {

@@ -1,13 +1,12 @@
 #include "controller/loop/pod_webhook.h"
 
-#include <glog/logging.h>
-
 #include <variant>
 
 #include "controller/loop/outcome.h"
 #include "controller/loop/reconciler.h"
 #include "pkg/kube/admission_review.h"
 #include "pkg/kube/api_error.h"
+#include "pkg/util/log.h"
 #include "pkg/util/strings.h"
 
 namespace controller {

@@ -1,11 +1,10 @@
 #include "controller/loop/reconciler.h"
 
-#include <glog/logging.h>
-
 #include "pkg/aws/aws_error.h"
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/event.h"
 #include "pkg/kube/secret.h"
+#include "pkg/util/log.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 

@@ -1,11 +1,10 @@
 #include "controller/loop/webhook_certificates.h"
 
-#include <glog/logging.h>
-
 #include "pkg/kube/api_error.h"
 #include "pkg/kube/json.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/base64.h"
+#include "pkg/util/log.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 

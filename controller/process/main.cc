@@ -4,7 +4,6 @@
 // after finishing in-flight work and releasing the Lease.
 #include <absl/random/random.h>
 #include <gflags/gflags.h>
-#include <glog/logging.h>
 #include <malloc.h>
 #include <signal.h>
 
@@ -22,7 +21,6 @@
 #include "controller/process/build_info.h"
 #include "controller/process/config.h"
 #include "controller/process/health_server.h"
-#include "controller/process/logging.h"
 #include "controller/process/webhook_server.h"
 #include "pkg/aws/partition.h"
 #include "pkg/aws/providers/assume_role_provider.h"
@@ -38,6 +36,7 @@
 #include "pkg/kube/event_recorder.h"
 #include "pkg/kube/leader_elector.h"
 #include "pkg/tls/key_pair.h"
+#include "pkg/util/log.h"
 #include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
@@ -574,7 +573,10 @@ int main(int argc, char** argv) {
   if (gflags::GetCommandLineFlagInfoOrDie("identity").is_default) {
     config->identity += controller::random_suffix();
   }
-  controller::init_logging(argv[0], config->log_format, config->debug);
+  util::log::configure({.format = config->log_format == controller::LogFormat::kJson
+                                      ? util::log::Format::kJson
+                                      : util::log::Format::kText,
+                        .verbosity = config->debug ? 1 : 0});
   LOG(INFO) << controller::version_line();
   for (const std::string& warning : config->warnings)
     LOG(WARNING) << warning;

@@ -1,6 +1,5 @@
 #include "controller/process/webhook_server.h"
 
-#include <glog/logging.h>
 #include <httplib.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
