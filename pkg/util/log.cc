@@ -49,8 +49,8 @@ std::tm utc(int64_t time_micros) {
 }
 
 int64_t now_micros() {
-  static const RealClock clock;  // a log stamp is the wall time, whatever clock a test injects
-  return absl::ToUnixMicros(clock.system_now());
+  static const RealClock kClock;  // a log stamp is the wall time, whatever clock a test injects
+  return absl::ToUnixMicros(kClock.system_now());
 }
 
 std::string rfc3339_micros(int64_t time_micros) {
@@ -63,8 +63,8 @@ std::string rfc3339_micros(int64_t time_micros) {
 }
 
 int thread_id() {
-  thread_local const int id = static_cast<int>(::gettid());
-  return id;
+  thread_local const int kId = static_cast<int>(::gettid());
+  return kId;
 }
 
 std::string_view base_name(const char* path) {

@@ -73,6 +73,9 @@ struct Voidify {
 
 }  // namespace util::log
 
+// NOLINTBEGIN(cppcoreguidelines-macro-usage, bugprone-macro-parentheses): glog's
+// statement syntax; the expression is the start of a `<<` chain, so it cannot
+// be parenthesized.
 #define KAIC_LOG_SEVERITY_INFO ::util::log::Severity::kInfo
 #define KAIC_LOG_SEVERITY_WARNING ::util::log::Severity::kWarning
 #define KAIC_LOG_SEVERITY_ERROR ::util::log::Severity::kError
@@ -82,8 +85,7 @@ struct Voidify {
                : ::util::log::internal::Voidify() & \
                      ::util::log::Message(severity, __FILE__, __LINE__).stream()
 
-// NOLINTBEGIN(cppcoreguidelines-macro-usage): glog's statement syntax.
 #define LOG(severity) \
   KAIC_LOG_IF(::util::log::enabled(KAIC_LOG_SEVERITY_##severity), KAIC_LOG_SEVERITY_##severity)
 #define VLOG(level) KAIC_LOG_IF(::util::log::verbose(level), ::util::log::Severity::kInfo)
-// NOLINTEND(cppcoreguidelines-macro-usage)
+// NOLINTEND(cppcoreguidelines-macro-usage, bugprone-macro-parentheses)
