@@ -66,8 +66,8 @@ class DelayingQueue {
     util::MonotonicTime at;
     Priority priority;
   };
-  // A key waits as long as its delay (a refresh: most of an hour). Its entries
-  // are packed in this pool: allocated by the worker that schedules it, among
+  // A key waits as long as its delay (a refresh: most of an hour). Its
+  // entry in ready_at_ is packed in this pool: allocated by the worker that schedules it, among
   // that worker's short-lived request buffers, they would keep those pages
   // resident once freed. Chunks of at most 64 entries: a pool that doubles
   // its chunks leaves up to half of the last one unused (~45 B per key at
@@ -82,10 +82,12 @@ class DelayingQueue {
   std::pmr::unordered_map<std::pmr::string, Waiting, KeyHash, std::equal_to<>> ready_at_
       ABSL_GUARDED_BY(mu_){&pool_};
   // (when, key): the key viewed in ready_at_. A B-tree: ~25 B per entry side
-  // by side, where a set's node costs ~64.
+  // by side, where a set's node costs ~64. Its nodes come from the default
+  // allocator, not from pool_: absl's B-tree (20220623) poisons a node's free
+  // slots for AddressSanitizer and gives the node back still poisoned, so
+  // memory the pool recycles for ready_at_ would trip ASan.
   using Due = std::pair<util::MonotonicTime, std::string_view>;
-  absl::btree_set<Due, std::less<Due>, std::pmr::polymorphic_allocator<Due>> by_time_
-      ABSL_GUARDED_BY(mu_){&pool_};
+  absl::btree_set<Due> by_time_ ABSL_GUARDED_BY(mu_);
   std::jthread loop_;  // last: starts after the members it uses
 };
 

@@ -333,6 +333,28 @@ TEST_F(DelayingQueueTest, DueKeysKeepTheirPriorityAndAreTrackedWhileWaiting) {
   EXPECT_THAT(q_.get(), Optional(std::string("refresh")));
 }
 
+// A controller's refreshes: thousands of keys wait, fall due in order and
+// are scheduled again, so the queue's bookkeeping gives memory back and
+// takes it again many times over (under ASan this is what finds memory
+// reused while still poisoned).
+TEST_F(DelayingQueueTest, ThousandsOfKeysFallDueInOrderRoundAfterRound) {
+  constexpr int kKeys = 2000;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kKeys; ++i) {
+      q_.add_after(util::cat("ns-", i % 50, "/role-", round, "-", i), absl::Seconds(1 + i % 7));
+    }
+    EXPECT_EQ(q_.waiting(), static_cast<size_t>(kKeys));
+    std::vector<std::string> due;
+    for (int second = 1; second <= 7; ++second) {
+      const size_t expect = (kKeys + 7 - second) / 7;  // keys whose i % 7 == second - 1
+      for (std::string& key : step_and_drain(absl::Seconds(1), expect))
+        due.push_back(std::move(key));
+    }
+    EXPECT_EQ(due.size(), static_cast<size_t>(kKeys));
+    EXPECT_EQ(q_.waiting(), 0u);
+  }
+}
+
 TEST_F(DelayingQueueTest, ShutDownStopsTheTimerAndWorkers) {
   q_.add_after("k", absl::Hours(1));
   std::thread worker([&] { EXPECT_EQ(q_.get(), std::nullopt); });
