@@ -16,6 +16,16 @@ bool is_written_key(std::string_view key) {
   return false;
 }
 
+// Which of the two labels every Secret of the controller carries `key: value`
+// is, if either (with another value it is just another label).
+enum class OwnLabel { kNone, kHeritage, kType };
+
+OwnLabel own_label(std::string_view key, std::string_view value) {
+  if (key == kHeritageLabel && value == kHeritageValue) return OwnLabel::kHeritage;
+  if (key == kTypeLabel && value == kTypeValue) return OwnLabel::kType;
+  return OwnLabel::kNone;
+}
+
 }  // namespace
 
 AwsIamRole role_view(const kube::Object& role) {
@@ -41,8 +51,14 @@ std::vector<std::string_view> ManagedSecret::label_keys() const {
 }
 
 bool ManagedSecret::has_label(std::string_view key, std::string_view value) const {
-  if (key == kHeritageLabel && value == kHeritageValue) return heritage_label;
-  if (key == kTypeLabel && value == kTypeValue) return type_label;
+  switch (own_label(key, value)) {
+    case OwnLabel::kHeritage:
+      return heritage_label;
+    case OwnLabel::kType:
+      return type_label;
+    case OwnLabel::kNone:
+      break;
+  }
   auto it = other_labels.find(key);
   return it != other_labels.end() && it->second == value;
 }
@@ -66,12 +82,16 @@ ManagedSecret secret_view(const kube::Object& secret) {
     for (const auto& member : labels->GetObject()) {
       const std::string_view key = kube::json::as_string(member.name);
       const std::string_view value = kube::json::as_string(member.value);
-      if (key == kHeritageLabel && value == kHeritageValue) {
-        view.heritage_label = true;
-      } else if (key == kTypeLabel && value == kTypeValue) {
-        view.type_label = true;
-      } else {
-        view.other_labels.emplace(key, value);
+      switch (own_label(key, value)) {
+        case OwnLabel::kHeritage:
+          view.heritage_label = true;
+          break;
+        case OwnLabel::kType:
+          view.type_label = true;
+          break;
+        case OwnLabel::kNone:
+          view.other_labels.emplace(key, value);
+          break;
       }
     }
   }

@@ -341,9 +341,9 @@ util::StatusOr<Config> config_from_flags() {
     return invalid("metrics-address", FLAGS_metrics_address, s.message());
   }
   if (FLAGS_log_format == "text") {
-    c.log_format = LogFormat::kText;
+    c.log_format = util::log::Format::kText;
   } else if (FLAGS_log_format == "json") {
-    c.log_format = LogFormat::kJson;
+    c.log_format = util::log::Format::kJson;
   } else {
     return invalid("log-format", FLAGS_log_format, "must be text or json");
   }

@@ -11,11 +11,10 @@
 #include "controller/domain/external_id.h"
 #include "controller/domain/refresh_policy.h"
 #include "pkg/aws/arn.h"
+#include "pkg/util/log.h"
 #include "pkg/util/status.h"
 
 namespace controller {
-
-enum class LogFormat { kText, kJson };
 
 // --roles-anywhere-*: credentials from IAM Roles Anywhere (an X.509
 // certificate instead of any AWS key): the controller's own (the trust anchor,
@@ -82,7 +81,7 @@ struct Config {
   absl::Duration retry_period = absl::Seconds(2);
   std::string metrics_host = "0.0.0.0";
   int metrics_port = 8080;  // 0: any free port; -1: disabled
-  LogFormat log_format = LogFormat::kText;
+  util::log::Format log_format = util::log::Format::kText;
   std::string credentials_mount_path = "/meta/aws-iam";
   bool session_tags = false;
   std::string cluster_name;

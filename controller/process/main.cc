@@ -573,10 +573,7 @@ int main(int argc, char** argv) {
   if (gflags::GetCommandLineFlagInfoOrDie("identity").is_default) {
     config->identity += controller::random_suffix();
   }
-  util::log::configure({.format = config->log_format == controller::LogFormat::kJson
-                                      ? util::log::Format::kJson
-                                      : util::log::Format::kText,
-                        .verbosity = config->debug ? 1 : 0});
+  util::log::configure({.format = config->log_format, .verbosity = config->debug ? 1 : 0});
   LOG(INFO) << controller::version_line();
   for (const std::string& warning : config->warnings)
     LOG(WARNING) << warning;

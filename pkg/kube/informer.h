@@ -3,8 +3,8 @@
 // or watched object (client-go's informer transform) — and every change is
 // delivered to the registered handlers: on_add, on_update(old, new),
 // on_delete(view, final_state_unknown).
-// A relist is applied page by page as the pages arrive (the whole list is
-// never held at once): adds and updates as each page comes, then deletes (as
+// A relist is applied object by object as the pages are parsed (a page is
+// never held at once): adds and updates as each object comes, then deletes (as
 // "final state unknown" tombstones carrying the last known view) for the
 // objects the list no longer has. The handlers end up having seen exactly the
 // difference — no missed or duplicated calls for the final state.
@@ -162,13 +162,11 @@ class Informer final : private ReflectorSink {
     util::MutexLock lock(dispatch_mu_);
     listed_.clear();
   }
-  void list_page(std::vector<Object> page) override {
+  void list_object(Object object) override {
+    Ptr view = view_of(std::move(object));
     util::MutexLock lock(dispatch_mu_);
-    for (Object& object : page) {
-      Ptr view = view_of(std::move(object));
-      listed_.insert(view->key());
-      deliver(std::move(view));
-    }
+    listed_.insert(view->key());
+    deliver(std::move(view));
   }
   void list_complete() override {
     {

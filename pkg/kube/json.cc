@@ -4,7 +4,9 @@
 
 #include "absl/time/clock.h"
 #include "pkg/util/strings.h"
+#include "rapidjson/encodedstream.h"
 #include "rapidjson/error/en.h"
+#include "rapidjson/memorystream.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
@@ -15,18 +17,85 @@ JsonValue key_ref(std::string_view key) {
   return JsonValue(rapidjson::StringRef(key.data(), key.size()));
 }
 
+util::Status syntax_error(size_t offset, rapidjson::ParseErrorCode code) {
+  return util::invalid_argument_error(
+      util::cat("invalid JSON at byte ", offset, ": ", GetParseError_En(code)));
+}
+
+// The text as rapidjson reads it (as Document::Parse(text, length) does);
+// Tell() is the offset from the text's start.
+using TextStream = rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream>;
+
+// One JSON value from the stream's position; leaves the stream just after it.
+util::StatusOr<JsonValue> parse_value(TextStream& in) {
+  JsonDocument doc;
+  doc.ParseStream<rapidjson::kParseStopWhenDoneFlag, rapidjson::UTF8<>>(in);
+  if (doc.HasParseError()) return syntax_error(doc.GetErrorOffset(), doc.GetParseError());
+  JsonValue out;
+  out.Swap(doc);
+  return out;
+}
+
+// Takes `c` if it comes next, after any whitespace.
+bool take(TextStream& in, char c) {
+  rapidjson::SkipWhitespace(in);
+  if (in.Peek() != c) return false;
+  in.Take();
+  return true;
+}
+
 }  // namespace
 
 util::StatusOr<JsonValue> parse(std::string_view text) {
   JsonDocument doc;
   doc.Parse<rapidjson::kParseDefaultFlags>(text.data(), text.size());
-  if (doc.HasParseError()) {
-    return util::invalid_argument_error(util::cat("invalid JSON at byte ", doc.GetErrorOffset(),
-                                                  ": ", GetParseError_En(doc.GetParseError())));
-  }
+  if (doc.HasParseError()) return syntax_error(doc.GetErrorOffset(), doc.GetParseError());
   JsonValue out;
   out.Swap(doc);
   return out;
+}
+
+util::StatusOr<JsonValue> parse_list(std::string_view text, const ListItemCallback& on_item) {
+  rapidjson::MemoryStream memory(text.data(), text.size());
+  TextStream in(memory);
+  auto finished = [&](JsonValue value) -> util::StatusOr<JsonValue> {
+    rapidjson::SkipWhitespace(in);
+    if (in.Tell() != text.size()) {
+      return syntax_error(in.Tell(), rapidjson::kParseErrorDocumentRootNotSingular);
+    }
+    return value;
+  };
+  if (!take(in, '{')) {
+    ASSIGN_OR_RETURN(JsonValue whole, parse_value(in));
+    return finished(std::move(whole));
+  }
+  JsonValue list(rapidjson::kObjectType);
+  JsonAllocator allocator;
+  if (take(in, '}')) return finished(std::move(list));
+  while (true) {
+    rapidjson::SkipWhitespace(in);
+    if (in.Peek() != '"') return syntax_error(in.Tell(), rapidjson::kParseErrorObjectMissName);
+    ASSIGN_OR_RETURN(JsonValue name, parse_value(in));
+    if (!take(in, ':')) return syntax_error(in.Tell(), rapidjson::kParseErrorObjectMissColon);
+    if (as_string(name) == "items" && take(in, '[')) {
+      if (!take(in, ']')) {
+        while (true) {
+          ASSIGN_OR_RETURN(JsonValue item, parse_value(in));
+          on_item(std::move(item), list);
+          if (take(in, ',')) continue;
+          if (take(in, ']')) break;
+          return syntax_error(in.Tell(), rapidjson::kParseErrorArrayMissCommaOrSquareBracket);
+        }
+      }
+    } else {
+      ASSIGN_OR_RETURN(JsonValue value, parse_value(in));
+      list.AddMember(std::move(name), std::move(value), allocator);
+    }
+    if (take(in, ',')) continue;
+    if (take(in, '}')) break;
+    return syntax_error(in.Tell(), rapidjson::kParseErrorObjectMissCommaOrCurlyBracket);
+  }
+  return finished(std::move(list));
 }
 
 std::string serialize(const JsonValue& value) {

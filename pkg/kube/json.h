@@ -10,6 +10,7 @@
 // Thread-safety: a const JsonValue may be read from any number of threads.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,16 @@ namespace json {
 // Parses text into a document. kInvalidArgument with rapidjson's reason and
 // byte offset on malformed input.
 util::StatusOr<JsonValue> parse(std::string_view text);
+
+// Parses a Kubernetes list (`{"kind": …, "metadata": {…}, "items": […]}`)
+// one item at a time: each element of "items" is handed to `on_item`, with
+// the list's members read so far (kind, apiVersion and metadata precede
+// "items" in what an apiserver sends), as soon as it is parsed — so a page of
+// 500 objects never sits in memory as 500 parsed objects. Returns the list's
+// other members. Errors as parse(); the items before the error have been
+// handed over. Text that is not an object is returned whole (no items).
+using ListItemCallback = std::function<void(JsonValue&& item, const JsonValue& list_so_far)>;
+util::StatusOr<JsonValue> parse_list(std::string_view text, const ListItemCallback& on_item);
 
 // Compact serialization.
 std::string serialize(const JsonValue& value);

@@ -19,8 +19,10 @@ namespace kube {
 class ListerWatcher {
  public:
   virtual ~ListerWatcher() = default;
-  // One page; errors as RestClient::list (410 Gone for an expired continue token).
-  virtual util::StatusOr<ObjectList> list(const ListOptions& options) = 0;
+  // One page, each object handed to `on_object` as it is parsed; errors as
+  // RestClient::list (410 Gone for an expired continue token).
+  virtual util::StatusOr<ListMeta> list(const ListOptions& options,
+                                        const ObjectCallback& on_object) = 0;
   // Delivers events until the server ends the watch, `on_event` returns false
   // or `stop` is requested; errors as RestClient::watch.
   virtual util::Status watch(const WatchOptions& options, const WatchCallback& on_event,
@@ -34,8 +36,9 @@ class ResourceListerWatcher final : public ListerWatcher {
   ResourceListerWatcher(RestClient& client, Resource resource, std::string ns)
       : client_(client), resource_(std::move(resource)), namespace_(std::move(ns)) {}
 
-  util::StatusOr<ObjectList> list(const ListOptions& options) override {
-    return client_.list(resource_, namespace_, options);
+  util::StatusOr<ListMeta> list(const ListOptions& options,
+                                const ObjectCallback& on_object) override {
+    return client_.list_each(resource_, namespace_, options, on_object);
   }
   util::Status watch(const WatchOptions& options, const WatchCallback& on_event,
                      std::stop_token stop) override {

@@ -46,7 +46,8 @@ util::Status Reflector::list_into_sink(const std::stop_token& stop) {
   sink_.list_started();
   while (true) {
     // resourceVersion "" is a consistent read (from etcd), which pagination needs.
-    auto page = source_.list(options);
+    auto page =
+        source_.list(options, [this](Object&& object) { sink_.list_object(std::move(object)); });
     if (!page.ok()) {
       if (is_gone(page.status()) && !options.continue_token.empty() && !restarted) {
         // The continue token expired mid-way: start the list over (once; a
@@ -58,7 +59,6 @@ util::Status Reflector::list_into_sink(const std::stop_token& stop) {
       }
       return page.status();
     }
-    sink_.list_page(std::move(page->items));
     resource_version = page->resource_version;
     if (page->continue_token.empty()) break;
     options.continue_token = page->continue_token;

@@ -1,10 +1,10 @@
 // Keeps a sink in step with the apiserver for one resource (client-go's
-// Reflector): list (paginated with limit/continue), hand each page to the
-// sink as it arrives (never the whole list at once), then watch from the list's resourceVersion
-// with bookmarks and a jittered server timeout. A closed or dropped watch resumes from the last
-// resourceVersion seen (BOOKMARKs advance it); 410 Gone/Expired, as an HTTP
-// status or an in-stream ERROR event, triggers a relist; errors are reported
-// (ReflectorOptions::on_error) and back off with jitter.
+// Reflector): list (paginated with limit/continue), hand each object to the
+// sink as it is parsed (never a whole page, let alone the whole list, at
+// once), then watch from the list's resourceVersion with bookmarks and a jittered server timeout. A
+// closed or dropped watch resumes from the last resourceVersion seen (BOOKMARKs advance it); 410
+// Gone/Expired, as an HTTP status or an in-stream ERROR event, triggers a relist; errors are
+// reported (ReflectorOptions::on_error) and back off with jitter.
 //
 // Thread-safety: run() is called once, on its own thread; the sink is called
 // only from that thread, in order. last_resource_version() may be read from
@@ -31,12 +31,12 @@ namespace kube {
 class ReflectorSink {
  public:
   virtual ~ReflectorSink() = default;
-  // A (re)list begins: pages of one consistent snapshot follow, then
+  // A (re)list begins: the objects of one consistent snapshot follow, then
   // list_complete(). A list that fails part-way begins again later (another
-  // list_started()); its pages were real states, but without the last page
-  // nothing can be known to be gone.
+  // list_started()); the objects it handed over were real states, but
+  // without the last page nothing can be known to be gone.
   virtual void list_started() = 0;
-  virtual void list_page(std::vector<Object> page) = 0;
+  virtual void list_object(Object object) = 0;
   // Every object of the snapshot has been handed over.
   virtual void list_complete() = 0;
   // One watch event: kAdded, kModified or kDeleted (never kBookmark).

@@ -279,6 +279,18 @@ util::StatusOr<Object> RestClient::get(const Resource& resource, std::string_vie
 
 util::StatusOr<ObjectList> RestClient::list(const Resource& resource, std::string_view ns,
                                             const ListOptions& options) {
+  ObjectList out;
+  ASSIGN_OR_RETURN(ListMeta meta, list_each(resource, ns, options, [&](Object&& object) {
+                     out.items.push_back(std::move(object));
+                   }));
+  out.resource_version = std::move(meta.resource_version);
+  out.continue_token = std::move(meta.continue_token);
+  return out;
+}
+
+util::StatusOr<ListMeta> RestClient::list_each(const Resource& resource, std::string_view ns,
+                                               const ListOptions& options,
+                                               const ObjectCallback& on_object) {
   Query q;
   q.add("labelSelector", options.label_selector);
   q.add("fieldSelector", options.field_selector);
@@ -293,35 +305,29 @@ util::StatusOr<ObjectList> RestClient::list(const Resource& resource, std::strin
   if (!is_success(response.status)) {
     return status_from_response(response, "list", resource.resource, "");
   }
-  auto parsed = json::parse(response.body);
-  if (!parsed.ok()) return util::annotate(parsed.status(), util::cat("list ", resource.resource));
-  JsonValue& root = *parsed;
-  ObjectList out;
-  const JsonValue* metadata = json::find(root, "metadata");
-  if (metadata != nullptr) {
-    out.resource_version = json::get_string(*metadata, "resourceVersion");
-    out.continue_token = json::get_string(*metadata, "continue");
-  }
-  // Items of a typed list carry no kind/apiVersion: derive them from the list.
-  std::string_view list_kind = json::get_string(root, "kind");
-  if (list_kind.ends_with("List")) list_kind.remove_suffix(4);
-  const std::string item_kind(list_kind.empty() ? std::string_view(resource.kind) : list_kind);
-  const std::string api_version(json::get_string(root, "apiVersion"));
-  JsonValue* items = json::find(root, "items");
-  if (items != nullptr && items->IsArray()) {
-    out.items.reserve(items->Size());
-    for (auto& item : items->GetArray()) {
-      JsonValue taken;
-      taken.Swap(item);  // CrtAllocator: moving between documents is safe
-      Object object(std::move(taken));
-      if (object.kind().empty()) object.set_kind(item_kind);
-      if (object.api_version().empty()) {
-        object.set_api_version(api_version.empty() ? resource.api_version() : api_version);
-      }
-      out.items.push_back(std::move(object));
+  // Items of a typed list carry no kind/apiVersion: derive them from the
+  // list's (which precede the items), or from the resource.
+  auto fill_in = [&](JsonValue&& item, const JsonValue& list) {
+    Object object(std::move(item));
+    if (object.kind().empty()) {
+      std::string_view list_kind = json::get_string(list, "kind");
+      if (list_kind.ends_with("List")) list_kind.remove_suffix(4);
+      object.set_kind(list_kind.empty() ? std::string_view(resource.kind) : list_kind);
     }
+    if (object.api_version().empty()) {
+      const std::string_view api_version = json::get_string(list, "apiVersion");
+      object.set_api_version(api_version.empty() ? resource.api_version() : api_version);
+    }
+    on_object(std::move(object));
+  };
+  auto list = json::parse_list(response.body, fill_in);
+  if (!list.ok()) return util::annotate(list.status(), util::cat("list ", resource.resource));
+  ListMeta meta;
+  if (const JsonValue* metadata = json::find(*list, "metadata"); metadata != nullptr) {
+    meta.resource_version = json::get_string(*metadata, "resourceVersion");
+    meta.continue_token = json::get_string(*metadata, "continue");
   }
-  return out;
+  return meta;
 }
 
 util::StatusOr<Object> RestClient::create(const Resource& resource, const Object& object,

@@ -99,11 +99,20 @@ struct WatchOptions {
   int64_t timeout_seconds = 0;  // server-side timeout; 0: the server's default
 };
 
+// What a list response says besides its items.
+struct ListMeta {
+  std::string resource_version;
+  std::string continue_token;  // "" on the last page
+};
+
 struct ObjectList {
   std::vector<Object> items;  // kind/apiVersion filled in from the list's
   std::string resource_version;
   std::string continue_token;  // "" on the last page
 };
+
+// Receives a listed object (its kind/apiVersion filled in from the list's).
+using ObjectCallback = std::function<void(Object&& object)>;
 
 enum class WatchEventType { kAdded, kModified, kDeleted, kBookmark };
 std::string_view watch_event_type_name(WatchEventType type);
@@ -125,6 +134,12 @@ class RestClient {
   // One page; pass continue_token back for the next one.
   util::StatusOr<ObjectList> list(const Resource& resource, std::string_view ns,
                                   const ListOptions& options = {});
+  // One page, each object handed to `on_object` as soon as it is parsed, so
+  // the page is never in memory as parsed objects all at once (a reflector's
+  // relist). A page that turns out malformed part-way has handed over the
+  // objects before the fault; the error then says where it is.
+  util::StatusOr<ListMeta> list_each(const Resource& resource, std::string_view ns,
+                                     const ListOptions& options, const ObjectCallback& on_object);
   // Creates in the object's namespace.
   util::StatusOr<Object> create(const Resource& resource, const Object& object,
                                 const WriteOptions& options = {});

@@ -31,10 +31,29 @@ WatchEvent bookmark(std::string_view resource_version) {
   return {WatchEventType::kBookmark, std::move(object)};
 }
 
+// In which order the source answered lists and the sink received objects.
+class Journal {
+ public:
+  void add(std::string line) {
+    util::MutexLock lock(mu_);
+    lines_.push_back(std::move(line));
+  }
+  std::vector<std::string> lines() const {
+    util::MutexLock lock(mu_);
+    return lines_;
+  }
+
+ private:
+  mutable util::Mutex mu_;
+  std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
+};
+
 // Answers lists and watches from a script, in order, and records what was
 // asked. With its watch script used up, a watch stays open until stopped.
 class ScriptedListerWatcher final : public ListerWatcher {
  public:
+  explicit ScriptedListerWatcher(Journal& journal) : journal_(journal) {}
+
   struct Watch {
     std::vector<WatchEvent> events;
     util::Status end;  // how the watch ends after its events
@@ -49,14 +68,24 @@ class ScriptedListerWatcher final : public ListerWatcher {
     watches_.push_back(std::move(watch));
   }
 
-  util::StatusOr<ObjectList> list(const ListOptions& options) override {
-    util::MutexLock lock(mu_);
-    list_calls_.push_back(options);
-    changed_.notify_all();
-    if (lists_.empty()) return util::unavailable_error("no list scripted");
-    util::StatusOr<ObjectList> page = std::move(lists_.front());
-    lists_.pop_front();
-    return page;
+  util::StatusOr<ListMeta> list(const ListOptions& options,
+                                const ObjectCallback& on_object) override {
+    util::StatusOr<ObjectList> page = util::unavailable_error("no list scripted");
+    {
+      util::MutexLock lock(mu_);
+      list_calls_.push_back(options);
+      changed_.notify_all();
+      if (!lists_.empty()) {
+        page = std::move(lists_.front());
+        lists_.pop_front();
+      }
+    }
+    journal_.add("list");
+    if (!page.ok()) return page.status();
+    for (Object& object : page->items)
+      on_object(std::move(object));
+    return ListMeta{.resource_version = page->resource_version,
+                    .continue_token = page->continue_token};
   }
 
   util::Status watch(const WatchOptions& options, const WatchCallback& on_event,
@@ -100,6 +129,7 @@ class ScriptedListerWatcher final : public ListerWatcher {
   }
 
  private:
+  Journal& journal_;
   mutable util::Mutex mu_;
   // _any: the scripted watch waits for its stop token too.
   std::condition_variable_any changed_;
@@ -109,19 +139,21 @@ class ScriptedListerWatcher final : public ListerWatcher {
   std::vector<WatchOptions> watch_calls_ ABSL_GUARDED_BY(mu_);
 };
 
-// What reached the sink, as "replace a@1 b@2" (a list's pages, once it is
-// complete) / "ADDED c@3" lines, and how many objects each page brought.
+// What reached the sink, as "replace a@1 b@2" (a list's objects, once it is
+// complete) / "ADDED c@3" lines; each listed object also in the journal.
 class RecordingSink final : public ReflectorSink {
  public:
+  explicit RecordingSink(Journal& journal) : journal_(journal) {}
+
   void list_started() override {
     util::MutexLock lock(mu_);
     listing_ = "replace";
   }
-  void list_page(std::vector<Object> page) override {
+  void list_object(Object object) override {
+    const std::string name = util::cat(object.name(), "@", object.resource_version());
+    journal_.add(name);
     util::MutexLock lock(mu_);
-    page_sizes_.push_back(page.size());
-    for (const Object& object : page)
-      listing_ += util::cat(" ", object.name(), "@", object.resource_version());
+    listing_ += util::cat(" ", name);
   }
   void list_complete() override {
     util::MutexLock lock(mu_);
@@ -130,10 +162,6 @@ class RecordingSink final : public ReflectorSink {
   void apply(WatchEventType type, Object object) override {
     record(
         util::cat(watch_event_type_name(type), " ", object.name(), "@", object.resource_version()));
-  }
-  std::vector<size_t> page_sizes() const {
-    util::MutexLock lock(mu_);
-    return page_sizes_;
   }
   std::vector<std::string> lines() const {
     util::MutexLock lock(mu_);
@@ -145,10 +173,10 @@ class RecordingSink final : public ReflectorSink {
     util::MutexLock lock(mu_);
     lines_.push_back(std::move(line));
   }
+  Journal& journal_;
   mutable util::Mutex mu_;
   std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
   std::string listing_ ABSL_GUARDED_BY(mu_);
-  std::vector<size_t> page_sizes_ ABSL_GUARDED_BY(mu_);
 };
 
 class ReflectorTest : public ::testing::Test {
@@ -165,14 +193,15 @@ class ReflectorTest : public ::testing::Test {
     thread_.join();
   }
 
-  ScriptedListerWatcher source_;
-  RecordingSink sink_;
+  Journal journal_;
+  ScriptedListerWatcher source_{journal_};
+  RecordingSink sink_{journal_};
   util::testing::FakeClock clock_;
   std::unique_ptr<Reflector> reflector_;
   std::jthread thread_;
 };
 
-TEST_F(ReflectorTest, PagesReachTheSinkOneByOneAndTheWatchStartsWhereTheListEnded) {
+TEST_F(ReflectorTest, ObjectsReachTheSinkAsListedAndTheWatchStartsWhereTheListEnded) {
   source_.push_list(ObjectList{
       .items = {secret_at("a", "5")}, .resource_version = "9", .continue_token = "page2"});
   source_.push_list(ObjectList{.items = {secret_at("b", "7")}, .resource_version = "9"});
@@ -181,7 +210,8 @@ TEST_F(ReflectorTest, PagesReachTheSinkOneByOneAndTheWatchStartsWhereTheListEnde
   stop();
 
   EXPECT_THAT(sink_.lines(), ElementsAre("replace a@5 b@7"));
-  EXPECT_THAT(sink_.page_sizes(), ElementsAre(1u, 1u));  // never the whole list at once
+  // Each object before the next page is asked for: never the whole list at once.
+  EXPECT_THAT(journal_.lines(), ElementsAre("list", "a@5", "list", "b@7"));
   const std::vector<ListOptions> lists = source_.list_calls();
   ASSERT_EQ(lists.size(), 2u);
   EXPECT_EQ(lists[0].limit, 1);
