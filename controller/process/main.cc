@@ -204,9 +204,18 @@ int run(const Config& config) {
                            controller_metrics.kube_request(request);
                          }});
 
-  // AWS.
+  // AWS, verified with the system's CA certificates.
+  const http::SystemRoots system_roots = http::find_system_roots();
+  if (system_roots.empty()) {
+    LOG(WARNING) << "no CA certificates found (SSL_CERT_FILE, SSL_CERT_DIR, "
+                    "/etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, ...): "
+                    "AWS endpoints reached over HTTPS cannot be verified";
+  } else {
+    LOG(INFO) << "CA certificates for AWS: " << http::describe(system_roots);
+  }
   auto aws_transport =
-      must(http::Http1Transport::create({.max_connections_per_host = config.workers + 4}),
+      must(http::Http1Transport::create(
+               {.max_connections_per_host = config.workers + 4, .system_roots = system_roots}),
            "AWS HTTP client");
   // Every AWS API attempt (STS's and CreateSession's) in the same metrics.
   const aws::ApiObserver observe_aws_attempt = [&](const aws::ApiAttempt& attempt) {

@@ -38,6 +38,7 @@
 
 #include "absl/time/time.h"
 #include "pkg/http/proxy.h"
+#include "pkg/http/system_roots.h"
 #include "pkg/http/tls_options.h"
 #include "pkg/http/transport.h"
 #include "pkg/util/clock.h"
@@ -61,6 +62,9 @@ struct Http1TransportOptions {
   int max_connections_per_host = 32;
   // The proxies to use; nullopt: those the environment names (proxy.h).
   std::optional<ProxySettings> proxies;
+  // The CAs trusted when `tls` names none; nullopt: the system's
+  // (find_system_roots(), system_roots.h), read on demand.
+  std::optional<SystemRoots> system_roots;
 };
 
 class Http1Transport final : public Transport {

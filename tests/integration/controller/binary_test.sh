@@ -1903,6 +1903,10 @@ section_g() {
   podman_g logs kaic-image-test >"$SDIR/container.log" 2>&1
   log_has "$SDIR/container.log" "created credentials for $ns/app" ||
     fail "no 'created credentials for $ns/app' in the container's log"
+  # Debian's OpenSSL looks in /usr/lib/ssl, which the image has not: the
+  # controller finds the bundle the image ships, as Go's crypto/x509 would.
+  log_has "$SDIR/container.log" "CA certificates for AWS: /etc/ssl/certs/ca-certificates.crt (on demand), /etc/ssl/certs" ||
+    fail "the controller in the image did not find its CA bundle: $(grep -m1 'CA certificates' "$SDIR/container.log")"
   note "the container wrote Secret $ns/app and exited 0 on SIGTERM"
 }
 

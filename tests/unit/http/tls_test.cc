@@ -4,9 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
 #include <set>
 
 #include "pkg/http/http1_transport.h"
+#include "pkg/http/system_roots.h"
+#include "pkg/util/files.h"
+#include "pkg/util/openssl_ptr.h"
 #include "tests/unit/http/test_pki.h"
 #include "tests/unit/http/test_servers.h"
 
@@ -164,6 +169,84 @@ TEST_F(TlsTest, ClientCertificateFromAnotherCaIsRejected) {
            .client_key_pem = util::SecretString(pki_.rogue_client_key_pem)});
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status();
+}
+
+// A copy of the system's bundle (~140 real CAs) with the test CA appended.
+std::string bundle_with(const std::string& dir, const std::string& ca_pem) {
+  const SystemRoots system = find_system_roots();
+  EXPECT_FALSE(system.file.empty()) << "no system CA bundle (ca-certificates)";
+  auto pem = util::read_file(system.file);
+  EXPECT_TRUE(pem.ok()) << pem.status();
+  const std::string path = dir + "/bundle.crt";
+  std::ofstream(path) << (pem.ok() ? *pem : "") << ca_pem;
+  return path;
+}
+
+TEST_F(TlsTest, VerifiesTheServerWithTheSystemBundle) {
+  start();
+  auto transport = Http1Transport::create(
+      {.system_roots = SystemRoots{.file = bundle_with(pki_.dir, pki_.ca_pem)}});
+  ASSERT_TRUE(transport.ok()) << transport.status();
+  Request request;
+  request.url = server_->url("/");
+  expect_secure((*transport)->send(request));
+}
+
+TEST_F(TlsTest, TheSystemBundleIsParsedOnlyForTheIssuerAVerificationNeeds) {
+  const util::openssl::X509StorePtr store(X509_STORE_new());
+  ASSERT_TRUE(trust_on_demand(store.get(), {.file = bundle_with(pki_.dir, pki_.ca_pem)}).ok());
+  EXPECT_EQ(sk_X509_OBJECT_num(X509_STORE_get0_objects(store.get())), 0);
+
+  auto server_pem = util::read_file(pki_.server_cert_file);
+  ASSERT_TRUE(server_pem.ok());
+  const util::openssl::BioPtr bio(
+      BIO_new_mem_buf(server_pem->data(), static_cast<int>(server_pem->size())));
+  const util::openssl::X509Ptr server(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_NE(server, nullptr);
+  const util::openssl::X509StoreCtxPtr verification(X509_STORE_CTX_new());
+  ASSERT_EQ(X509_STORE_CTX_init(verification.get(), store.get(), server.get(), nullptr), 1);
+  EXPECT_EQ(X509_verify_cert(verification.get()), 1)
+      << X509_verify_cert_error_string(X509_STORE_CTX_get_error(verification.get()));
+  // The test CA, and none of the bundle's other certificates.
+  EXPECT_EQ(sk_X509_OBJECT_num(X509_STORE_get0_objects(store.get())), 1);
+}
+
+TEST_F(TlsTest, AnUnreadableSystemBundleFailsAtCreate) {
+  for (const std::string& file : {pki_.dir + "/missing.crt", pki_.server_key_file}) {
+    util::Status status =
+        Http1Transport::create({.system_roots = SystemRoots{.file = file}}).status();
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << file;
+    EXPECT_THAT(status.message(), HasSubstr(file));
+  }
+}
+
+TEST(SystemRootsTest, TheEnvironmentThenOpenSslsDefaultsThenTheDistributionsPaths) {
+  using Env = std::map<std::string, std::string>;
+  auto find = [](const Env& env, const std::set<std::string>& files) {
+    return find_system_roots(
+        [&](const char* name) -> std::optional<std::string> {
+          auto it = env.find(name);
+          return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+        },
+        [&](const std::string& path) { return files.contains(path); });
+  };
+  const std::string openssl_file = X509_get_default_cert_file();
+  const std::string openssl_dir = X509_get_default_cert_dir();
+  EXPECT_EQ(find({{"SSL_CERT_FILE", "/x/ca.pem"}, {"SSL_CERT_DIR", "/x/certs"}},
+                 {openssl_file, openssl_dir}),
+            (SystemRoots{.file = "/x/ca.pem", .dir = "/x/certs"}));
+  EXPECT_EQ(find({}, {openssl_file, openssl_dir, "/etc/ssl/certs/ca-certificates.crt"}),
+            (SystemRoots{.file = openssl_file, .dir = openssl_dir}));
+  // Our image (and the Go original's): only Debian's bundle, no OPENSSLDIR.
+  EXPECT_EQ(find({}, {"/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs"}),
+            (SystemRoots{.file = "/etc/ssl/certs/ca-certificates.crt", .dir = "/etc/ssl/certs"}));
+  EXPECT_EQ(find({}, {"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/pki/tls/certs"}),
+            (SystemRoots{.file = "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+                         .dir = "/etc/pki/tls/certs"}));
+  EXPECT_TRUE(find({{"SSL_CERT_FILE", ""}}, {}).empty());
+  EXPECT_EQ(describe(find({}, {})), "none found");
+  EXPECT_EQ(describe({.file = "/etc/ssl/cert.pem", .dir = "/etc/ssl/certs"}),
+            "/etc/ssl/cert.pem (on demand), /etc/ssl/certs");
 }
 
 TEST_F(TlsTest, CreateRejectsInconsistentTlsOptions) {
