@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "absl/hash/hash.h"
 #include "pkg/util/strings.h"
 
 namespace kube {
 
+EventCorrelator::Digest EventCorrelator::digest(std::string_view key) {
+  return absl::MakeUint128(absl::HashOf(key), absl::HashOf(key, size_t{1}));
+}
+
 template <typename V>
-V* EventCorrelator::Lru<V>::find(std::string_view key) {
+V* EventCorrelator::Lru<V>::find(Digest key) {
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
   order_.splice(order_.begin(), order_, it->second);  // now most recent
@@ -16,10 +21,10 @@ V* EventCorrelator::Lru<V>::find(std::string_view key) {
 }
 
 template <typename V>
-V& EventCorrelator::Lru<V>::insert(std::string key, V value) {
+V& EventCorrelator::Lru<V>::insert(Digest key, V value) {
   erase(key);
-  order_.emplace_front(std::move(key), std::move(value));
-  index_.emplace(order_.front().first, order_.begin());
+  order_.emplace_front(key, std::move(value));
+  index_.emplace(key, order_.begin());
   while (order_.size() > capacity_) {
     index_.erase(order_.back().first);
     order_.pop_back();
@@ -28,12 +33,11 @@ V& EventCorrelator::Lru<V>::insert(std::string key, V value) {
 }
 
 template <typename V>
-void EventCorrelator::Lru<V>::erase(std::string_view key) {
+void EventCorrelator::Lru<V>::erase(Digest key) {
   auto it = index_.find(key);
   if (it == index_.end()) return;
-  const auto entry = it->second;
-  index_.erase(it);  // before the entry that holds its key
-  order_.erase(entry);
+  order_.erase(it->second);
+  index_.erase(it);
 }
 
 namespace {
@@ -61,11 +65,10 @@ std::string EventCorrelator::next_name(const ObjectReference& involved, absl::Ti
 }
 
 bool EventCorrelator::allow(const Event& occurrence, absl::Time now) {
-  std::string key = spam_key(occurrence);
+  const Digest key = digest(spam_key(occurrence));
   Bucket* bucket = buckets_.find(key);
   if (bucket == nullptr) {
-    bucket =
-        &buckets_.insert(std::move(key), Bucket{static_cast<double>(options_.spam_burst), now});
+    bucket = &buckets_.insert(key, Bucket{static_cast<double>(options_.spam_burst), now});
   }
   if (now > bucket->last) {
     const double refill = absl::FDivDuration(now - bucket->last, options_.spam_refill);
@@ -84,14 +87,14 @@ Correlation EventCorrelator::correlate(const Event& occurrence, absl::Time now) 
     result.action = Correlation::Action::kDrop;
     return result;
   }
-  std::string key = aggregation_key(occurrence);
+  const Digest key = digest(aggregation_key(occurrence));
   Seen* seen = seen_.find(key);
   if (seen != nullptr && now - seen->last_timestamp <= options_.aggregation_window) {
     seen->count += 1;
     seen->last_timestamp = now;
     result.action = Correlation::Action::kPatch;
   } else {
-    seen = &seen_.insert(std::move(key), Seen{next_name(occurrence.involved, now), 1, now, now});
+    seen = &seen_.insert(key, Seen{next_name(occurrence.involved, now), 1, now, now});
     result.action = Correlation::Action::kCreate;
   }
   result.event.name = seen->name;
@@ -106,7 +109,7 @@ Correlation EventCorrelator::correlate(const Event& occurrence, absl::Time now) 
 }
 
 void EventCorrelator::forget(const Event& event) {
-  seen_.erase(aggregation_key(event));
+  seen_.erase(digest(aggregation_key(event)));
 }
 
 }  // namespace kube
