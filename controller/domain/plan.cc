@@ -10,13 +10,6 @@
 namespace controller {
 namespace {
 
-bool owned_by(const ManagedSecret& secret, const AwsIamRole& role) {
-  const auto& refs = secret.owner_references;
-  return std::any_of(refs.begin(), refs.end(), [&](const kube::OwnerReference& ref) {
-    return ref.uid == role.uid && ref.kind == kAwsIamRoleKind;
-  });
-}
-
 bool ready_matches(const AwsIamRoleStatus& current, const Condition& wanted) {
   const Condition* ready = current.condition(kReadyCondition);
   return ready != nullptr && ready->status == wanted.status;
@@ -85,13 +78,18 @@ kube::StringMap secret_labels(const AwsIamRole& role) {
   return labels;
 }
 
-kube::OwnerReference owner_reference(const AwsIamRole& role) {
+kube::OwnerReference controller_owner_reference(std::string_view role_name,
+                                                std::string_view role_uid) {
   return {.api_version = std::string(kAwsIamRoleApiVersion),
           .kind = std::string(kAwsIamRoleKind),
-          .name = role.name,
-          .uid = role.uid,
+          .name = std::string(role_name),
+          .uid = std::string(role_uid),
           .controller = true,
           .block_owner_deletion = true};
+}
+
+kube::OwnerReference owner_reference(const AwsIamRole& role) {
+  return controller_owner_reference(role.name, role.uid);
 }
 
 bool adoptable(const ManagedSecret& secret) {
@@ -201,7 +199,7 @@ Plan plan(const AwsIamRole* role, const ManagedSecret* secret, absl::Time now,
   }
 
   Plan p{.action = Action::kNone, .role_arn = *arn, .refresh_at = refresh_at};
-  if (!secret->labels_are(secret_labels(*role)) || !owned_by(*secret, *role)) {
+  if (!secret->labels_are(secret_labels(*role)) || !secret->has_owner(kAwsIamRoleKind, role->uid)) {
     p.action = Action::kRepairMetadata;
     p.why = "the Secret's labels or ownerReference drifted";
   }

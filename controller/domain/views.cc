@@ -1,5 +1,7 @@
 #include "controller/domain/views.h"
 
+#include <algorithm>
+
 #include "controller/domain/plan.h"
 #include "pkg/kube/secret.h"
 #include "pkg/util/rfc3339.h"
@@ -71,12 +73,43 @@ bool ManagedSecret::labels_are(const kube::StringMap& labels) const {
   return labels.size() == other_labels.size() + (heritage_label ? 1 : 0) + (type_label ? 1 : 0);
 }
 
+std::vector<kube::OwnerReference> ManagedSecret::owner_references() const {
+  std::vector<kube::OwnerReference> refs;
+  refs.reserve(other_owner_references.size() + 1);
+  for (const kube::OwnerReference& ref : other_owner_references) {
+    if (!role_owner_uid.empty() && refs.size() == role_owner_at) {
+      refs.push_back(controller_owner_reference(name, role_owner_uid));
+    }
+    refs.push_back(ref);
+  }
+  if (!role_owner_uid.empty() && refs.size() == role_owner_at) {
+    refs.push_back(controller_owner_reference(name, role_owner_uid));
+  }
+  return refs;
+}
+
+bool ManagedSecret::has_owner(std::string_view kind, std::string_view uid) const {
+  if (kind == kAwsIamRoleKind && !role_owner_uid.empty() && role_owner_uid == uid) return true;
+  return std::any_of(
+      other_owner_references.begin(), other_owner_references.end(),
+      [&](const kube::OwnerReference& ref) { return ref.kind == kind && ref.uid == uid; });
+}
+
 ManagedSecret secret_view(const kube::Object& secret) {
   ManagedSecret view{.namespace_ = std::string(secret.namespace_name()),
                      .name = std::string(secret.name()),
                      .uid = std::string(secret.uid()),
-                     .version = std::string(secret.resource_version()),
-                     .owner_references = secret.owner_references()};
+                     .version = std::string(secret.resource_version())};
+  std::vector<kube::OwnerReference> refs = secret.owner_references();
+  for (uint32_t i = 0; i < refs.size(); ++i) {
+    if (view.role_owner_uid.empty() && !refs[i].uid.empty() &&
+        refs[i] == controller_owner_reference(view.name, refs[i].uid)) {
+      view.role_owner_at = i;
+      view.role_owner_uid = std::move(refs[i].uid);
+    } else {
+      view.other_owner_references.push_back(std::move(refs[i]));
+    }
+  }
   if (const kube::JsonValue* labels = kube::json::find_path(secret.json(), {"metadata", "labels"});
       labels != nullptr && labels->IsObject()) {
     for (const auto& member : labels->GetObject()) {

@@ -16,6 +16,7 @@
 // from views and typed values.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,8 +51,14 @@ struct ManagedSecret {
   // another tool's, heritage or type with another value) is in other_labels.
   bool heritage_label = false;  // heritage: kube-aws-iam-controller
   bool type_label = false;      // type: awsiamrole
+  // Its ownerReferences (owner_references() lists them in order). The one
+  // the controller writes — to the AWSIAMRole of the Secret's name
+  // (zalando.org/v1), controller and blockOwnerDeletion set — is kept as the
+  // role's uid and its place in the list; any other reference whole.
+  uint32_t role_owner_at = 0;
+  std::string role_owner_uid;  // "" when it has no such reference
+  std::vector<kube::OwnerReference> other_owner_references;
   kube::StringMap other_labels;
-  std::vector<kube::OwnerReference> owner_references;
   std::optional<absl::Time> issued_at;  // the issued-at annotation, when readable
   // What role-arn, expire and awsiamrole-generation say, and what is missing
   // or unreadable (credential keys included).
@@ -70,6 +77,9 @@ struct ManagedSecret {
   bool has_label(std::string_view key, std::string_view value) const;
   // Whether its labels are exactly `labels`.
   bool labels_are(const kube::StringMap& labels) const;
+  std::vector<kube::OwnerReference> owner_references() const;
+  // Whether one of its ownerReferences is to the `kind` with `uid`.
+  bool has_owner(std::string_view kind, std::string_view uid) const;
 };
 
 ManagedSecret secret_view(const kube::Object& secret);

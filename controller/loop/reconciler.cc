@@ -28,7 +28,7 @@ std::vector<kube::OwnerReference> owner_references_for(const ManagedSecret* secr
   std::vector<kube::OwnerReference> refs;
   kube::OwnerReference ours = owner_reference(role);
   if (secret != nullptr) {
-    for (const kube::OwnerReference& ref : secret->owner_references) {
+    for (const kube::OwnerReference& ref : secret->owner_references()) {
       if (ref.uid == role.uid) continue;
       if (ref.controller) ours.controller = false;
       refs.push_back(ref);

@@ -37,9 +37,9 @@ TEST(ViewsTest, ASecretKeepsWhatDecisionsNeedAndNoCredentials) {
   EXPECT_EQ(secret.resource_version(), "42");
   EXPECT_EQ(secret.uid, "u-1");
   EXPECT_TRUE(secret.ours());
-  ASSERT_EQ(secret.owner_references.size(), 1u);
-  EXPECT_EQ(secret.owner_references[0].uid, "r-1");
-  EXPECT_TRUE(secret.owner_references[0].controller);
+  ASSERT_EQ(secret.owner_references().size(), 1u);
+  EXPECT_EQ(secret.owner_references()[0].uid, "r-1");
+  EXPECT_TRUE(secret.owner_references()[0].controller);
   EXPECT_EQ(secret.issued_at, absl::FromUnixSeconds(1796083200));
   EXPECT_EQ(secret.data.role_arn, "arn:aws:iam::123456789012:role/app");
   EXPECT_EQ(secret.data.expire, absl::FromUnixSeconds(1796083200 + 3600));
@@ -70,6 +70,42 @@ TEST(ViewsTest, ASecretKeepsEveryLabelItWasGiven) {
   EXPECT_THAT(other.label_keys(), ElementsAre("type", "heritage", "team"));
   EXPECT_TRUE(other.labels_are({{"heritage", "helm"}, {"type", "awsiamrole"}, {"team", "a"}}));
   EXPECT_FALSE(other.labels_are({{"heritage", "helm"}, {"type", "awsiamrole"}, {"team", "b"}}));
+}
+
+TEST(ViewsTest, ASecretKeepsEveryOwnerReferenceInOrder) {
+  // The controller's reference is kept as the role's uid; others, and one to
+  // an AWSIAMRole of another name or without controller, whole and in place.
+  const kube::Object secret =
+      kube::Object::parse(
+          R"({"metadata":{"name":"app","namespace":"team","ownerReferences":[)"
+          R"({"apiVersion":"apps/v1","kind":"Deployment","name":"d","uid":"d-1"},)"
+          R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","name":"app","uid":"r-1",)"
+          R"("controller":true,"blockOwnerDeletion":true},)"
+          R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","name":"app","uid":"r-0"},)"
+          R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","name":"old","uid":"r-2",)"
+          R"("controller":true,"blockOwnerDeletion":true}]}})")
+          .value();
+  const ManagedSecret view = secret_view(secret);
+  EXPECT_EQ(view.owner_references(), secret.owner_references());
+  EXPECT_EQ(view.role_owner_uid, "r-1");
+  EXPECT_EQ(view.other_owner_references.size(), 3u);
+  EXPECT_TRUE(view.has_owner("AWSIAMRole", "r-1"));
+  EXPECT_TRUE(view.has_owner("AWSIAMRole", "r-0"));
+  EXPECT_TRUE(view.has_owner("Deployment", "d-1"));
+  EXPECT_FALSE(view.has_owner("AWSIAMRole", "d-1"));
+  EXPECT_FALSE(view.has_owner("Deployment", "r-1"));
+
+  const kube::Object last =
+      kube::Object::parse(
+          R"({"metadata":{"name":"app","namespace":"team","ownerReferences":[)"
+          R"({"apiVersion":"apps/v1","kind":"Deployment","name":"d","uid":"d-1"},)"
+          R"({"apiVersion":"zalando.org/v1","kind":"AWSIAMRole","name":"app","uid":"r-1",)"
+          R"("controller":true,"blockOwnerDeletion":true}]}})")
+          .value();
+  EXPECT_EQ(secret_view(last).owner_references(), last.owner_references());
+  EXPECT_THAT(secret_view(kube::Object::parse(R"({"metadata":{"name":"app"}})").value())
+                  .owner_references(),
+              IsEmpty());
 }
 
 TEST(ViewsTest, ASecretWithUnreadableDataSaysWhatIsWrong) {
