@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -33,8 +33,13 @@ constexpr const char* kWellKnownBundles[] = {
 };
 constexpr const char* kWellKnownDirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs"};
 
-std::string first_existing(const std::vector<std::string>& candidates, const PathExists& exists) {
-  for (const std::string& path : candidates) {
+// `variable` when it is set; else OpenSSL's default when it exists; else the
+// first of `well_known` that exists; else "".
+std::string locate(const Getenv& getenv, const PathExists& exists, const char* variable,
+                   const char* openssl_default, std::span<const char* const> well_known) {
+  if (auto value = getenv(variable); value && !value->empty()) return *value;
+  if (exists(openssl_default)) return openssl_default;
+  for (const char* path : well_known) {
     if (exists(path)) return path;
   }
   return "";
@@ -90,16 +95,17 @@ class Bundle {
   std::multimap<unsigned long, std::string> by_subject_;
 };
 
-// Each bundle read once per process: every TLS context (the Kubernetes
-// client's, STS's, IMDS's) shares it. Never freed: the lookups that point at
-// a bundle live as long as their contexts, which may outlive any owner here.
+// Each bundle read once per process: every TLS context that trusts the
+// system's CAs (the AWS client's, a kubeconfig's without a CA) shares it. Never freed: the lookups
+// that point at a bundle live as long as their contexts, which may outlive any owner here.
 util::StatusOr<const Bundle*> bundle_at(const std::string& path) {
   static util::Mutex mu;
-  static auto* bundles = new std::map<std::string, std::unique_ptr<const Bundle>>();
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): kept for the process's life
+  static auto* const kBundles = new std::map<std::string, std::unique_ptr<const Bundle>>();
   util::MutexLock lock(mu);
-  if (auto it = bundles->find(path); it != bundles->end()) return it->second.get();
+  if (auto it = kBundles->find(path); it != kBundles->end()) return it->second.get();
   ASSIGN_OR_RETURN(std::unique_ptr<const Bundle> bundle, Bundle::read(path));
-  return bundles->emplace(path, std::move(bundle)).first->second.get();
+  return kBundles->emplace(path, std::move(bundle)).first->second.get();
 }
 
 // The X509_LOOKUP's answer to "certificates with this subject", as OpenSSL's
@@ -117,39 +123,32 @@ int get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* 
   if (!added) return 0;
   if (X509_STORE_lock(store) != 1) return 0;
   X509_OBJECT* cached = X509_OBJECT_retrieve_by_subject(X509_STORE_get0_objects(store), type, name);
-  const int ok = cached != nullptr && X509_OBJECT_set1_X509(ret, X509_OBJECT_get0_X509(cached));
+  X509* cert = cached != nullptr ? X509_OBJECT_get0_X509(cached) : nullptr;
+  // The answer borrows the store's certificate, as the hashed-directory
+  // lookup's does: the caller takes a reference of its own. set1 takes one,
+  // so it is given back.
+  const int ok = cert != nullptr && X509_OBJECT_set1_X509(ret, cert) == 1;
+  if (ok) X509_free(cert);
   X509_STORE_unlock(store);
   return ok;
 }
 
 X509_LOOKUP_METHOD* bundle_lookup_method() {
-  static X509_LOOKUP_METHOD* const method = [] {
+  static X509_LOOKUP_METHOD* const kMethod = [] {
     X509_LOOKUP_METHOD* m = X509_LOOKUP_meth_new("CA bundle, certificates parsed on demand");
     X509_LOOKUP_meth_set_get_by_subject(m, get_by_subject);
     return m;
   }();
-  return method;
+  return kMethod;
 }
 
 }  // namespace
 
 SystemRoots find_system_roots(const Getenv& getenv, const PathExists& exists) {
-  SystemRoots roots;
-  if (auto file = getenv("SSL_CERT_FILE"); file && !file->empty()) {
-    roots.file = *file;
-  } else {
-    std::vector<std::string> candidates{X509_get_default_cert_file()};
-    candidates.insert(candidates.end(), std::begin(kWellKnownBundles), std::end(kWellKnownBundles));
-    roots.file = first_existing(candidates, exists);
-  }
-  if (auto dir = getenv("SSL_CERT_DIR"); dir && !dir->empty()) {
-    roots.dir = *dir;
-  } else {
-    std::vector<std::string> candidates{X509_get_default_cert_dir()};
-    candidates.insert(candidates.end(), std::begin(kWellKnownDirs), std::end(kWellKnownDirs));
-    roots.dir = first_existing(candidates, exists);
-  }
-  return roots;
+  return {
+      .file =
+          locate(getenv, exists, "SSL_CERT_FILE", X509_get_default_cert_file(), kWellKnownBundles),
+      .dir = locate(getenv, exists, "SSL_CERT_DIR", X509_get_default_cert_dir(), kWellKnownDirs)};
 }
 
 SystemRoots find_system_roots() {
