@@ -74,16 +74,10 @@ bool ManagedSecret::labels_are(const kube::StringMap& labels) const {
 }
 
 std::vector<kube::OwnerReference> ManagedSecret::owner_references() const {
-  std::vector<kube::OwnerReference> refs;
-  refs.reserve(other_owner_references.size() + 1);
-  for (const kube::OwnerReference& ref : other_owner_references) {
-    if (!role_owner_uid.empty() && refs.size() == role_owner_at) {
-      refs.push_back(controller_owner_reference(name, role_owner_uid));
-    }
-    refs.push_back(ref);
-  }
-  if (!role_owner_uid.empty() && refs.size() == role_owner_at) {
-    refs.push_back(controller_owner_reference(name, role_owner_uid));
+  std::vector<kube::OwnerReference> refs = other_owner_references;
+  if (!role_owner_uid.empty()) {
+    refs.insert(refs.begin() + std::min<ptrdiff_t>(role_owner_at, std::ssize(refs)),
+                controller_owner_reference(name, role_owner_uid));
   }
   return refs;
 }

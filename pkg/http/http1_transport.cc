@@ -83,7 +83,9 @@ using SslCtxPtr = std::unique_ptr<SSL_CTX, util::openssl::Deleter<SSL_CTX_free>>
 
 // The TLS client settings every connection shares: whom to trust and the
 // client certificate. The options were validated (validate_tls_options).
-util::StatusOr<SslCtxPtr> tls_context(const TlsOptions& tls, const SystemRoots& system_roots) {
+// `system_roots`: those to trust when `tls` names no CA; nullopt: the system's.
+util::StatusOr<SslCtxPtr> tls_context(const TlsOptions& tls,
+                                      const std::optional<SystemRoots>& system_roots) {
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) return util::internal_error(openssl_error("SSL_CTX_new"));
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
@@ -105,7 +107,8 @@ util::StatusOr<SslCtxPtr> tls_context(const TlsOptions& tls, const SystemRoots& 
     }
     ERR_clear_error();  // the end of the bundle
   } else if (!tls.insecure_skip_verify) {
-    RETURN_IF_ERROR(trust_on_demand(SSL_CTX_get_cert_store(ctx.get()), system_roots));
+    RETURN_IF_ERROR(trust_on_demand(SSL_CTX_get_cert_store(ctx.get()),
+                                    system_roots ? *system_roots : find_system_roots()));
   }
   std::string cert = tls.client_cert_pem;
   if (cert.empty() && !tls.client_cert_file.empty()) {
@@ -136,12 +139,6 @@ util::StatusOr<SslCtxPtr> tls_context(const TlsOptions& tls, const SystemRoots& 
     }
   }
   return ctx;
-}
-
-std::optional<std::string> environment(const char* name) {
-  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read at startup
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
 }
 
 // Keeps what send() returns.
@@ -253,11 +250,9 @@ util::StatusOr<std::unique_ptr<Http1Transport>> Http1Transport::create(
   if (options.proxies) {
     proxies = *options.proxies;
   } else {
-    ASSIGN_OR_RETURN(proxies, ProxySettings::from_environment(environment));
+    ASSIGN_OR_RETURN(proxies, ProxySettings::from_environment(process_environment));
   }
-  ASSIGN_OR_RETURN(
-      SslCtxPtr tls,
-      tls_context(options.tls, options.system_roots ? *options.system_roots : find_system_roots()));
+  ASSIGN_OR_RETURN(SslCtxPtr tls, tls_context(options.tls, options.system_roots));
   return std::unique_ptr<Http1Transport>(
       new Http1Transport(std::move(options), std::move(proxies), tls.release()));
 }

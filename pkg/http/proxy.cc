@@ -12,9 +12,8 @@
 namespace http {
 namespace {
 
-std::optional<std::string> first_set(
-    const std::function<std::optional<std::string>(const char*)>& getenv,
-    std::initializer_list<const char*> names, const char** which) {
+std::optional<std::string> first_set(const Getenv& getenv, std::initializer_list<const char*> names,
+                                     const char** which) {
   for (const char* name : names) {
     std::optional<std::string> value = getenv(name);
     if (value && !value->empty()) {
@@ -85,8 +84,7 @@ bool in_cidr(std::string_view host, std::string_view range) {
 
 }  // namespace
 
-util::StatusOr<ProxySettings> ProxySettings::from_environment(
-    const std::function<std::optional<std::string>(const char*)>& getenv) {
+util::StatusOr<ProxySettings> ProxySettings::from_environment(const Getenv& getenv) {
   ProxySettings settings;
   const char* which = nullptr;
   const auto all = first_set(getenv, {"all_proxy", "ALL_PROXY"}, &which);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pkg/http/environment.h"
 #include "pkg/http/url.h"
 #include "pkg/util/secret_string.h"
 #include "pkg/util/status.h"
@@ -31,8 +32,7 @@ class ProxySettings {
   // `getenv` reads one variable (nullopt when unset). Errors:
   // kInvalidArgument naming the variable for a proxy that is not an http://
   // URL; never quoting a password.
-  static util::StatusOr<ProxySettings> from_environment(
-      const std::function<std::optional<std::string>(const char*)>& getenv);
+  static util::StatusOr<ProxySettings> from_environment(const Getenv& getenv);
 
   // The proxy for a request to `url`, or nullopt for a direct connection.
   const Proxy* proxy_for(const Url& url) const;

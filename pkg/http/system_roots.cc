@@ -5,7 +5,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -152,16 +151,10 @@ SystemRoots find_system_roots(const Getenv& getenv, const PathExists& exists) {
 }
 
 SystemRoots find_system_roots() {
-  return find_system_roots(
-      [](const char* name) -> std::optional<std::string> {
-        const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read at startup
-        if (value == nullptr) return std::nullopt;
-        return std::string(value);
-      },
-      [](const std::string& path) {
-        std::error_code error;
-        return std::filesystem::exists(path, error);
-      });
+  return find_system_roots(process_environment, [](const std::string& path) {
+    std::error_code error;
+    return std::filesystem::exists(path, error);
+  });
 }
 
 std::string describe(const SystemRoots& roots) {

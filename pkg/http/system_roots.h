@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "pkg/http/environment.h"
 #include "pkg/util/status.h"
 
 struct x509_store_st;
@@ -32,7 +33,6 @@ struct SystemRoots {
   friend bool operator==(const SystemRoots&, const SystemRoots&) = default;
 };
 
-using Getenv = std::function<std::optional<std::string>(const char* name)>;
 using PathExists = std::function<bool(const std::string& path)>;
 
 SystemRoots find_system_roots(const Getenv& getenv, const PathExists& exists);

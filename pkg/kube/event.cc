@@ -46,8 +46,8 @@ Object event_to_object(const Event& event) {
   JsonValue& source = json::ensure_object(root, "source");
   json::set_string(source, "component", event.component);
   if (!event.host.empty()) json::set_string(source, "host", event.host);
-  json::set_string(root, "firstTimestamp", json::format_time(event.first_timestamp));
-  json::set_string(root, "lastTimestamp", json::format_time(event.last_timestamp));
+  json::set_string(root, "firstTimestamp", util::format_rfc3339(event.first_timestamp));
+  json::set_string(root, "lastTimestamp", util::format_rfc3339(event.last_timestamp));
   json::set_int(root, "count", event.count);
   json::set_string(root, "type", event_type_name(event.type));
   json::set(root, "eventTime", JsonValue());  // null, as the core/v1 API writes it

@@ -1,6 +1,7 @@
 #include "pkg/kube/event_recorder.h"
 
 #include "pkg/kube/api_error.h"
+#include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
 namespace kube {
@@ -84,7 +85,7 @@ void ApiEventRecorder::write(const Correlation& correlation) {
   if (correlation.action == Correlation::Action::kPatch) {
     JsonValue patch(rapidjson::kObjectType);
     json::set_int(patch, "count", event.count);
-    json::set_string(patch, "lastTimestamp", json::format_time(event.last_timestamp));
+    json::set_string(patch, "lastTimestamp", util::format_rfc3339(event.last_timestamp));
     auto patched = client_.patch(events, event.namespace_name, event.name,
                                  PatchType::kStrategicMerge, json::serialize(patch));
     if (patched.ok()) {

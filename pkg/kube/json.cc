@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-#include "absl/time/clock.h"
 #include "pkg/util/strings.h"
 #include "rapidjson/encodedstream.h"
 #include "rapidjson/error/en.h"
@@ -183,14 +182,6 @@ bool remove(JsonValue& object, std::string_view key) {
   if (it == read.MemberEnd()) return false;
   object.EraseMember(it);  // keeps member order
   return true;
-}
-
-std::string format_time(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
-std::string format_micro_time(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }
 
 }  // namespace kube::json

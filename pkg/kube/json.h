@@ -15,7 +15,6 @@
 #include <string>
 #include <string_view>
 
-#include "absl/time/time.h"
 #include "pkg/util/status.h"
 #include "rapidjson/document.h"
 
@@ -67,12 +66,6 @@ void set_int(JsonValue& object, std::string_view key, int64_t value);
 bool remove(JsonValue& object, std::string_view key);
 
 JsonValue make_string(std::string_view value);
-
-// Kubernetes metav1.Time ("2026-11-23T15:41:19Z") and metav1.MicroTime
-// ("2026-11-23T15:41:19.000000Z": always six fractional digits, as the
-// apiserver's parser requires).
-std::string format_time(absl::Time t);
-std::string format_micro_time(absl::Time t);
 
 }  // namespace json
 }  // namespace kube

@@ -15,7 +15,7 @@ std::optional<absl::Time> read_time(const JsonValue& spec, std::string_view key)
 
 void write_time(JsonValue& spec, std::string_view key, const std::optional<absl::Time>& t) {
   if (t.has_value()) {
-    json::set_string(spec, key, json::format_micro_time(*t));
+    json::set_string(spec, key, util::format_rfc3339_micro(*t));
   } else {
     json::remove(spec, key);
   }

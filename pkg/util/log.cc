@@ -9,6 +9,7 @@
 
 #include "pkg/util/clock.h"
 #include "pkg/util/json_escape.h"
+#include "pkg/util/rfc3339.h"
 #include "pkg/util/strings.h"
 
 namespace util::log {
@@ -17,28 +18,22 @@ namespace {
 // Set by configure() before other threads start; read-only afterwards.
 Options g_options;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
-std::string_view level_name(Severity severity) {
-  switch (severity) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kError:
-      return "error";
-  }
-  return "error";
-}
+// How each format names a severity: the text line's letter, the JSON level.
+struct SeverityNames {
+  char letter;
+  std::string_view level;
+};
 
-char severity_letter(Severity severity) {
+SeverityNames names_of(Severity severity) {
   switch (severity) {
     case Severity::kInfo:
-      return 'I';
+      return {'I', "info"};
     case Severity::kWarning:
-      return 'W';
+      return {'W', "warning"};
     case Severity::kError:
-      return 'E';
+      return {'E', "error"};
   }
-  return 'E';
+  return {'E', "error"};
 }
 
 std::tm utc(int64_t time_micros) {
@@ -51,15 +46,6 @@ std::tm utc(int64_t time_micros) {
 int64_t now_micros() {
   static const RealClock kClock;  // a log stamp is the wall time, whatever clock a test injects
   return absl::ToUnixMicros(kClock.system_now());
-}
-
-std::string rfc3339_micros(int64_t time_micros) {
-  const std::tm t = utc(time_micros);
-  char stamp[96];
-  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", t.tm_year + 1900,
-                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
-                static_cast<int>(time_micros % 1'000'000));
-  return stamp;
 }
 
 int thread_id() {
@@ -101,7 +87,7 @@ std::string text_line(Severity severity, int64_t time_micros, int thread_id, std
   const std::tm t = utc(time_micros);
   char prefix[128];
   std::snprintf(prefix, sizeof(prefix), "%c%04d%02d%02d %02d:%02d:%02d.%06d %5d ",
-                severity_letter(severity), t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+                names_of(severity).letter, t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
                 t.tm_min, t.tm_sec, static_cast<int>(time_micros % 1'000'000), thread_id);
   return util::cat(prefix, file, ":", line, "] ", message);
 }
@@ -123,7 +109,8 @@ Message::~Message() {
   const int64_t now = now_micros();
   std::string out =
       g_options.format == Format::kJson
-          ? json_line(level_name(severity_), rfc3339_micros(now), base_name(file_), line_, message)
+          ? json_line(names_of(severity_).level, format_rfc3339_micro(absl::FromUnixMicros(now)),
+                      base_name(file_), line_, message)
           : text_line(severity_, now, thread_id(), base_name(file_), line_, message);
   out += '\n';
   write_line(out);

@@ -8,11 +8,12 @@ namespace {
 // Fraction digits of `t`'s second, trailing zeros removed, without the dot.
 std::string fraction_digits(absl::Time t) {
   const absl::Duration sub = t - absl::FromUnixSeconds(absl::ToUnixSeconds(t));
-  const int64_t ns = absl::ToInt64Nanoseconds(sub < absl::ZeroDuration() ? sub + absl::Seconds(1)
-                                                                          : sub);
+  const int64_t ns =
+      absl::ToInt64Nanoseconds(sub < absl::ZeroDuration() ? sub + absl::Seconds(1) : sub);
   if (ns == 0) return "";
   std::string digits = std::to_string(ns + 1'000'000'000).substr(1);
-  while (digits.back() == '0') digits.pop_back();
+  while (digits.back() == '0')
+    digits.pop_back();
   return digits;
 }
 
@@ -35,7 +36,8 @@ util::StatusOr<absl::Time> parse_rfc3339(std::string_view text) {
   if (shaped && at(i, '.')) {
     ++i;
     shaped = digit(i);
-    while (digit(i)) ++i;
+    while (digit(i))
+      ++i;
   }
   if (shaped) {
     if (at(i, 'Z')) {
@@ -57,6 +59,10 @@ util::StatusOr<absl::Time> parse_rfc3339(std::string_view text) {
 std::string format_rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%SZ", absl::FromUnixSeconds(absl::ToUnixSeconds(t)),
                           absl::UTCTimeZone());
+}
+
+std::string format_rfc3339_micro(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }
 
 std::string format_rfc3339_nano(absl::Time t) {

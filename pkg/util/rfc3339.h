@@ -17,6 +17,11 @@ util::StatusOr<absl::Time> parse_rfc3339(std::string_view text);
 // Secret's `expire` and the CR status carry).
 std::string format_rfc3339(absl::Time t);
 
+// Always six fractional digits, UTC: "2026-11-23T16:44:56.800527Z",
+// "2026-11-23T16:44:56.000000Z" (Kubernetes' MicroTime, which the apiserver
+// parses only so; the log's JSON stamp).
+std::string format_rfc3339_micro(absl::Time t);
+
 // Fractional seconds with trailing zeros dropped, UTC:
 // "2026-11-23T16:44:56.800527Z" (Go's RFC3339Nano / encoding/json; what
 // credentials.json's `Expiration` carries).

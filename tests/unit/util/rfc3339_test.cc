@@ -21,9 +21,9 @@ TEST(Rfc3339Test, ParsesFractionAndOffsetAndLowercase) {
 }
 
 TEST(Rfc3339Test, RejectsMalformed) {
-  for (const char* bad : {"", "2026-11-23", "2026-11-23 16:44:56Z", "2026-11-23T16:44Z",
-                          "2026-13-23T16:44:56Z", "2026-11-23T16:44:56", "yesterday",
-                          "2026-11-23T16:44:56+0200"}) {
+  for (const char* bad :
+       {"", "2026-11-23", "2026-11-23 16:44:56Z", "2026-11-23T16:44Z", "2026-13-23T16:44:56Z",
+        "2026-11-23T16:44:56", "yesterday", "2026-11-23T16:44:56+0200"}) {
     auto t = parse_rfc3339(bad);
     EXPECT_FALSE(t.ok()) << bad;
     EXPECT_EQ(t.status().code(), util::StatusCode::kInvalidArgument) << bad;
@@ -36,6 +36,8 @@ TEST(Rfc3339Test, FormatsLikeGo) {
   EXPECT_EQ(format_rfc3339_nano(t), "2026-11-23T16:44:56.800527Z");
   EXPECT_EQ(format_rfc3339_nano(kWhole), "2026-11-23T16:44:56Z");
   EXPECT_EQ(format_rfc3339_nano(kWhole + absl::Milliseconds(500)), "2026-11-23T16:44:56.5Z");
+  EXPECT_EQ(format_rfc3339_micro(t), "2026-11-23T16:44:56.800527Z");
+  EXPECT_EQ(format_rfc3339_micro(kWhole), "2026-11-23T16:44:56.000000Z");
   EXPECT_EQ(format_go_time(t), "2026-11-23 16:44:56.800527 +0000 UTC");
   EXPECT_EQ(format_go_time(kWhole), "2026-11-23 16:44:56 +0000 UTC");
 }
