@@ -167,7 +167,7 @@ kube::ObjectReference event_reference(const AwsIamRole& role) {
           .kind = std::string(kAwsIamRoleKind),
           .name = role.name,
           .namespace_name = role.namespace_,
-          .uid = role.uid,
+          .uid = role.uid.str(),
           .resource_version = role.version};
 }
 

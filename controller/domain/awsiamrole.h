@@ -10,6 +10,7 @@
 
 #include "pkg/kube/event.h"
 #include "pkg/kube/json.h"
+#include "pkg/kube/uid.h"
 #include "pkg/util/status.h"
 
 namespace controller {
@@ -54,7 +55,7 @@ struct AwsIamRoleSpec {
 struct AwsIamRole {
   std::string name;
   std::string namespace_;
-  std::string uid;
+  kube::Uid uid;
   std::string version;  // metadata.resourceVersion
   int64_t generation = 0;
   bool being_deleted = false;  // metadata.deletionTimestamp is set

@@ -79,11 +79,11 @@ kube::StringMap secret_labels(const AwsIamRole& role) {
 }
 
 kube::OwnerReference controller_owner_reference(std::string_view role_name,
-                                                std::string_view role_uid) {
+                                                const kube::Uid& role_uid) {
   return {.api_version = std::string(kAwsIamRoleApiVersion),
           .kind = std::string(kAwsIamRoleKind),
           .name = std::string(role_name),
-          .uid = std::string(role_uid),
+          .uid = role_uid.str(),
           .controller = true,
           .block_owner_deletion = true};
 }

@@ -86,7 +86,7 @@ kube::StringMap secret_labels(const AwsIamRole& role);
 // The ownerReference the controller gives the Secret of the AWSIAMRole
 // `role_name` (the Secret's own name) with `role_uid`.
 kube::OwnerReference controller_owner_reference(std::string_view role_name,
-                                                std::string_view role_uid);
+                                                const kube::Uid& role_uid);
 kube::OwnerReference owner_reference(const AwsIamRole& role);
 // Whether an existing Secret may be taken over: it is ours already, or it
 // holds credential keys (a seed Secret, a Secret of the Go original).

@@ -82,7 +82,7 @@ std::vector<kube::OwnerReference> ManagedSecret::owner_references() const {
   return refs;
 }
 
-bool ManagedSecret::has_owner(std::string_view kind, std::string_view uid) const {
+bool ManagedSecret::has_owner(std::string_view kind, const kube::Uid& uid) const {
   if (kind == kAwsIamRoleKind && !role_owner_uid.empty() && role_owner_uid == uid) return true;
   return std::any_of(
       other_owner_references.begin(), other_owner_references.end(),
@@ -92,7 +92,7 @@ bool ManagedSecret::has_owner(std::string_view kind, std::string_view uid) const
 ManagedSecret secret_view(const kube::Object& secret) {
   ManagedSecret view{.namespace_ = std::string(secret.namespace_name()),
                      .name = std::string(secret.name()),
-                     .uid = std::string(secret.uid()),
+                     .uid = secret.uid(),
                      .version = std::string(secret.resource_version())};
   std::vector<kube::OwnerReference> refs = secret.owner_references();
   for (uint32_t i = 0; i < refs.size(); ++i) {

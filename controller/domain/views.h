@@ -28,6 +28,7 @@
 #include "controller/domain/namespace_policy.h"
 #include "controller/domain/secret_data.h"
 #include "pkg/kube/object.h"
+#include "pkg/kube/uid.h"
 
 namespace controller {
 
@@ -43,7 +44,7 @@ AwsIamRole role_view(const kube::Object& role);
 struct ManagedSecret {
   std::string namespace_;
   std::string name;
-  std::string uid;
+  kube::Uid uid;
   std::string version;  // metadata.resourceVersion
   // Its labels. Every Secret the controller writes carries heritage and type
   // with the controller's values; those two are kept as flags, so the common
@@ -56,7 +57,7 @@ struct ManagedSecret {
   // (zalando.org/v1), controller and blockOwnerDeletion set — is kept as the
   // role's uid and its place in the list; any other reference whole.
   uint32_t role_owner_at = 0;
-  std::string role_owner_uid;  // "" when it has no such reference
+  kube::Uid role_owner_uid;  // empty when it has no such reference
   std::vector<kube::OwnerReference> other_owner_references;
   kube::StringMap other_labels;
   std::optional<absl::Time> issued_at;  // the issued-at annotation, when readable
@@ -79,7 +80,7 @@ struct ManagedSecret {
   bool labels_are(const kube::StringMap& labels) const;
   std::vector<kube::OwnerReference> owner_references() const;
   // Whether one of its ownerReferences is to the `kind` with `uid`.
-  bool has_owner(std::string_view kind, std::string_view uid) const;
+  bool has_owner(std::string_view kind, const kube::Uid& uid) const;
 };
 
 ManagedSecret secret_view(const kube::Object& secret);

@@ -365,7 +365,7 @@ ReconcileResult Reconciler::repair_metadata(const AwsIamRole& role, const Manage
 ReconcileResult Reconciler::delete_orphan(const ManagedSecret& secret, const Plan& plan,
                                           const std::stop_token& stop) {
   const util::Status status =
-      deps_.kube.remove(secrets_resource_, secret.namespace_, secret.name, secret.uid, stop);
+      deps_.kube.remove(secrets_resource_, secret.namespace_, secret.name, secret.uid.str(), stop);
   if (!status.ok() && !kube::is_not_found(status)) {
     LOG(WARNING) << "cannot delete orphaned Secret " << secret.key() << ": " << status;
     return {Effect::kFailed, classify_failure(status)};
@@ -383,8 +383,8 @@ ReconcileResult Reconciler::refuse(const AwsIamRole& role, const ManagedSecret* 
   }
   bool deleted = false;
   if (plan.delete_secret) {
-    const util::Status status =
-        deps_.kube.remove(secrets_resource_, secret->namespace_, secret->name, secret->uid, stop);
+    const util::Status status = deps_.kube.remove(secrets_resource_, secret->namespace_,
+                                                  secret->name, secret->uid.str(), stop);
     if (!status.ok() && !kube::is_not_found(status)) {
       LOG(WARNING) << "cannot delete Secret " << secret->key()
                    << " of a role no longer permitted: " << status;
