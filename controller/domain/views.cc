@@ -42,12 +42,31 @@ AwsIamRole role_view(const kube::Object& role) {
   return unreadable;
 }
 
+namespace {
+
+const ManagedSecret::Others& others_of(const ManagedSecret& secret) {
+  static const ManagedSecret::Others kNone;
+  return secret.others != nullptr ? *secret.others : kNone;
+}
+
+}  // namespace
+
+const std::vector<kube::OwnerReference>& ManagedSecret::other_owner_references() const {
+  return others_of(*this).owner_references;
+}
+const kube::StringMap& ManagedSecret::other_labels() const {
+  return others_of(*this).labels;
+}
+const std::vector<std::string>& ManagedSecret::other_data_keys() const {
+  return others_of(*this).data_keys;
+}
+
 std::vector<std::string_view> ManagedSecret::label_keys() const {
   std::vector<std::string_view> keys;
-  keys.reserve(other_labels.size() + 2);
+  keys.reserve(other_labels().size() + 2);
   if (heritage_label) keys.push_back(kHeritageLabel);
   if (type_label) keys.push_back(kTypeLabel);
-  for (const auto& [key, value] : other_labels)
+  for (const auto& [key, value] : other_labels())
     keys.push_back(key);
   return keys;
 }
@@ -61,8 +80,8 @@ bool ManagedSecret::has_label(std::string_view key, std::string_view value) cons
     case OwnLabel::kNone:
       break;
   }
-  auto it = other_labels.find(key);
-  return it != other_labels.end() && it->second == value;
+  auto it = other_labels().find(key);
+  return it != other_labels().end() && it->second == value;
 }
 
 bool ManagedSecret::labels_are(const kube::StringMap& labels) const {
@@ -70,11 +89,11 @@ bool ManagedSecret::labels_are(const kube::StringMap& labels) const {
     if (!has_label(key, value)) return false;
   }
   // Every label of `labels` is here, and keys are unique: equal when as many.
-  return labels.size() == other_labels.size() + (heritage_label ? 1 : 0) + (type_label ? 1 : 0);
+  return labels.size() == other_labels().size() + (heritage_label ? 1 : 0) + (type_label ? 1 : 0);
 }
 
 std::vector<kube::OwnerReference> ManagedSecret::owner_references() const {
-  std::vector<kube::OwnerReference> refs = other_owner_references;
+  std::vector<kube::OwnerReference> refs = other_owner_references();
   if (!role_owner_uid.empty()) {
     refs.insert(refs.begin() + std::min<ptrdiff_t>(role_owner_at, std::ssize(refs)),
                 controller_owner_reference(name, role_owner_uid));
@@ -84,9 +103,9 @@ std::vector<kube::OwnerReference> ManagedSecret::owner_references() const {
 
 bool ManagedSecret::has_owner(std::string_view kind, const kube::Uid& uid) const {
   if (kind == kAwsIamRoleKind && !role_owner_uid.empty() && role_owner_uid == uid) return true;
-  return std::any_of(
-      other_owner_references.begin(), other_owner_references.end(),
-      [&](const kube::OwnerReference& ref) { return ref.kind == kind && ref.uid == uid; });
+  return std::ranges::any_of(other_owner_references(), [&](const kube::OwnerReference& ref) {
+    return ref.kind == kind && ref.uid == uid;
+  });
 }
 
 ManagedSecret secret_view(const kube::Object& secret) {
@@ -94,6 +113,7 @@ ManagedSecret secret_view(const kube::Object& secret) {
                      .name = std::string(secret.name()),
                      .uid = secret.uid(),
                      .version = std::string(secret.resource_version())};
+  ManagedSecret::Others others;
   std::vector<kube::OwnerReference> refs = secret.owner_references();
   for (uint32_t i = 0; i < refs.size(); ++i) {
     if (view.role_owner_uid.empty() && !refs[i].uid.empty() &&
@@ -101,7 +121,7 @@ ManagedSecret secret_view(const kube::Object& secret) {
       view.role_owner_at = i;
       view.role_owner_uid = std::move(refs[i].uid);
     } else {
-      view.other_owner_references.push_back(std::move(refs[i]));
+      others.owner_references.push_back(std::move(refs[i]));
     }
   }
   if (const kube::JsonValue* labels = kube::json::find_path(secret.json(), {"metadata", "labels"});
@@ -117,7 +137,7 @@ ManagedSecret secret_view(const kube::Object& secret) {
           view.type_label = true;
           break;
         case OwnLabel::kNone:
-          view.other_labels.emplace(key, value);
+          others.labels.emplace(key, value);
           break;
       }
     }
@@ -139,7 +159,7 @@ ManagedSecret secret_view(const kube::Object& secret) {
   const kube::SecretView secret_data(secret);
   for (const std::string& key : secret_data.data_keys()) {
     if (!is_written_key(key)) {
-      view.other_data_keys.push_back(key);
+      others.data_keys.push_back(key);
     } else if (key == kRoleArnKey || key == kExpireKey || key == kGenerationKey) {
       auto value = secret_data.data(key);
       if (value.ok()) {
@@ -155,6 +175,9 @@ ManagedSecret secret_view(const kube::Object& secret) {
   view.data = inspect_secret_data(metadata_values,
                                   [&](std::string_view key) { return !encoded(key).empty(); });
   view.data.problems.insert(view.data.problems.begin(), undecodable.begin(), undecodable.end());
+  if (!others.owner_references.empty() || !others.labels.empty() || !others.data_keys.empty()) {
+    view.others = std::make_shared<const ManagedSecret::Others>(std::move(others));
+  }
   return view;
 }
 

@@ -78,7 +78,7 @@ std::string secret_patch(const ManagedSecret& current, const kube::Object& desir
     // The six keys the controller writes are always in `desired`.
     kube::json::set(
         patch, "data",
-        copy_with_removals(kube::json::find(desired.json(), "data"), current.other_data_keys));
+        copy_with_removals(kube::json::find(desired.json(), "data"), current.other_data_keys()));
   }
   return kube::json::serialize(patch);
 }

@@ -229,6 +229,34 @@ TEST_F(ReconcilerTest, AStatusWriteKeepsConditionsOtherWritersOwn) {
   EXPECT_EQ(mounts->message, "1 pod never sees the Secret refreshed");
 }
 
+TEST_F(ReconcilerTest, TheSecretItWritesIsCachedWithNothingElseOnIt) {
+  // The view keeps what the controller writes as flags and a uid; only what
+  // is not the controller's (here the role's own label, copied onto its
+  // Secret) is kept as it is.
+  apply_role("plain", R"({"roleReference":"team/app/my-role"})", "{}");
+  apply_role("labelled", R"({"roleReference":"team/app/my-role"})", R"({"team":"a"})");
+  sync_caches();
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("plain")));
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("labelled")));
+  sync_caches();
+
+  const auto plain = secrets_.get("demo/plain");
+  ASSERT_NE(plain, nullptr);
+  EXPECT_TRUE(plain->ours());
+  EXPECT_THAT(plain->label_keys(), ElementsAre("heritage", "type"));
+  ASSERT_EQ(plain->owner_references().size(), 1u);
+  EXPECT_EQ(plain->role_owner_uid, plain->owner_references()[0].uid);
+  EXPECT_EQ(plain->others, nullptr);
+
+  const auto labelled = secrets_.get("demo/labelled");
+  ASSERT_NE(labelled, nullptr);
+  EXPECT_THAT(labelled->label_keys(), ElementsAre("heritage", "type", "team"));
+  EXPECT_TRUE(labelled->has_label("team", "a"));
+  ASSERT_NE(labelled->others, nullptr);
+  EXPECT_THAT(labelled->other_owner_references(), IsEmpty());
+  EXPECT_THAT(labelled->other_data_keys(), IsEmpty());
+}
+
 TEST_F(ReconcilerTest, CachesKeepNoCredentialsButServeOwnWritesUntilCaughtUp) {
   apply_role("app", R"({"roleReference":"team/app/my-role"})");
   sync_caches();

@@ -46,7 +46,7 @@ TEST(ViewsTest, ASecretKeepsWhatDecisionsNeedAndNoCredentials) {
   EXPECT_EQ(secret.data.generation, 1);
   EXPECT_THAT(secret.data.problems, IsEmpty());
   EXPECT_TRUE(secret.holds_credentials);
-  EXPECT_THAT(secret.other_data_keys, ElementsAre("note"));
+  EXPECT_THAT(secret.other_data_keys(), ElementsAre("note"));
 }
 
 TEST(ViewsTest, ASecretKeepsEveryLabelItWasGiven) {
@@ -88,7 +88,7 @@ TEST(ViewsTest, ASecretKeepsEveryOwnerReferenceInOrder) {
   const ManagedSecret view = secret_view(secret);
   EXPECT_EQ(view.owner_references(), secret.owner_references());
   EXPECT_EQ(view.role_owner_uid, "r-1");
-  EXPECT_EQ(view.other_owner_references.size(), 3u);
+  EXPECT_EQ(view.other_owner_references().size(), 3u);
   EXPECT_TRUE(view.has_owner("AWSIAMRole", "r-1"));
   EXPECT_TRUE(view.has_owner("AWSIAMRole", "r-0"));
   EXPECT_TRUE(view.has_owner("Deployment", "d-1"));
@@ -103,9 +103,9 @@ TEST(ViewsTest, ASecretKeepsEveryOwnerReferenceInOrder) {
           R"("controller":true,"blockOwnerDeletion":true}]}})")
           .value();
   EXPECT_EQ(secret_view(last).owner_references(), last.owner_references());
-  EXPECT_THAT(secret_view(kube::Object::parse(R"({"metadata":{"name":"app"}})").value())
-                  .owner_references(),
-              IsEmpty());
+  EXPECT_THAT(
+      secret_view(kube::Object::parse(R"({"metadata":{"name":"app"}})").value()).owner_references(),
+      IsEmpty());
 }
 
 TEST(ViewsTest, ASecretWithUnreadableDataSaysWhatIsWrong) {
