@@ -52,9 +52,10 @@ util::Status parse_spec(const kube::JsonValue* spec, AwsIamRoleSpec& out) {
       out.session_duration_seconds = seconds;
     }
   }
+  SessionPolicies policies;
   if (auto p = spec->FindMember("policy"); p != spec->MemberEnd()) {
     if (!p->value.IsString()) return util::invalid_argument_error("spec.policy must be a string");
-    out.policy = p->value.GetString();
+    policies.policy = p->value.GetString();
   }
   if (auto p = spec->FindMember("policyARNs"); p != spec->MemberEnd()) {
     if (!p->value.IsArray()) {
@@ -62,8 +63,11 @@ util::Status parse_spec(const kube::JsonValue* spec, AwsIamRoleSpec& out) {
     }
     for (const auto& arn : p->value.GetArray()) {
       if (!arn.IsString()) return util::invalid_argument_error("spec.policyARNs must be strings");
-      out.policy_arns.emplace_back(arn.GetString());
+      policies.policy_arns.emplace_back(arn.GetString());
     }
+  }
+  if (policies.policy || !policies.policy_arns.empty()) {
+    out.session_policies = std::make_shared<const SessionPolicies>(std::move(policies));
   }
   return util::ok_status();
 }

@@ -181,9 +181,11 @@ ReconcileResult Reconciler::reconcile_role(const std::string& key, const std::st
 
 RoleRequest Reconciler::request_for(const AwsIamRole& role, const aws::RoleArn& arn) const {
   RoleRequest request{.role = arn,
-                      .duration_seconds = static_cast<int>(role.spec.session_duration_seconds),
-                      .policy = role.spec.policy,
-                      .policy_arns = role.spec.policy_arns};
+                      .duration_seconds = static_cast<int>(role.spec.session_duration_seconds)};
+  if (const SessionPolicies* policies = role.spec.session_policies.get()) {
+    request.policy = policies->policy;
+    request.policy_arns = policies->policy_arns;
+  }
   if (options_.session_tags) {
     request.tags = {{"kubernetes-namespace", role.namespace_},
                     {"kubernetes-awsiamrole", role.name}};

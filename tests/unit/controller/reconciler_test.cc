@@ -41,6 +41,7 @@ class ScriptedCredentials final : public CredentialSource {
   util::StatusOr<IssuedCredentials> issue(const RoleRequest& request, std::stop_token) override {
     util::MutexLock lock(mu_);
     ++calls_;
+    last_request_ = request;
     Answer next;
     if (!script_.empty()) {
       next = std::move(script_.front());
@@ -68,6 +69,10 @@ class ScriptedCredentials final : public CredentialSource {
     util::MutexLock lock(mu_);
     return calls_;
   }
+  std::optional<RoleRequest> last_request() const {
+    util::MutexLock lock(mu_);
+    return last_request_;
+  }
 
  private:
   struct Answer {
@@ -78,6 +83,7 @@ class ScriptedCredentials final : public CredentialSource {
   mutable util::Mutex mu_;
   std::deque<Answer> script_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  std::optional<RoleRequest> last_request_ ABSL_GUARDED_BY(mu_);
 };
 
 http::Response verbatim_error(int code, std::string body) {
@@ -227,6 +233,28 @@ TEST_F(ReconcilerTest, AStatusWriteKeepsConditionsOtherWritersOwn) {
   ASSERT_NE(mounts, nullptr) << "the conditions list is written whole";
   EXPECT_EQ(mounts->status, "False");
   EXPECT_EQ(mounts->message, "1 pod never sees the Secret refreshed");
+}
+
+TEST_F(ReconcilerTest, SessionPoliciesReachTheRequest) {
+  apply_role("scoped", R"({"roleReference":"team/app/my-role","roleSessionDuration":900,
+    "policy":"{\"Version\":\"2012-10-17\"}",
+    "policyARNs":["arn:aws:iam::aws:policy/ReadOnlyAccess"]})");
+  apply_role("plain", R"({"roleReference":"team/app/my-role"})");
+  sync_caches();
+
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("scoped")));
+  std::optional<RoleRequest> request = sts_.last_request();
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->duration_seconds, 900);
+  EXPECT_EQ(request->policy, R"({"Version":"2012-10-17"})");
+  EXPECT_THAT(request->policy_arns, ElementsAre("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+
+  ASSERT_TRUE(std::holds_alternative<Done>(reconcile("plain")));
+  request = sts_.last_request();
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->duration_seconds, 3600);
+  EXPECT_EQ(request->policy, std::nullopt);
+  EXPECT_THAT(request->policy_arns, IsEmpty());
 }
 
 TEST_F(ReconcilerTest, TheSecretItWritesIsCachedWithNothingElseOnIt) {
