@@ -28,6 +28,12 @@ OwnLabel own_label(std::string_view key, std::string_view value) {
   return OwnLabel::kNone;
 }
 
+// A Secret's `others`, or nothing when it has none.
+const ManagedSecret::Others& others_of(const ManagedSecret& secret) {
+  static const ManagedSecret::Others kNone;
+  return secret.others != nullptr ? *secret.others : kNone;
+}
+
 }  // namespace
 
 AwsIamRole role_view(const kube::Object& role) {
@@ -41,15 +47,6 @@ AwsIamRole role_view(const kube::Object& role) {
   unreadable.spec_error = parsed.status();
   return unreadable;
 }
-
-namespace {
-
-const ManagedSecret::Others& others_of(const ManagedSecret& secret) {
-  static const ManagedSecret::Others kNone;
-  return secret.others != nullptr ? *secret.others : kNone;
-}
-
-}  // namespace
 
 const std::vector<kube::OwnerReference>& ManagedSecret::other_owner_references() const {
   return others_of(*this).owner_references;
@@ -119,7 +116,7 @@ ManagedSecret secret_view(const kube::Object& secret) {
     if (view.role_owner_uid.empty() && !refs[i].uid.empty() &&
         refs[i] == controller_owner_reference(view.name, refs[i].uid)) {
       view.role_owner_at = i;
-      view.role_owner_uid = std::move(refs[i].uid);
+      view.role_owner_uid = refs[i].uid;
     } else {
       others.owner_references.push_back(std::move(refs[i]));
     }
