@@ -1,47 +1,55 @@
 #include "pkg/kube/uid.h"
 
+#include <optional>
 #include <ostream>
+
+#include "pkg/util/strings.h"
 
 namespace kube {
 namespace {
 
-// The positions of the dashes in 8-4-4-4-12.
-constexpr bool is_dash_position(size_t i) {
-  return i == 8 || i == 13 || i == 18 || i == 23;
-}
+using UuidBytes = std::array<uint8_t, 16>;
 
-int lowercase_hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// The bytes of each dash-separated group of a UUID's text (8-4-4-4-12 digits).
+constexpr std::array<size_t, 5> kGroupBytes = {4, 2, 2, 2, 6};
 
-// The bytes of a UUID in canonical lowercase text; false for anything else
-// (upper case too: str() must give back the very text).
-bool parse_uuid(std::string_view text, std::array<uint8_t, 16>& bytes) {
-  if (text.size() != 36) return false;
-  size_t byte = 0;
-  for (size_t i = 0; i < text.size();) {
-    if (is_dash_position(i)) {
-      if (text[i] != '-') return false;
-      ++i;
-      continue;
-    }
-    const int high = lowercase_hex_digit(text[i]);
-    const int low = lowercase_hex_digit(text[i + 1]);
-    if (high < 0 || low < 0) return false;
-    bytes[byte++] = static_cast<uint8_t>(high << 4 | low);
-    i += 2;
+std::string uuid_text(const UuidBytes& bytes) {
+  std::string out;
+  size_t at = 0;
+  for (const size_t size : kGroupBytes) {
+    if (at > 0) out.push_back('-');
+    out += util::to_hex(bytes.data() + at, size);
+    at += size;
   }
-  return true;
+  return out;
+}
+
+// The bytes of a UUID in canonical text, lower case (str() must give back
+// the very text); nullopt for anything else.
+std::optional<UuidBytes> uuid_bytes(std::string_view text) {
+  if (text.size() != 36 || text.find_first_of("ABCDEF") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  UuidBytes bytes{};
+  size_t at = 0;
+  size_t i = 0;
+  for (const size_t size : kGroupBytes) {
+    if (at > 0 && text[i++] != '-') return std::nullopt;
+    for (const size_t end = at + size; at < end; ++at, i += 2) {
+      const int high = util::hex_digit_value(text[i]);
+      const int low = util::hex_digit_value(text[i + 1]);
+      if (high < 0 || low < 0) return std::nullopt;
+      bytes[at] = static_cast<uint8_t>(high << 4 | low);
+    }
+  }
+  return bytes;
 }
 
 }  // namespace
 
 Uid::Uid(std::string_view text) {
-  std::array<uint8_t, 16> bytes{};
-  if (parse_uuid(text, bytes) && bytes != std::array<uint8_t, 16>{}) {
-    bytes_ = bytes;
+  if (const std::optional<UuidBytes> bytes = uuid_bytes(text); bytes && *bytes != UuidBytes{}) {
+    bytes_ = *bytes;
   } else if (!text.empty()) {
     text_ = std::make_unique<const std::string>(text);
   }
@@ -58,16 +66,7 @@ Uid& Uid::operator=(const Uid& other) {
 
 std::string Uid::str() const {
   if (text_ != nullptr) return *text_;
-  if (!is_uuid()) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (size_t byte = 0; byte < bytes_.size(); ++byte) {
-    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) out.push_back('-');
-    out.push_back(kHex[bytes_[byte] >> 4]);
-    out.push_back(kHex[bytes_[byte] & 0xf]);
-  }
-  return out;
+  return is_uuid() ? uuid_text(bytes_) : "";
 }
 
 bool operator==(const Uid& a, const Uid& b) {

@@ -51,6 +51,8 @@ std::string_view trim(std::string_view text);  // ASCII whitespace
 std::string to_lower(std::string_view text);   // ASCII only
 // Lower-case hex of `size` bytes (digests, signatures, fingerprints).
 std::string to_hex(const unsigned char* data, size_t size);
+// The value of hex digit `c` (either case), or -1.
+int hex_digit_value(char c);
 bool equals_ignore_case(std::string_view a, std::string_view b);
 
 }  // namespace util
