@@ -335,6 +335,7 @@ void Controller::reconciled_once(const std::string& key) {
   util::MutexLock lock(first_pass_mu_);
   first_pass_pending_.erase(key);
   if (first_pass_pending_.empty()) {
+    first_pass_pending_.clear();  // frees the array (absl keeps only small ones)
     first_pass_done_.store(true, std::memory_order_release);
     LOG(INFO) << "first pass over all AWSIAMRoles done";
   }

@@ -29,6 +29,7 @@
 #include <stop_token>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "controller/loop/controller_metrics.h"
 #include "controller/loop/object_writer.h"
 #include "controller/loop/reconciler.h"
@@ -151,7 +152,10 @@ class Controller {
   // Keys waiting for a change (an unusable spec, a namespace being deleted).
   std::set<std::string, std::less<>> blocked_until_change_ ABSL_GUARDED_BY(blocked_mu_);
   util::Mutex first_pass_mu_;
-  std::set<std::string, std::less<>> first_pass_pending_ ABSL_GUARDED_BY(first_pass_mu_);
+  // Every cached key until its first reconcile: a hash table, whose one array
+  // goes when the pass ends (a tree's node per key left holes in the heap).
+  absl::flat_hash_set<std::string, util::StringKeyHash, std::equal_to<>> first_pass_pending_
+      ABSL_GUARDED_BY(first_pass_mu_);
   std::atomic<bool> first_pass_done_{false};
 };
 

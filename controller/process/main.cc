@@ -523,30 +523,45 @@ int run(const Config& config) {
   return exit_code;
 }
 
-// glibc gives each thread that allocates an arena of its own, up to eight
-// per core, and an arena keeps what was freed in it: at 10,000 roles the
-// restarted controller had 13 arenas, most holding 0.5-1.5 MB beyond what
-// was live. Two are enough (glibc's per-thread caches serve most small
-// allocations without an arena's lock). Not one: the informers of the
-// AWSIAMRoles and of the Secrets fill the caches in parallel on a restart,
-// and with a single arena they take turns at its lock: the restart is slower
-// (docs/benchmarks.md). MALLOC_ARENA_MAX or glibc.malloc.arena_max in
-// GLIBC_TUNABLES from the environment win.
-void limit_malloc_arenas() {
+// Sets malloc parameter `param` to `value` unless the environment sets it
+// (its MALLOC_* variable or its glibc.malloc.* tunable in GLIBC_TUNABLES):
+// an operator's choice wins.
+void set_malloc_parameter(int param, int value, const char* variable, std::string_view tunable) {
   const char* tunables = std::getenv("GLIBC_TUNABLES");  // NOLINT(concurrency-mt-unsafe)
-  if (std::getenv("MALLOC_ARENA_MAX") != nullptr ||      // NOLINT(concurrency-mt-unsafe)
-      (tunables != nullptr &&
-       std::string_view(tunables).find("glibc.malloc.arena_max") != std::string_view::npos)) {
+  if (std::getenv(variable) != nullptr ||                // NOLINT(concurrency-mt-unsafe)
+      (tunables != nullptr && std::string_view(tunables).find(tunable) != std::string_view::npos)) {
     return;
   }
-  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): no other thread runs yet
+  mallopt(param, value);  // NOLINT(concurrency-mt-unsafe): no other thread runs yet
+}
+
+// What glibc's malloc keeps of freed memory, told what this process does.
+// - Arenas: glibc gives each thread that allocates an arena of its own, up to
+//   eight per core, and an arena keeps what was freed in it: at 10,000 roles
+//   the restarted controller had 13 arenas, most holding 0.5-1.5 MB beyond
+//   what was live. Two are enough (glibc's per-thread caches serve most small
+//   allocations without an arena's lock). Not one: the informers of the
+//   AWSIAMRoles and of the Secrets fill the caches in parallel on a restart,
+//   and with a single arena they take turns at its lock: the restart is
+//   slower (docs/benchmarks.md).
+// - Large blocks: glibc maps a block of 128 KiB or more on its own and gives
+//   it back when freed, but raises that threshold to the size of each such
+//   block freed, up to 32 MiB. A list page (~1 MB of JSON) raised it at once,
+//   so the hash tables that hold every key during a relist or the first pass
+//   grew inside the heap, and their arrays, freed in its middle, stayed
+//   resident: ~3 MB at 10,000 roles after a restart. Fixed at 128 KiB, they
+//   are mapped and given back.
+void tune_malloc() {
+  set_malloc_parameter(M_ARENA_MAX, 2, "MALLOC_ARENA_MAX", "glibc.malloc.arena_max");
+  set_malloc_parameter(M_MMAP_THRESHOLD, 128 * 1024, "MALLOC_MMAP_THRESHOLD_",
+                       "glibc.malloc.mmap_threshold");
 }
 
 }  // namespace
 }  // namespace controller
 
 int main(int argc, char** argv) {
-  controller::limit_malloc_arenas();
+  controller::tune_malloc();
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const std::string& arg : args) {
     if (arg == "--") break;

@@ -25,6 +25,7 @@
 #include "pkg/kube/work_queue.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
+#include "pkg/util/strings.h"
 
 namespace kube {
 
@@ -73,13 +74,9 @@ class DelayingQueue {
   // its chunks leaves up to half of the last one unused (~45 B per key at
   // 10,000). Used only under mu_.
   std::pmr::unsynchronized_pool_resource pool_{std::pmr::pool_options{.max_blocks_per_chunk = 64}};
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
   // The keys waiting. A hash map's entries stay where they are, so by_time_
   // can view their keys.
-  std::pmr::unordered_map<std::pmr::string, Waiting, KeyHash, std::equal_to<>> ready_at_
+  std::pmr::unordered_map<std::pmr::string, Waiting, util::StringKeyHash, std::equal_to<>> ready_at_
       ABSL_GUARDED_BY(mu_){&pool_};
   // (when, key): the key viewed in ready_at_. A B-tree: ~25 B per entry side
   // by side, where a set's node costs ~64. Its nodes come from the default

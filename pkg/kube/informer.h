@@ -23,18 +23,19 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <set>
 #include <stop_token>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "pkg/kube/lister_watcher.h"
 #include "pkg/kube/reflector.h"
 #include "pkg/kube/store.h"
 #include "pkg/util/clock.h"
 #include "pkg/util/mutex.h"
+#include "pkg/util/strings.h"
 
 namespace kube {
 
@@ -221,8 +222,12 @@ class Informer final : private ReflectorSink {
   // in order and the resync walk sees a consistent store.
   util::Mutex dispatch_mu_;
   std::vector<EventHandlers<T>> handlers_ ABSL_GUARDED_BY(dispatch_mu_);
-  // The keys the relist in progress has handed over so far.
-  std::set<std::string, std::less<>> listed_ ABSL_GUARDED_BY(dispatch_mu_);
+  // The keys the relist in progress has handed over so far. A hash table,
+  // cleared (its array freed) when the list completes: a tree's node per key,
+  // allocated between the views and freed after them, left one hole per
+  // object in the heap (~0.8 MB per 10,000 objects).
+  absl::flat_hash_set<std::string, util::StringKeyHash, std::equal_to<>> listed_
+      ABSL_GUARDED_BY(dispatch_mu_);
 
   util::Mutex sync_mu_;
   util::CondVar synced_cv_;

@@ -50,6 +50,9 @@ std::optional<std::string> WorkQueue::get() {
     const util::MonotonicTime started = now();
     if (observer_ != nullptr) observer_->on_get(started - it->second.since);
     dirty_.erase(it);
+    // The table keeps its capacity; once drained, clear() gives a large one
+    // back (absl keeps up to 127 slots), so a past burst holds no memory.
+    if (dirty_.empty()) dirty_.clear();
     --waiting_;
     processing_.emplace(key, started);
     return key;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <charconv>
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -54,5 +56,13 @@ std::string to_hex(const unsigned char* data, size_t size);
 // The value of hex digit `c` (either case), or -1.
 int hex_digit_value(char c);
 bool equals_ignore_case(std::string_view a, std::string_view b);
+
+// The hash of a string-keyed hash table that is looked up by string_view
+// without making a string (with std::equal_to<>). Debian's abseil hashes only
+// its own string_view, so its tables need this one too.
+struct StringKeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
 
 }  // namespace util
