@@ -32,7 +32,9 @@ util::Status parse_spec(const kube::JsonValue* spec, AwsIamRoleSpec& out) {
   if (!ref->value.IsString()) {
     return util::invalid_argument_error("spec.roleReference must be a string");
   }
-  out.role_reference = ref->value.GetString();
+  // Made at its length: assigned into the empty string it would get twice
+  // the small-string capacity (a 48-byte block for a 16-character name).
+  out.role_reference = std::string(ref->value.GetString(), ref->value.GetStringLength());
   if (out.role_reference.size() < 3) {
     return util::invalid_argument_error(
         util::cat("spec.roleReference \"", out.role_reference, "\" is shorter than 3 characters"));
@@ -139,7 +141,7 @@ kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocat
     out.AddMember("roleARN", kube::JsonValue(status.role_arn, allocator), allocator);
   }
   if (!status.expiration.empty()) {
-    out.AddMember("expiration", kube::JsonValue(status.expiration, allocator), allocator);
+    out.AddMember("expiration", kube::JsonValue(status.expiration.str(), allocator), allocator);
   }
   if (!status.conditions.empty()) {
     kube::JsonValue conditions(rapidjson::kArrayType);
@@ -153,8 +155,8 @@ kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocat
         item.AddMember("message", kube::JsonValue(c.message, allocator), allocator);
       }
       if (!c.last_transition_time.empty()) {
-        item.AddMember("lastTransitionTime", kube::JsonValue(c.last_transition_time, allocator),
-                       allocator);
+        item.AddMember("lastTransitionTime",
+                       kube::JsonValue(c.last_transition_time.str(), allocator), allocator);
       }
       if (c.observed_generation) {
         item.AddMember("observedGeneration", *c.observed_generation, allocator);

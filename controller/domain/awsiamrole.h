@@ -11,6 +11,7 @@
 #include "absl/container/btree_map.h"
 #include "pkg/kube/event.h"
 #include "pkg/kube/json.h"
+#include "pkg/kube/timestamp.h"
 #include "pkg/kube/uid.h"
 #include "pkg/util/status.h"
 
@@ -30,7 +31,7 @@ struct Condition {
   std::string status;  // "True", "False", "Unknown"
   std::string reason;
   std::string message;
-  std::string last_transition_time;  // RFC 3339
+  kube::Timestamp last_transition_time;
   std::optional<int64_t> observed_generation;
 
   friend bool operator==(const Condition&, const Condition&) = default;
@@ -39,7 +40,7 @@ struct Condition {
 struct AwsIamRoleStatus {
   std::optional<int64_t> observed_generation;
   std::string role_arn;
-  std::string expiration;  // RFC 3339, as written
+  kube::Timestamp expiration;
   std::vector<Condition> conditions;
 
   const Condition* condition(std::string_view type) const;

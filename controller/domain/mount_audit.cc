@@ -69,7 +69,7 @@ std::optional<Condition> mounts_condition(
   }
   wanted.last_transition_time = current != nullptr && current->status == wanted.status
                                     ? current->last_transition_time
-                                    : util::format_rfc3339(now);
+                                    : kube::Timestamp::at(now);
   return wanted;
 }
 

@@ -22,7 +22,7 @@ AwsIamRoleStatus with_ready(const AwsIamRoleStatus& current, AwsIamRoleStatus wa
   const Condition* old = current.condition(kReadyCondition);
   ready.last_transition_time = ready_matches(current, ready) && !old->last_transition_time.empty()
                                    ? old->last_transition_time
-                                   : util::format_rfc3339(now);
+                                   : kube::Timestamp::at(now);
   wanted.conditions = {std::move(ready)};
   // Keep conditions of other types (set by other tools) untouched.
   for (const Condition& c : current.conditions) {
@@ -108,7 +108,7 @@ AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
                                std::string_view note) {
   AwsIamRoleStatus wanted{.observed_generation = role.generation,
                           .role_arn = arn.str(),
-                          .expiration = util::format_rfc3339(expiration)};
+                          .expiration = kube::Timestamp::at(expiration)};
   std::string message = "credentials are in the Secret";
   const auto short_note =
       refresh.short_session_note(absl::Seconds(role.spec.session_duration_seconds));
@@ -170,7 +170,7 @@ Plan plan(const AwsIamRole* role, const ManagedSecret* secret, absl::Time now,
       // Credentials must not outlive the permission: nothing is served any more.
       AwsIamRoleStatus refused = failed_status(*role, kReasonRoleNotPermitted, *refusal, now);
       refused.role_arn.clear();
-      refused.expiration.clear();
+      refused.expiration = {};
       return {.action = Action::kReportNotPermitted,
               .why = *std::move(refusal),
               .role_arn = *arn,

@@ -1,13 +1,13 @@
 #include "controller/domain/urgency.h"
 
-#include "pkg/util/rfc3339.h"
+#include <optional>
 
 namespace controller {
 
 bool role_lacks_credentials(const AwsIamRole& role, absl::Time now) {
   if (role.status.observed_generation != role.generation) return true;
-  const auto expiration = util::parse_rfc3339(role.status.expiration);
-  return !expiration.ok() || now >= *expiration;
+  const std::optional<absl::Time> expiration = role.status.expiration.time();
+  return !expiration || now >= *expiration;
 }
 
 bool secret_lacks_credentials(const ManagedSecret& secret, absl::Time now) {

@@ -321,7 +321,7 @@ TEST_F(ControllerE2ETest, WritesWorkingCredentialsStatusAndEvent) {
   EXPECT_EQ(event.type, kube::EventType::kNormal);
   EXPECT_EQ(event.message,
             "Created credentials for role '" + std::string(kMyRoleArn) +
-                "', expiry time: " + util::format_go_time(*util::parse_rfc3339(s.expiration)));
+                "', expiry time: " + util::format_go_time(*s.expiration.time()));
   EXPECT_EQ(assume_role_calls(kMyRoleArn), 1);
 }
 
