@@ -73,8 +73,8 @@ std::optional<Condition> mounts_condition(
   return wanted;
 }
 
-std::vector<Condition> with_condition(const AwsIamRoleStatus& status, Condition condition) {
-  std::vector<Condition> out;
+Conditions with_condition(const AwsIamRoleStatus& status, Condition condition) {
+  Conditions out;
   bool placed = false;
   for (const Condition& c : status.conditions) {
     if (c.type == condition.type) {

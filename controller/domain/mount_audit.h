@@ -45,6 +45,6 @@ std::optional<Condition> mounts_condition(
     absl::Time now);
 
 // The role's conditions with `condition` in place of its type's.
-std::vector<Condition> with_condition(const AwsIamRoleStatus& status, Condition condition);
+Conditions with_condition(const AwsIamRoleStatus& status, Condition condition);
 
 }  // namespace controller
