@@ -5,49 +5,11 @@
 #include "pkg/util/rfc3339.h"
 
 namespace kube {
-namespace {
-
-// The Unix seconds of `text` when it is exactly what util::format_rfc3339
-// writes, "YYYY-MM-DDTHH:MM:SSZ" with every field in range; nullopt
-// otherwise. Read by hand: absl's parser and formatter, which would say the
-// same, cost microseconds per view on a relist of thousands.
-std::optional<int64_t> canonical_seconds(std::string_view text) {
-  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':' || text[19] != 'Z') {
-    return std::nullopt;
-  }
-  bool digits = true;
-  auto number = [&](size_t at, size_t size) {
-    int value = 0;
-    for (const char c : text.substr(at, size)) {
-      digits = digits && c >= '0' && c <= '9';
-      value = value * 10 + (c - '0');
-    }
-    return value;
-  };
-  const int year = number(0, 4);
-  const int month = number(5, 2);
-  const int day = number(8, 2);
-  const int hour = number(11, 2);
-  const int minute = number(14, 2);
-  const int second = number(17, 2);
-  if (!digits) return std::nullopt;
-  // A CivilSecond normalises fields out of range (February 30th is March 2nd,
-  // second 60 the next minute): such text is not what the formatter writes.
-  const absl::CivilSecond civil(year, month, day, hour, minute, second);
-  if (civil.year() != year || civil.month() != month || civil.day() != day ||
-      civil.hour() != hour || civil.minute() != minute || civil.second() != second) {
-    return std::nullopt;
-  }
-  return absl::ToUnixSeconds(absl::FromCivil(civil, absl::UTCTimeZone()));
-}
-
-}  // namespace
 
 Timestamp::Timestamp(std::string_view text) {
   if (text.empty()) return;
-  if (const std::optional<int64_t> seconds = canonical_seconds(text)) {
-    seconds_ = *seconds;
+  if (const std::optional<absl::Time> t = util::parse_rfc3339_seconds(text)) {
+    seconds_ = absl::ToUnixSeconds(*t);
     return;
   }
   text_ = std::make_unique<const std::string>(text);

@@ -101,13 +101,14 @@ class WorkQueue {
   mutable util::Mutex mu_;
   util::CondVar cv_;       // a key is waiting, or shutting down
   util::CondVar drained_;  // nothing is processing (for shut_down_with_drain)
-  // Keys that need processing, with the lane they wait in and since when:
-  // every waiting key, plus keys re-added while processing (they enter a lane
-  // at done()).
   // Hash tables rather than trees: a burst passes tens of thousands of keys
   // through dirty_, and a tree's node per key, freed between the views the
   // informers allocated meanwhile, left that many holes in the heap (~1 MB at
   // 10,000 keys); a table keeps its keys in one array.
+  //
+  // Keys that need processing, with the lane they wait in and since when:
+  // every waiting key, plus keys re-added while processing (they enter a lane
+  // at done()).
   struct Dirty {
     Priority priority;
     util::MonotonicTime since;

@@ -61,6 +61,37 @@ std::string format_rfc3339(absl::Time t) {
                           absl::UTCTimeZone());
 }
 
+std::optional<absl::Time> parse_rfc3339_seconds(std::string_view text) {
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != 'Z') {
+    return std::nullopt;
+  }
+  bool digits = true;
+  auto number = [&](size_t at, size_t size) {
+    int value = 0;
+    for (const char c : text.substr(at, size)) {
+      digits = digits && c >= '0' && c <= '9';
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  const int year = number(0, 4);
+  const int month = number(5, 2);
+  const int day = number(8, 2);
+  const int hour = number(11, 2);
+  const int minute = number(14, 2);
+  const int second = number(17, 2);
+  if (!digits) return std::nullopt;
+  // A CivilSecond normalises fields out of range (February 30th is March 2nd,
+  // second 60 the next minute): such text is not what the formatter writes.
+  const absl::CivilSecond civil(year, month, day, hour, minute, second);
+  if (civil.year() != year || civil.month() != month || civil.day() != day ||
+      civil.hour() != hour || civil.minute() != minute || civil.second() != second) {
+    return std::nullopt;
+  }
+  return absl::FromCivil(civil, absl::UTCTimeZone());
+}
+
 std::string format_rfc3339_micro(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }

@@ -1,6 +1,7 @@
 // RFC 3339 timestamps as Kubernetes and STS write them, always formatted in UTC.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,11 @@ util::StatusOr<absl::Time> parse_rfc3339(std::string_view text);
 // Whole seconds, UTC: "2026-11-23T16:44:56Z" (Go's time.RFC3339; what the
 // Secret's `expire` and the CR status carry).
 std::string format_rfc3339(absl::Time t);
+// Its inverse: the time `text` says when it is exactly what format_rfc3339
+// writes ("YYYY-MM-DDTHH:MM:SSZ", every field in range); nullopt otherwise.
+// Read by hand: absl's parser costs microseconds, and callers run it per
+// cached object on a relist of thousands.
+std::optional<absl::Time> parse_rfc3339_seconds(std::string_view text);
 
 // Always six fractional digits, UTC: "2026-11-23T16:44:56.800527Z",
 // "2026-11-23T16:44:56.000000Z" (Kubernetes' MicroTime, which the apiserver

@@ -47,5 +47,16 @@ TEST(Rfc3339Test, RoundTripsNano) {
   EXPECT_EQ(*parse_rfc3339(format_rfc3339_nano(t)), t);
 }
 
+TEST(Rfc3339Test, ParseSecondsReadsExactlyWhatFormatWrites) {
+  const absl::Time t = absl::FromUnixSeconds(1796292000);
+  EXPECT_EQ(parse_rfc3339_seconds(format_rfc3339(t)), t);
+  EXPECT_EQ(parse_rfc3339_seconds("2026-11-23T16:44:56Z"), *parse_rfc3339("2026-11-23T16:44:56Z"));
+  for (const char* other :
+       {"2026-11-23T16:44:56.8Z", "2026-11-23T18:44:56+02:00", "2026-11-23t16:44:56z",
+        "2026-02-30T16:44:56Z", "2026-11-23T16:44:60Z", "2026-11-23T16:4a:56Z", "", "soon"}) {
+    EXPECT_EQ(parse_rfc3339_seconds(other), std::nullopt) << other;
+  }
+}
+
 }  // namespace
 }  // namespace util
