@@ -138,7 +138,7 @@ kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocat
     out.AddMember("observedGeneration", *status.observed_generation, allocator);
   }
   if (!status.role_arn.empty()) {
-    out.AddMember("roleARN", kube::JsonValue(status.role_arn, allocator), allocator);
+    out.AddMember("roleARN", kube::json::make_string(status.role_arn), allocator);
   }
   if (!status.expiration.empty()) {
     out.AddMember("expiration", kube::JsonValue(status.expiration.str(), allocator), allocator);
@@ -147,12 +147,11 @@ kube::JsonValue status_to_json(const AwsIamRoleStatus& status, kube::JsonAllocat
     kube::JsonValue conditions(rapidjson::kArrayType);
     for (const auto& c : status.conditions) {
       kube::JsonValue item(rapidjson::kObjectType);
-      item.AddMember("type", kube::JsonValue(c.type, allocator), allocator);
-      item.AddMember("status", kube::JsonValue(c.status, allocator), allocator);
-      if (!c.reason.empty())
-        item.AddMember("reason", kube::JsonValue(c.reason, allocator), allocator);
+      item.AddMember("type", kube::json::make_string(c.type), allocator);
+      item.AddMember("status", kube::json::make_string(c.status), allocator);
+      if (!c.reason.empty()) item.AddMember("reason", kube::json::make_string(c.reason), allocator);
       if (!c.message.empty()) {
-        item.AddMember("message", kube::JsonValue(c.message, allocator), allocator);
+        item.AddMember("message", kube::json::make_string(c.message), allocator);
       }
       if (!c.last_transition_time.empty()) {
         item.AddMember("lastTransitionTime",

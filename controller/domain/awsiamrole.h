@@ -14,6 +14,7 @@
 #include "pkg/kube/json.h"
 #include "pkg/kube/timestamp.h"
 #include "pkg/kube/uid.h"
+#include "pkg/util/interned_string.h"
 #include "pkg/util/status.h"
 
 namespace controller {
@@ -27,11 +28,13 @@ inline constexpr int64_t kMaxSessionDurationSeconds = 43200;
 // The condition that says whether a role's Secret holds usable credentials.
 inline constexpr std::string_view kReadyCondition = "Ready";
 
+// Texts thousands of roles repeat (the type, "True", the controller's own
+// reasons and messages) are interned: 8 bytes each, one block for them all.
 struct Condition {
-  std::string type;
-  std::string status;  // "True", "False", "Unknown"
-  std::string reason;
-  std::string message;
+  util::InternedString type;
+  util::InternedString status;  // "True", "False", "Unknown"
+  util::InternedString reason;
+  util::InternedString message;
   kube::Timestamp last_transition_time;
   std::optional<int64_t> observed_generation;
 
@@ -44,7 +47,8 @@ using Conditions = absl::InlinedVector<Condition, 1>;
 
 struct AwsIamRoleStatus {
   std::optional<int64_t> observed_generation;
-  std::string role_arn;
+  // Interned: the Secret's view holds the same ARN (its role-arn).
+  util::InternedString role_arn;
   kube::Timestamp expiration;
   Conditions conditions;
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "pkg/util/interned_string.h"
 #include "pkg/util/secret_string.h"
 
 namespace controller {
@@ -43,9 +44,10 @@ SecretData render_secret_data(const RoleCredentials& credentials, int64_t genera
 
 // What an existing Secret's data says, for the refresh decision.
 struct SecretDataState {
-  std::optional<absl::Time> expire;     // from `expire`
-  std::optional<std::string> role_arn;  // from `role-arn`
-  std::optional<int64_t> generation;    // from `awsiamrole-generation`
+  std::optional<absl::Time> expire;  // from `expire`
+  // From `role-arn`; interned: the role's status holds the same ARN.
+  std::optional<util::InternedString> role_arn;
+  std::optional<int64_t> generation;  // from `awsiamrole-generation`
   // Keys that are missing or unparsable; empty when the Secret is complete.
   std::vector<std::string> problems;
 };

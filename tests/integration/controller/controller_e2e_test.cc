@@ -319,9 +319,8 @@ TEST_F(ControllerE2ETest, WritesWorkingCredentialsStatusAndEvent) {
   ASSERT_TRUE(has_event("app", "CreateCredentials"));
   const kube::Event event = events("app", "CreateCredentials")[0];
   EXPECT_EQ(event.type, kube::EventType::kNormal);
-  EXPECT_EQ(event.message,
-            "Created credentials for role '" + std::string(kMyRoleArn) +
-                "', expiry time: " + util::format_go_time(*s.expiration.time()));
+  EXPECT_EQ(event.message, "Created credentials for role '" + std::string(kMyRoleArn) +
+                               "', expiry time: " + util::format_go_time(*s.expiration.time()));
   EXPECT_EQ(assume_role_calls(kMyRoleArn), 1);
 }
 
@@ -567,7 +566,8 @@ TEST_F(ControllerE2ETest, AssumesThroughTheIntermediateRoleAndClampsChainedSessi
   EXPECT_EQ(*util::parse_rfc3339(data(secret, kExpireKey)), clock_.system_now() + absl::Hours(1));
   EXPECT_TRUE(has_event("app", "SessionDurationClamped"));
   ASSERT_TRUE(eventually([&] { return ready_is("app", "True", kReasonCredentialsIssued); }));
-  EXPECT_NE(status("app").condition("Ready")->message.find("role chaining"), std::string::npos);
+  EXPECT_NE(status("app").condition("Ready")->message.view().find("role chaining"),
+            std::string::npos);
 
   // Who assumed what, as STS saw it.
   const auto calls = aws_sim_->calls().calls_of("AssumeRole");
@@ -637,7 +637,8 @@ TEST_F(ControllerE2ETest, RolesAnywhereDirectIssuesEveryRoleWithoutSts) {
     const AwsIamRoleStatus refused = status("policy");
     const Condition* ready = refused.condition("Ready");
     return ready != nullptr && ready->status == "False" &&
-           ready->message.find("not supported with --roles-anywhere-direct") != std::string::npos;
+           ready->message.view().find("not supported with --roles-anywhere-direct") !=
+               std::string::npos;
   }));
   create_role("unlisted", R"({"roleReference":"unlisted-role"})");
   EXPECT_TRUE(has_event_saying("unlisted", "GetCredentialsFailed", "the profile does not list it"));

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "pkg/kube/config.h"
+#include "pkg/util/strings.h"
 #include "tests/support/http/fake_transport.h"
 #include "tests/support/kube/fake_api_server.h"
 #include "tests/support/kube/fake_recorder.h"
@@ -130,7 +131,7 @@ class MountAuditTest : public ::testing::Test {
     std::vector<std::string> out;
     auto role = parse_awsiamrole(api_.get(kRoles, "app")->json());
     for (const Condition& c : role->status.conditions)
-      out.push_back(c.type + "=" + c.status);
+      out.push_back(util::cat(c.type, "=", c.status));
     return out;
   }
 

@@ -268,7 +268,7 @@ TEST(PlanTest, ShortSessionsRefreshAtHalfLifeAndSaySo) {
   EXPECT_EQ(p.action, Action::kNone);
   EXPECT_EQ(p.refresh_at, expire - absl::Seconds(450));
   ASSERT_TRUE(p.status);
-  EXPECT_NE(p.status->condition("Ready")->message.find("too short"), std::string::npos)
+  EXPECT_NE(p.status->condition("Ready")->message.view().find("too short"), std::string::npos)
       << p.status->condition("Ready")->message;
 }
 
