@@ -36,7 +36,8 @@ TEST(InternedStringTest, TheLastOneFreesItsText) {
     assigned = copy;
     const InternedString moved = std::move(copy);
     EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): a moved-from one is empty
-    first = first;              // NOLINT(misc-redundant-expression): self-assignment keeps it
+    const InternedString& alias = first;
+    first = alias;  // self-assignment keeps it
     EXPECT_EQ(first, "CredentialsIssued");
     EXPECT_EQ(InternedString::distinct(), before + 1);
 
