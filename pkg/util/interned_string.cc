@@ -19,42 +19,33 @@ struct InternedString::Entry {
   std::string_view text() const { return {reinterpret_cast<const char*>(this + 1), size}; }
 };
 
-namespace {
-
-struct EntryHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const { return StringKeyHash{}(text); }
-  template <typename Entry>
-  size_t operator()(const Entry* entry) const {
-    return StringKeyHash{}(entry->text());
-  }
-};
-
-struct EntryEq {
-  using is_transparent = void;
-  template <typename Entry>
-  static std::string_view text_of(const Entry* entry) {
-    return entry->text();
-  }
-  static std::string_view text_of(std::string_view text) { return text; }
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const {
-    return text_of(a) == text_of(b);
-  }
-};
-
-}  // namespace
-
 // The table. An entry is added with its first reference and removed with its
 // last, both under the lock: a count that reaches zero is only ever lowered
 // under it, so no lookup can revive an entry being freed.
 struct InternedString::Table {
+  // Entries are found by their text.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return StringKeyHash{}(text); }
+    size_t operator()(const Entry* entry) const { return StringKeyHash{}(entry->text()); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    static std::string_view text_of(std::string_view text) { return text; }
+    static std::string_view text_of(const Entry* entry) { return entry->text(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return text_of(a) == text_of(b);
+    }
+  };
+
   Mutex mu;
-  absl::flat_hash_set<Entry*, EntryHash, EntryEq> entries ABSL_GUARDED_BY(mu);
+  absl::flat_hash_set<Entry*, Hash, Eq> entries ABSL_GUARDED_BY(mu);
 };
 
 InternedString::Table& InternedString::table() {
-  static Table* const kTable = new Table;  // never destroyed: alive for static InternedStrings
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): never destroyed, alive for static ones
+  static Table* const kTable = new Table;
   return *kTable;
 }
 
@@ -68,6 +59,7 @@ InternedString::Entry* InternedString::intern(std::string_view text) {
     return *it;
   }
   auto* block = static_cast<char*>(::operator new(sizeof(Entry) + text.size()));
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): owned by the table, freed by release()
   auto* entry = new (block) Entry{.references{1}, .size = static_cast<uint32_t>(text.size())};
   std::memcpy(block + sizeof(Entry), text.data(), text.size());
   t.entries.insert(entry);

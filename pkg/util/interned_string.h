@@ -9,12 +9,12 @@
 // comparing pointers, and the block is freed with its last InternedString.
 // Making one from text hashes it and takes the table's lock; reading one
 // takes no lock.
+// Not for secret material (util::SecretString is): any thread's lookup
+// compares against every text in the table.
 // Thread-safety: a value type; the table is safe to use from any thread.
 #pragma once
 
-#include <concepts>
 #include <cstddef>
-#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <string_view>
