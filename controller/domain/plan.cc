@@ -31,6 +31,26 @@ AwsIamRoleStatus with_ready(const AwsIamRoleStatus& current, AwsIamRoleStatus wa
   return wanted;
 }
 
+// `text`, as the current status's own interned text when that says the same:
+// copying one takes no lock, making one from text takes the table's. A plan
+// that changes nothing then makes none.
+util::InternedString as_now(const util::InternedString& now, std::string_view text) {
+  return now == text ? now : util::InternedString(text);
+}
+
+// The Ready condition with these texts, reusing the current one's.
+Condition ready_condition(const AwsIamRole& role, std::string_view status, std::string_view reason,
+                          std::string_view message) {
+  static const Condition kNone;
+  const Condition* found = role.status.condition(kReadyCondition);
+  const Condition& now = found != nullptr ? *found : kNone;
+  return {.type = as_now(now.type, kReadyCondition),
+          .status = as_now(now.status, status),
+          .reason = as_now(now.reason, reason),
+          .message = as_now(now.message, message),
+          .observed_generation = role.generation};
+}
+
 std::optional<AwsIamRoleStatus> if_changed(const AwsIamRole& role, AwsIamRoleStatus wanted) {
   if (status_describes(role.status, wanted)) return std::nullopt;
   return wanted;
@@ -107,7 +127,7 @@ AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
                                absl::Time expiration, absl::Time now, const RefreshPolicy& refresh,
                                std::string_view note) {
   AwsIamRoleStatus wanted{.observed_generation = role.generation,
-                          .role_arn = arn.str(),
+                          .role_arn = as_now(role.status.role_arn, arn.str()),
                           .expiration = kube::Timestamp::at(expiration)};
   std::string message = "credentials are in the Secret";
   const auto short_note =
@@ -117,24 +137,14 @@ AwsIamRoleStatus issued_status(const AwsIamRole& role, const aws::RoleArn& arn,
     if (!extra.empty()) message = util::cat(message, "; ", extra);
   }
   return with_ready(role.status, std::move(wanted),
-                    {.type = std::string(kReadyCondition),
-                     .status = "True",
-                     .reason = std::string(kReasonCredentialsIssued),
-                     .message = std::move(message),
-                     .observed_generation = role.generation},
-                    now);
+                    ready_condition(role, "True", kReasonCredentialsIssued, message), now);
 }
 
 AwsIamRoleStatus failed_status(const AwsIamRole& role, std::string_view reason,
                                std::string_view message, absl::Time now) {
   AwsIamRoleStatus wanted = role.status;
   wanted.observed_generation = role.generation;
-  return with_ready(role.status, std::move(wanted),
-                    {.type = std::string(kReadyCondition),
-                     .status = "False",
-                     .reason = std::string(reason),
-                     .message = std::string(message),
-                     .observed_generation = role.generation},
+  return with_ready(role.status, std::move(wanted), ready_condition(role, "False", reason, message),
                     now);
 }
 
